@@ -1,0 +1,4 @@
+package lazymm.model.agenttest;
+
+/** Fixture: inherits {@code access()}; a call through this type must still yield. */
+public class SubApi extends Api {}

@@ -1,0 +1,162 @@
+package lazymm.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import lazymm.engine.BadInput;
+import lazymm.engine.Execution;
+import lazymm.engine.Explorer;
+import lazymm.engine.io.Reproducer;
+import lazymm.model.Catalog;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Target;
+import lazymm.model.sim.Variant;
+import lazymm.model.sim.Violation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "explore", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Runs the model of one variant again and again under a scheduling strategy until an "
+                        + "oracle reports a violation, the time limit, or the execution count.",
+                "On a violation it writes a reproducer (configuration, program, schedule, signature) "
+                        + "and exits 1; './lazymm replay FILE' re-runs it exactly.",
+                "",
+                "Examples:",
+                "  ./lazymm explore --variant example-refcount-drop",
+                "  ./lazymm explore --variant example-lost-update --strategy pct --depth 2 --seed 7",
+                "  ./lazymm explore --variant example-lost-update-fixed --strategy exhaustive --preemptions 2",
+                ""})
+final class ExploreCommand implements Callable<Integer> {
+
+    /** The configuration explore runs when no variant is given. */
+    static final String DEFAULT_VARIANT = "example-refcount-drop";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--variant", paramLabel = "ID",
+            description = "the variant to run (see ./lazymm list); default: ${DEFAULT-VALUE}")
+    String variant = DEFAULT_VARIANT;
+
+    @Option(names = "--strategy", paramLabel = "NAME",
+            description = "random (a uniform random walk), pct (probabilistic concurrency testing), "
+                    + "or exhaustive (every schedule within a preemption bound); default: ${DEFAULT-VALUE}")
+    String strategy = "random";
+
+    @Option(names = "--seed", description = "seed of every random choice; same seed, same run (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--depth", paramLabel = "D", description = "PCT bug depth: D-1 priority changes per execution (default: ${DEFAULT-VALUE})")
+    int depth = 3;
+
+    @Option(names = "--preemptions", paramLabel = "B", description = "exhaustive: at most B preemptions per execution (default: ${DEFAULT-VALUE})")
+    int preemptions = 2;
+
+    @Option(names = "--program", paramLabel = "KIND",
+            description = "default (the variant's own program each time) or random (a new random "
+                    + "program each execution); default: random, or default with --strategy exhaustive")
+    String program;
+
+    @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
+    double time = 30;
+
+    @Option(names = "--executions", paramLabel = "N", description = "stop after N executions, 0 for no limit (default: ${DEFAULT-VALUE})")
+    long executions = 0;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "override the variant's number of CPUs")
+    Integer cpus;
+
+    @Option(names = "--memory", paramLabel = "MODE", description = "override the variant's memory mode (sc)")
+    String memory;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "steps per execution before it is a Livelock (default: ${DEFAULT-VALUE})")
+    long maxSteps = Execution.DEFAULT_STEP_BOUND;
+
+    @Option(names = "--no-step-checks", description = "do not check the model's invariants after every step (faster)")
+    boolean noStepChecks;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where reproducers go (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("lazymm-out");
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
+    Path report;
+
+    @Override
+    public Integer call() throws IOException {
+        var o = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        Variant v = Catalog.variant(variant);
+        if (v == null) {
+            throw new BadInput("unknown variant '" + variant + "' (see ./lazymm list)");
+        }
+        Target target = Catalog.targetOf(variant);
+        Config cfg = Options.configure(v, cpus, memory);
+        Explorer.Programs programs = Options.programs(program, strategy);
+        if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
+        if (executions < 0) throw new BadInput("--executions must be 0 or more, got " + executions);
+        if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
+        var settings = new Explorer.Settings(target, cfg, strategy, seed, depth, preemptions,
+                programs, executions, time, maxSteps, !noStepChecks);
+        o.printf("lazymm explore: %s, strategy %s, seed %d, %s programs%n", cfg, strategy, seed,
+                programs.name().toLowerCase(Locale.ROOT));
+        Explorer.Outcome r = Explorer.explore(settings, 5.0, line -> err.println("lazymm: " + line));
+
+        Map<String, Object> rep = new LinkedHashMap<>();
+        rep.put("command", "explore");
+        rep.put("variant", cfg.variant());
+        rep.put("strategy", r.strategy());
+        rep.put("seed", seed);
+        rep.put("executions", r.executions());
+        rep.put("seconds", r.seconds());
+        int code;
+        if (r.failing() != null) {
+            Violation viol = r.failing().violation();
+            Map<String, Object> foundBy = new LinkedHashMap<>();
+            foundBy.put("command", "explore");
+            foundBy.put("strategy", r.strategy());
+            foundBy.put("seed", seed);
+            foundBy.put("execution", r.executions());
+            Reproducer repro = new Reproducer(target.id(), target.modelVersion(), cfg, r.program(),
+                    r.failing().schedule(), maxSteps, viol.kind(), viol.signature(), viol.getMessage(),
+                    foundBy);
+            Path file = out.resolve(cfg.variant() + "." + viol.kind() + ".json");
+            repro.write(file);
+            o.printf("VIOLATION %s after %,d executions (%.2f s)%n", viol.signature(),
+                    r.executions(), r.seconds());
+            o.printf("  %s%n", viol.getMessage());
+            o.printf("  program:    %s%n", r.program());
+            o.printf("  schedule:   %d choices, %d steps%n", r.failing().schedule().size(), r.failing().steps());
+            o.printf("  reproducer: %s%n", file);
+            o.printf("  replay:     ./lazymm replay %s%n", file);
+            rep.put("verdict", "violation");
+            Map<String, Object> vj = new LinkedHashMap<>();
+            vj.put("kind", viol.kind());
+            vj.put("signature", viol.signature());
+            vj.put("message", viol.getMessage());
+            rep.put("violation", vj);
+            rep.put("reproducer", file.toString());
+            code = Main.VIOLATION;
+        } else {
+            if (r.exhausted()) {
+                o.printf("no violation: the search is complete, %,d executions cover every schedule of "
+                        + "this program with at most %d preemptions (%.2f s)%n", r.executions(),
+                        preemptions, r.seconds());
+            } else {
+                o.printf("no violation in %,d executions (%.2f s, %,.0f exec/s)%n", r.executions(),
+                        r.seconds(), r.executions() / Math.max(r.seconds(), 1e-9));
+            }
+            rep.put("verdict", "clean");
+            rep.put("exhausted", r.exhausted());
+            rep.put("violation", null);
+            rep.put("reproducer", null);
+            code = Main.OK;
+        }
+        Options.writeReport(report, rep);
+        return code;
+    }
+}

@@ -1,0 +1,60 @@
+package lazymm.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import lazymm.engine.BadInput;
+import lazymm.engine.Explorer;
+import lazymm.engine.io.Json;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Variant;
+
+/** Option checks shared by the commands. */
+final class Options {
+
+    static final List<String> MEMORY_MODES = List.of("sc");
+
+    private Options() {}
+
+    static Config configure(Variant v, Integer cpus, String memory) {
+        Config cfg = v.defaults();
+        if (cpus != null) {
+            if (cpus < 1 || cpus > 64) throw new BadInput("--cpus must be 1..64, got " + cpus);
+            cfg = cfg.withCpus(cpus);
+        }
+        if (memory != null) {
+            if (!MEMORY_MODES.contains(memory)) {
+                throw new BadInput("unknown memory mode '" + memory + "' (expected one of " + MEMORY_MODES + ")");
+            }
+            cfg = cfg.withMemory(memory);
+        }
+        return cfg;
+    }
+
+    static Explorer.Programs programs(String program, String strategy) {
+        if (program == null) {
+            return "exhaustive".equals(strategy) ? Explorer.Programs.DEFAULT : Explorer.Programs.RANDOM;
+        }
+        return switch (program) {
+            case "default" -> Explorer.Programs.DEFAULT;
+            case "random" -> {
+                if ("exhaustive".equals(strategy)) {
+                    throw new BadInput("--program random does not go with --strategy exhaustive, "
+                            + "which searches the schedules of one fixed program");
+                }
+                yield Explorer.Programs.RANDOM;
+            }
+            default -> throw new BadInput("unknown --program '" + program + "' (expected default or random)");
+        };
+    }
+
+    static void writeReport(Path report, Map<String, Object> rep) throws IOException {
+        if (report == null) return;
+        Path parent = report.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.writeString(report, Json.write(rep), StandardCharsets.UTF_8);
+    }
+}

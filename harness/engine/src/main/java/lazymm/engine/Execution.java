@@ -1,0 +1,289 @@
+package lazymm.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+import lazymm.model.sim.Actions;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Instance;
+import lazymm.model.sim.Machine;
+import lazymm.model.sim.Program;
+import lazymm.model.sim.Target;
+import lazymm.model.sim.Violation;
+
+/**
+ * One execution of a model under the controlled scheduler.
+ *
+ * <p>One Java thread runs every model CPU, each as a {@link CpuContinuation}. A CPU runs until its
+ * next yield point; there the scheduler collects the enabled actions (run a runnable CPU, or one
+ * of the instance's own actions such as a store-buffer drain), asks the {@link Strategy} when
+ * there is more than one, and either returns at once (the same CPU goes on: no switch at all),
+ * performs the instance action and asks again, or suspends this CPU so that the loop in
+ * {@link #run()} resumes the chosen one. Every choice with two or more options is recorded, so
+ * that the same recorded list gives the same execution, bit for bit.
+ *
+ * <p>Verdicts that are not the model's own: a Deadlock when no action is enabled but some CPU
+ * has not finished (every one is spinning in {@link #await}), and a Livelock when the step bound
+ * is reached.
+ */
+public final class Execution implements Machine {
+
+    /** The scope of every CPU continuation; the yield hook looks for it. */
+    public static final ContinuationScope SCOPE = new ContinuationScope("lazymm-cpu");
+
+    /** The default bound on steps (yield points plus instance actions) in one execution. */
+    public static final long DEFAULT_STEP_BOUND = 200_000;
+
+    private final Instance inst;
+    private final Strategy strategy;
+    private final long stepBound;
+    private final boolean checkSteps;
+    private final CpuContinuation[] cpus;
+    private final int nrCpus;
+
+    private int[] opts = new int[16];
+    private int[] choices = new int[64];
+    private int nChoices;
+    private long steps;
+    /** The CPU that the loop in run() resumes next. */
+    private int next = -1;
+    /** The CPU whose code is running now (smp_processor_id()). */
+    private int current;
+    private boolean inHook;
+    /** True while every CPU runs up to its first yield point, before any choice. */
+    private boolean starting;
+    private long switches;
+    private boolean aborting;
+    private long traceHash = 1125899906842597L;
+    private final List<String> trace;
+
+    /**
+     * @param target     the model
+     * @param cfg        its configuration
+     * @param program    what each CPU does
+     * @param strategy   who chooses
+     * @param stepBound  the Livelock bound
+     * @param checkSteps run the instance's step invariants after every step
+     * @param keepTrace  keep one line per step (for replay); the trace hash is always kept
+     */
+    public Execution(Target target, Config cfg, Program program, Strategy strategy,
+                     long stepBound, boolean checkSteps, boolean keepTrace) {
+        this.strategy = strategy;
+        this.stepBound = stepBound;
+        this.checkSteps = checkSteps;
+        this.trace = keepTrace ? new ArrayList<>() : null;
+        this.nrCpus = cfg.cpus();
+        this.inst = target.create(this, cfg, program);
+        this.cpus = new CpuContinuation[inst.cpus()];
+        for (int i = 0; i < cpus.length; i++) {
+            final int cpu = i;
+            cpus[i] = new CpuContinuation(this, i, () -> inst.cpu(cpu));
+        }
+    }
+
+    // ---- Machine ----
+
+    @Override public int smpProcessorId() { return current; }
+
+    @Override public int nrCpus() { return nrCpus; }
+
+    @Override
+    public void await(BooleanSupplier cond, String what) {
+        if (cond.getAsBoolean()) return;
+        CpuContinuation self = runningCpu("await(" + what + ")");
+        self.blockedOn = cond;
+        self.blockedWhat = what;
+        try {
+            while (!cond.getAsBoolean()) {
+                if (starting) {
+                    suspend(false);
+                    continue;
+                }
+                int chosen = pick(self.cpu);
+                if (chosen != self.cpu) switchTo(chosen, false);
+            }
+        } finally {
+            self.blockedOn = null;
+            self.blockedWhat = null;
+        }
+    }
+
+    private CpuContinuation runningCpu(String what) {
+        Continuation c = Continuation.getCurrentContinuation(SCOPE);
+        if (!(c instanceof CpuContinuation cpu) || cpu.execution() != this) {
+            throw new IllegalStateException(what + " called outside a CPU of this execution");
+        }
+        return cpu;
+    }
+
+    // ---- the yield point ----
+
+    /**
+     * Called by the hook before a shared access of {@code self}. Returns when {@code self} may
+     * perform the access: at once, or after other CPUs ran. The step is counted and traced when
+     * it returns, so the trace lists accesses in the order they happened.
+     */
+    public void yieldPoint(CpuContinuation self, String site) {
+        if (inHook || aborting) return;
+        inHook = true;
+        try {
+            if (starting) {
+                suspend(true);
+            } else {
+                if (checkSteps) inst.checkStep();
+                int chosen = pick(self.cpu);
+                if (chosen != self.cpu) switchTo(chosen, true);
+            }
+            step(self.cpu, site);
+        } finally {
+            inHook = false;
+        }
+    }
+
+    /** Suspends the running CPU; the loop in run() resumes {@code cpu} (and sets current). */
+    private void switchTo(int cpu, boolean hook) {
+        next = cpu;
+        suspend(hook);
+    }
+
+    private void suspend(boolean hook) {
+        inHook = false;
+        switches++;
+        Continuation.yield(SCOPE);
+        inHook = hook;
+    }
+
+    private void step(int cpu, String site) {
+        steps++;
+        traceHash = traceHash * 1_000_003L + cpu * 31L + site.hashCode();
+        if (trace != null) trace.add(steps + " cpu" + cpu + " " + site);
+        if (steps > stepBound) {
+            aborting = true;
+            throw new Violation("Livelock", "step-bound",
+                    "no end after " + stepBound + " steps (cpu" + cpu + " at " + site
+                            + "); raise --max-steps if the program is just long");
+        }
+    }
+
+    /**
+     * Chooses what runs next, performing any instance actions chosen on the way.
+     *
+     * @param running the CPU that is at a yield point (or spinning in await), or -1
+     * @return the CPU to run, or -1 when every CPU has finished and no action is left
+     */
+    private int pick(int running) {
+        while (true) {
+            int n = 0;
+            for (CpuContinuation c : cpus) {
+                if (c.runnable()) {
+                    n = add(n, c.cpu);
+                }
+            }
+            if (opts.length < n + 64) opts = Arrays.copyOf(opts, n + 128);
+            n += inst.extraActions(opts, n);
+            if (n == 0) {
+                if (allFinished()) return -1;
+                throw deadlock();
+            }
+            int action;
+            if (n == 1) {
+                action = opts[0];
+            } else {
+                int idx = strategy.choose(opts, n, running >= 0 && cpus[running].runnable() ? running : -1, steps);
+                action = opts[idx];
+                if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
+                choices[nChoices++] = action;
+            }
+            if (Actions.isRun(action)) {
+                return action;
+            }
+            steps++;
+            String label = inst.label(action);
+            traceHash = traceHash * 1_000_003L + label.hashCode();
+            if (trace != null) trace.add(steps + " " + label);
+            inst.perform(action);
+        }
+    }
+
+    private int add(int n, int code) {
+        if (n == opts.length) opts = Arrays.copyOf(opts, n * 2);
+        opts[n] = code;
+        return n + 1;
+    }
+
+    private boolean allFinished() {
+        for (CpuContinuation c : cpus) {
+            if (!c.finished) return false;
+        }
+        return true;
+    }
+
+    private Violation deadlock() {
+        aborting = true;
+        StringBuilder sb = new StringBuilder();
+        StringBuilder where = new StringBuilder();
+        for (CpuContinuation c : cpus) {
+            if (c.finished) continue;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append("cpu").append(c.cpu).append(" waits for ").append(c.blockedWhat);
+            if (where.length() > 0) where.append('+');
+            where.append(c.blockedWhat);
+        }
+        return new Violation("Deadlock", where.toString(), "no CPU can run: " + sb);
+    }
+
+    // ---- the loop ----
+
+    /**
+     * Runs the execution to its end, or to the first violation.
+     *
+     * <p>First every CPU runs, without any choice, up to its first yield point: what a CPU does
+     * before its first shared access touches nothing another CPU can see, so choosing there would
+     * only repeat the same interleavings. From then on every choice lets exactly one CPU perform
+     * its next shared access (or performs one instance action), so two different choice sequences
+     * are two different interleavings.
+     */
+    public Result run() {
+        Violation violation = null;
+        try {
+            starting = true;
+            for (CpuContinuation c : cpus) {
+                current = c.cpu;
+                c.run();
+                if (c.isDone()) c.finished = true;
+            }
+            starting = false;
+            int cpu = pick(-1);
+            while (cpu >= 0) {
+                CpuContinuation c = cpus[cpu];
+                current = cpu;
+                next = -1;
+                c.run();
+                if (c.isDone()) {
+                    c.finished = true;
+                    if (checkSteps) inst.checkStep();
+                    cpu = pick(-1);
+                } else {
+                    cpu = next;
+                }
+            }
+            inst.checkFinal();
+        } catch (Violation v) {
+            violation = v;
+            aborting = true;
+        }
+        strategy.endExecution(steps);
+        return new Result(violation, steps, switches, Arrays.copyOf(choices, nChoices), traceHash,
+                trace, this::label);
+    }
+
+    /** The label of an action code: {@code c1} runs CPU 1; others are the instance's. */
+    public String label(int action) {
+        return Actions.isRun(action) ? "c" + action : inst.label(action);
+    }
+
+    public Instance instance() { return inst; }
+}

@@ -1,0 +1,92 @@
+package lazymm.engine;
+
+import java.util.function.Consumer;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Program;
+import lazymm.model.sim.Target;
+
+/**
+ * Runs executions one after another under one strategy until a violation, the execution count,
+ * the time limit, or (exhaustive search) the end of the search space.
+ */
+public final class Explorer {
+
+    /** Where each execution's program comes from. */
+    public enum Programs {
+        /** The target's default program, every time (exhaustive search needs a fixed one). */
+        DEFAULT,
+        /** A fresh random program for each execution, drawn from the seed. */
+        RANDOM
+    }
+
+    /**
+     * @param target        the model
+     * @param config        its configuration
+     * @param strategy      random, pct or exhaustive
+     * @param seed          the seed of every random choice (programs and schedules)
+     * @param pctDepth      PCT's depth
+     * @param preemptions   exhaustive search's preemption bound
+     * @param programs      where programs come from
+     * @param maxExecutions stop after this many executions (0: no limit)
+     * @param seconds       stop after this much time (0: no limit)
+     * @param maxSteps      the step bound of one execution (Livelock beyond)
+     * @param checkSteps    check the instance's invariants after every step
+     */
+    public record Settings(Target target, Config config, String strategy, long seed, int pctDepth,
+                           int preemptions, Programs programs, long maxExecutions, double seconds,
+                           long maxSteps, boolean checkSteps) {}
+
+    /**
+     * @param failing    the failing execution, or null
+     * @param program    its program (null if none failed)
+     * @param executions how many executions ran
+     * @param seconds    how long it took
+     * @param exhausted  true when an exhaustive search covered its whole space
+     * @param strategy   the strategy's name
+     */
+    public record Outcome(Result failing, Program program, long executions, double seconds,
+                          boolean exhausted, String strategy) {}
+
+    private Explorer() {}
+
+    /**
+     * @param progress called about every {@code progressEverySeconds} with a one-line status
+     */
+    public static Outcome explore(Settings s, double progressEverySeconds, Consumer<String> progress) {
+        Strategy strategy = Strategies.create(s.strategy(), s.seed(), s.pctDepth(), s.preemptions());
+        SplitMix64 programRnd = new SplitMix64(s.seed() * 0x9E3779B97F4A7C15L + 1);
+        Program fixed = s.programs() == Programs.DEFAULT ? s.target().defaultProgram(s.config()) : null;
+        String bad = fixed == null ? null : s.target().validate(s.config(), fixed);
+        if (bad != null) throw new BadInput("the default program is invalid: " + bad);
+        long start = System.nanoTime();
+        long lastProgress = start;
+        long deadline = s.seconds() > 0 ? start + (long) (s.seconds() * 1e9) : Long.MAX_VALUE;
+        long n = 0;
+        while (s.maxExecutions() == 0 || n < s.maxExecutions()) {
+            if (!strategy.startExecution()) {
+                return new Outcome(null, null, n, secondsSince(start), true, strategy.name());
+            }
+            Program program = fixed != null ? fixed : s.target().randomProgram(s.config(), programRnd);
+            Execution e = new Execution(s.target(), s.config(), program, strategy, s.maxSteps(),
+                    s.checkSteps(), false);
+            Result r = e.run();
+            n++;
+            if (r.failed()) {
+                return new Outcome(r, program, n, secondsSince(start), false, strategy.name());
+            }
+            long now = System.nanoTime();
+            if (now >= deadline) break;
+            if (progress != null && (now - lastProgress) >= progressEverySeconds * 1e9) {
+                lastProgress = now;
+                double secs = (now - start) / 1e9;
+                progress.accept(String.format(java.util.Locale.ROOT,
+                        "[%6.1fs] %,d executions, %,.0f exec/s, no violation yet", secs, n, n / secs));
+            }
+        }
+        return new Outcome(null, null, n, secondsSince(start), false, strategy.name());
+    }
+
+    private static double secondsSince(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

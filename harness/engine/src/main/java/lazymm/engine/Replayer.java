@@ -1,0 +1,62 @@
+package lazymm.engine;
+
+import lazymm.engine.io.Reproducer;
+import lazymm.engine.strategy.Replay;
+import lazymm.model.Catalog;
+import lazymm.model.sim.Target;
+
+/** Re-runs a reproducer exactly, or says why it cannot. */
+public final class Replayer {
+
+    private Replayer() {}
+
+    /** The target a reproducer needs, checked against this build's model version. */
+    public static Target targetFor(Reproducer r) {
+        Target t = null;
+        for (Target c : Catalog.targets()) {
+            if (c.id().equals(r.target())) t = c;
+        }
+        if (t == null) {
+            throw new BadInput("field 'target': unknown target '" + r.target() + "' (this lazymm has "
+                    + Catalog.targets().stream().map(Target::id).toList() + ")");
+        }
+        if (t.modelVersion() != r.modelVersion()) {
+            throw new BadInput("the reproducer was written by " + r.target() + " model version "
+                    + r.modelVersion() + "; this lazymm has version " + t.modelVersion()
+                    + ", whose schedules differ: run explore again to get a fresh reproducer");
+        }
+        if (Catalog.variant(r.config().variant()) == null
+                || Catalog.targetOf(r.config().variant()) != null && !Catalog.targetOf(r.config().variant()).id().equals(t.id())) {
+            throw new BadInput("field 'config.variant': unknown variant '" + r.config().variant()
+                    + "' (see ./lazymm list)");
+        }
+        String bad = t.validate(r.config(), r.program());
+        if (bad != null) throw new BadInput("field 'program': " + bad);
+        return t;
+    }
+
+    /**
+     * Replays {@code r}; the result's violation is what the replay ended in (compare its
+     * signature with {@link Reproducer#signature()}).
+     *
+     * @throws BadInput when the reproducer does not fit this model, or the execution diverges
+     */
+    public static Result replay(Reproducer r, boolean keepTrace) {
+        Target t = targetFor(r);
+        Replay strategy = new Replay(r.schedule());
+        strategy.startExecution();
+        Execution e = new Execution(t, r.config(), r.program(), strategy, r.maxSteps(), true, keepTrace);
+        strategy.labels(e::label);
+        Result res;
+        try {
+            res = e.run();
+        } catch (Replay.Diverged d) {
+            throw new BadInput(d.getMessage());
+        }
+        if (!res.failed() && strategy.unused() > 0) {
+            throw new BadInput("diverged: the execution ended after " + res.steps() + " steps with "
+                    + strategy.unused() + " recorded choices unused");
+        }
+        return res;
+    }
+}

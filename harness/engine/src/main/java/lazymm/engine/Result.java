@@ -1,0 +1,59 @@
+package lazymm.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import lazymm.model.sim.Violation;
+
+/**
+ * What one execution did: its violation (or none), its length, the recorded choices that
+ * replay it, a hash of every step (CPU and site, in order) for determinism checks, and the
+ * per-step trace when it was kept.
+ */
+public final class Result {
+
+    private final Violation violation;
+    private final long steps;
+    private final long switches;
+    private final int[] choices;
+    private final long traceHash;
+    private final List<String> trace;
+    private final IntFunction<String> labels;
+
+    Result(Violation violation, long steps, long switches, int[] choices, long traceHash, List<String> trace,
+           IntFunction<String> labels) {
+        this.violation = violation;
+        this.steps = steps;
+        this.switches = switches;
+        this.choices = choices;
+        this.traceHash = traceHash;
+        this.trace = trace;
+        this.labels = labels;
+    }
+
+    /** The violation, or null when the execution ended clean. */
+    public Violation violation() { return violation; }
+
+    public boolean failed() { return violation != null; }
+
+    /** Shared accesses performed plus instance actions. */
+    public long steps() { return steps; }
+
+    /** How many times a CPU was suspended (a real continuation switch). */
+    public long switches() { return switches; }
+
+    /** The chosen action codes at every point with two or more options. */
+    public int[] choices() { return choices.clone(); }
+
+    /** The choices as labels ({@code c0}, {@code c1}, ...): the schedule a reproducer stores. */
+    public List<String> schedule() {
+        List<String> out = new ArrayList<>(choices.length);
+        for (int c : choices) out.add(labels.apply(c));
+        return out;
+    }
+
+    public long traceHash() { return traceHash; }
+
+    /** One line per step, or null if the trace was not kept. */
+    public List<String> trace() { return trace; }
+}

@@ -1,0 +1,30 @@
+package lazymm.engine;
+
+/**
+ * Chooses the next action at every scheduling point with more than one enabled action. One
+ * interface for every way of exploring: a random walk, PCT, bounded exhaustive search, replay of
+ * a recorded schedule, and (later) the fuzzer's bytes.
+ *
+ * <p>A strategy sees action codes: {@code 0..63} run that CPU; codes from
+ * {@link lazymm.model.sim.Actions#FIRST_EXTRA} are the instance's own actions (drains, IRQs).
+ */
+public interface Strategy {
+
+    /** A name for reports, e.g. {@code random}, {@code pct(d=3)}. */
+    String name();
+
+    /** Prepares the next execution; false when there is nothing left to explore. */
+    boolean startExecution();
+
+    /**
+     * Chooses one of {@code opts[0..n)}, {@code n >= 2}, and returns its index.
+     *
+     * @param running the CPU that reached this point and may go on, or -1 when none is running
+     *                (the start, or the running CPU has just finished or blocked)
+     * @param step    the number of steps taken so far in this execution
+     */
+    int choose(int[] opts, int n, int running, long step);
+
+    /** Called after each execution, with its number of steps. */
+    default void endExecution(long steps) {}
+}

@@ -1,0 +1,25 @@
+package lazymm.rt;
+
+import jdk.internal.vm.Continuation;
+import lazymm.engine.CpuContinuation;
+import lazymm.engine.Execution;
+
+/**
+ * The yield-point hook. The agent inserts {@code Yield.point("Class.method:line what")} before
+ * every shared access in the model packages; this class is the only thing the instrumented code
+ * calls, and it does one thing: hand the site to the execution that runs the current CPU.
+ *
+ * <p>Outside an execution (a unit test, Lincheck's own threads, the engine's final checks) there
+ * is no current CPU continuation and the call returns at once.
+ */
+public final class Yield {
+
+    private Yield() {}
+
+    public static void point(String site) {
+        Continuation c = Continuation.getCurrentContinuation(Execution.SCOPE);
+        if (c instanceof CpuContinuation cpu) {
+            cpu.execution().yieldPoint(cpu, site);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package lazymm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import lazymm.engine.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line in-process: exit codes, reproducers, reports, and one-line errors. */
+class MainTest {
+
+    record Out(int code, String out, String err) {}
+
+    static Out run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.run(args, new PrintWriter(o, true), new PrintWriter(e, true));
+        return new Out(code, o.toString(), e.toString());
+    }
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void listShowsVariantsAndWhatTheyExpect() {
+        Out r = run("list");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("example-refcount-drop"), r.out());
+        assertTrue(r.out().contains("DoubleFree"), r.out());
+        assertTrue(r.out().contains("clean"), r.out());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void exploreWritesAReproducerThatReplaysToTheSameSignature() throws Exception {
+        Path out = tmp.resolve("out");
+        Path report = tmp.resolve("explore.json");
+        Out r = run("explore", "--variant", "example-lost-update", "--seed", "3", "--out", out.toString(),
+                "--report", report.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        Map<String, Object> rep = (Map<String, Object>) Json.parse(Files.readString(report));
+        assertEquals("violation", rep.get("verdict"));
+        Map<String, Object> v = (Map<String, Object>) rep.get("violation");
+        assertEquals("LostUpdate", v.get("kind"));
+        assertEquals("LostUpdate:counter_inc", v.get("signature"));
+        assertTrue((Long) rep.get("executions") >= 1);
+        assertTrue(rep.get("seconds") instanceof Double);
+        Path repro = Path.of((String) rep.get("reproducer"));
+        assertTrue(Files.exists(repro));
+
+        Path rr = tmp.resolve("replay.json");
+        Out replay = run("replay", repro.toString(), "--report", rr.toString());
+        assertEquals(1, replay.code(), replay.out() + replay.err());
+        assertTrue(replay.out().contains("VIOLATION LostUpdate:counter_inc"), replay.out());
+        assertTrue(replay.out().contains("(the recorded signature)"), replay.out());
+        Map<String, Object> rrep = (Map<String, Object>) Json.parse(Files.readString(rr));
+        assertEquals(Boolean.TRUE, ((Map<String, Object>) rrep.get("violation")).get("same_as_recorded"));
+    }
+
+    @Test
+    void cleanVariantExitsZero() {
+        Out r = run("explore", "--variant", "example-refcount-drop-fixed", "--executions", "500",
+                "--out", tmp.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("no violation in 500 executions"), r.out());
+    }
+
+    @Test
+    void exhaustiveSaysTheSearchIsComplete() {
+        Out r = run("explore", "--variant", "example-lost-update-fixed", "--strategy", "exhaustive",
+                "--preemptions", "3");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("the search is complete"), r.out());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "explore --variant nope;                 unknown variant 'nope'",
+            "explore --strategy dfs;                 unknown strategy 'dfs'",
+            "explore --bogus;                        Unknown option: '--bogus'",
+            "explore --memory tso;                   unknown memory mode 'tso'",
+            "explore --cpus 0;                       --cpus must be 1..64",
+            "explore --seed abc;                     Invalid value for option '--seed'",
+            "explore --strategy exhaustive --program random; does not go with --strategy exhaustive",
+            "replay /nonexistent/r.json;             no such file",
+            "frobnicate;                             Unmatched argument"})
+    void badUsageIsOneLineAndExitTwo(String args, String expected) {
+        Out r = run(args.trim().split("\\s+"));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(expected.trim()), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "not one line: " + r.err());
+        assertFalse(r.err().contains("\tat "), "a stack trace: " + r.err());
+    }
+
+    private Path reproducer() {
+        Out r = run("explore", "--variant", "example-refcount-drop", "--program", "default", "--out", tmp.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        return tmp.resolve("example-refcount-drop.DoubleFree.json");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "\"model_version\": 1;     \"model_version\": 999;   model version 999",
+            "\"version\": 1;           \"version\": 7;           format version 7 is not supported; this lazymm reads versions [1]",
+            "\"cpus\": 2;              \"cpus\": \"two\";        field 'config.cpus' must be a whole number, found a string",
+            "\"schedule\";             \"skedule\";              missing field 'schedule'",
+            "\"use\";                  \"fly\";                  field 'program': cpu0: unknown operation 'fly'",
+            "\"c1\";                   \"c7\";                   diverged at choice",
+            "{;                        {{;                       expected a key in double quotes"})
+    void badReproducersNameTheField(String from, String to, String expected) throws Exception {
+        Path f = reproducer();
+        String text = Files.readString(f);
+        assertTrue(text.contains(from.trim()), "fixture lacks " + from + ":\n" + text);
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, text.replaceFirst(java.util.regex.Pattern.quote(from.trim()),
+                java.util.regex.Matcher.quoteReplacement(to.trim())));
+        Out r = run("replay", bad.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(expected.trim()), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "not one line: " + r.err());
+    }
+}

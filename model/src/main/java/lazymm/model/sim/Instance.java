@@ -1,0 +1,38 @@
+package lazymm.model.sim;
+
+/**
+ * One execution's worth of model state, made fresh for every execution (no static mutable state:
+ * that is what makes executions cheap and replay exact).
+ *
+ * <p>The engine runs {@link #cpu(int)} for every CPU, each on its own continuation, and between
+ * yield points may also perform the instance's own actions (store-buffer drains, interrupt
+ * deliveries), which it offers to the scheduler beside "run CPU i".
+ */
+public interface Instance {
+
+    /** The number of CPUs; {@link #cpu(int)} is called once for each of 0..cpus()-1. */
+    int cpus();
+
+    /** The body of CPU {@code cpu}: the program's operations for it, in order. */
+    void cpu(int cpu);
+
+    /**
+     * Writes the codes of the extra actions enabled now (codes {@code >= Actions.FIRST_EXTRA})
+     * into {@code out} from {@code off}; returns how many.
+     */
+    default int extraActions(int[] out, int off) { return 0; }
+
+    /** Performs an extra action returned by {@link #extraActions}. */
+    default void perform(int action) {
+        throw new IllegalArgumentException("no such action " + action);
+    }
+
+    /** A short label for an extra action, used in schedules and traces (e.g. {@code d0}). */
+    default String label(int action) { return "a" + action; }
+
+    /** Invariants checked after every step when step checks are on; throws a {@link Violation}. */
+    default void checkStep() {}
+
+    /** Checks at quiescence, after every CPU has finished and extra actions drained. */
+    default void checkFinal() {}
+}

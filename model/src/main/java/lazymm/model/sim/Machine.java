@@ -1,0 +1,28 @@
+package lazymm.model.sim;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the model asks of the machine it runs on. The engine implements it with its controlled
+ * scheduler; {@link SequentialMachine} implements it as plain sequential Java (no scheduler, no
+ * agent) for unit tests of the model.
+ *
+ * <p>Yield points are not part of this interface: the agent inserts them before every shared
+ * access (see {@code lazymm.model.mem.SharedAccess}). This interface has what the agent cannot
+ * insert: which CPU is running, and waiting for a condition that another CPU must make true.
+ */
+public interface Machine {
+
+    /** smp_processor_id(): the model CPU that is running now. */
+    int smpProcessorId();
+
+    /** The number of model CPUs. */
+    int nrCpus();
+
+    /**
+     * Spin until {@code cond} holds (a spinlock, smp_cond_load, a wait-for-IPI). The CPU is not
+     * scheduled while the condition is false; if no CPU can run, the execution ends with a
+     * Deadlock violation that names {@code what}.
+     */
+    void await(BooleanSupplier cond, String what);
+}

@@ -1,0 +1,40 @@
+package lazymm.model.sim;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A model the harness can run: the kernel model, or one of the documented examples. It names its
+ * variants, builds a fresh {@link Instance} for each execution, and writes programs in its own
+ * operation vocabulary.
+ */
+public interface Target {
+
+    /** A short id, e.g. {@code example} or {@code kernel}. */
+    String id();
+
+    /**
+     * The model version: bump it when a change makes old reproducers meaningless (a renamed
+     * operation, a moved yield point). Replay refuses a reproducer of another version.
+     */
+    int modelVersion();
+
+    List<Variant> variants();
+
+    /** The program explore runs when the user gives none. */
+    Program defaultProgram(Config cfg);
+
+    /**
+     * A random program for this configuration, drawing every decision from {@code rnd} so that
+     * the same seed gives the same program.
+     */
+    Program randomProgram(Config cfg, RandomGenerator rnd);
+
+    /**
+     * Checks a program against the vocabulary; returns null if it is fine, or a one-line error
+     * naming the CPU, the operation and what was expected.
+     */
+    String validate(Config cfg, Program program);
+
+    Instance create(Machine machine, Config cfg, Program program);
+}
