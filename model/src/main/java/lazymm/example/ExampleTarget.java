@@ -111,10 +111,10 @@ public final class ExampleTarget implements Target {
     @Override
     public Instance create(Machine machine, Config cfg, Program program) {
         return switch (cfg.variant()) {
-            case "example-lost-update" -> new LostUpdate(machine, program, false);
-            case "example-lost-update-fixed" -> new LostUpdate(machine, program, true);
-            case "example-refcount-drop" -> new RefcountDrop(machine, program, false);
-            case "example-refcount-drop-fixed" -> new RefcountDrop(machine, program, true);
+            case "example-lost-update" -> new LostUpdate(machine, cfg.memory(), program, false);
+            case "example-lost-update-fixed" -> new LostUpdate(machine, cfg.memory(), program, true);
+            case "example-refcount-drop" -> new RefcountDrop(machine, cfg.memory(), program, false);
+            case "example-refcount-drop-fixed" -> new RefcountDrop(machine, cfg.memory(), program, true);
             default -> throw new IllegalArgumentException("not an example variant: " + cfg.variant());
         };
     }

@@ -29,14 +29,20 @@ public final class LostUpdate implements Instance {
     /** The fixed counter: an atomic_t of the simulated memory. */
     private final IntVar atomicCounter;
 
-    LostUpdate(Machine machine, Program program, boolean atomic) {
+    LostUpdate(Machine machine, String memory, Program program, boolean atomic) {
         this.program = program;
-        this.mem = new Memory(machine);
+        this.mem = new Memory(machine, memory, false);
         this.atomic = atomic;
         this.atomicCounter = mem.intVar("counter", 0);
     }
 
     @Override public int cpus() { return program.cpus(); }
+
+    @Override public int extraActions(int[] out, int off) { return mem.extraActions(out, off); }
+
+    @Override public void perform(int action) { mem.perform(action); }
+
+    @Override public String label(int action) { return mem.label(action); }
 
     @Override
     public void cpu(int cpu) {
@@ -58,7 +64,7 @@ public final class LostUpdate implements Instance {
     }
 
     /** The counter's value, read outside any execution (for oracles and tests). */
-    int value() { return atomic ? atomicCounter.peek() : counter; }
+    int value() { return atomic ? (int) mem.peek(atomicCounter) : counter; }
 
     @Override
     public void checkFinal() {

@@ -34,15 +34,21 @@ public final class RefcountDrop implements Instance {
     /** How many times free() ran: a plain field, so its accesses are yield points too. */
     private int frees;
 
-    RefcountDrop(Machine machine, Program program, boolean fixed) {
+    RefcountDrop(Machine machine, String memory, Program program, boolean fixed) {
         this.program = program;
-        this.mem = new Memory(machine);
+        this.mem = new Memory(machine, memory, false);
         this.fixed = fixed;
         this.ref = mem.intVar("obj#1.ref", program.cpus());
         this.data = mem.intVar("obj#1.data", 0);
     }
 
     @Override public int cpus() { return program.cpus(); }
+
+    @Override public int extraActions(int[] out, int off) { return mem.extraActions(out, off); }
+
+    @Override public void perform(int action) { mem.perform(action); }
+
+    @Override public String label(int action) { return mem.label(action); }
 
     @Override
     public void cpu(int cpu) {

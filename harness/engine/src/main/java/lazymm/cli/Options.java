@@ -15,7 +15,7 @@ import lazymm.model.sim.Variant;
 /** Option checks shared by the commands. */
 final class Options {
 
-    static final List<String> MEMORY_MODES = List.of("sc");
+    static final List<String> MEMORY_MODES = lazymm.model.mem.Memory.MODES;
 
     private Options() {}
 

@@ -42,6 +42,8 @@ public final class Execution implements Machine {
     private final long stepBound;
     private final boolean checkSteps;
     private final CpuContinuation[] cpus;
+    /** The site of each CPU's current shared access. */
+    private final String[] sites;
     private final int nrCpus;
 
     private int[] opts = new int[16];
@@ -76,6 +78,8 @@ public final class Execution implements Machine {
         this.checkSteps = checkSteps;
         this.trace = keepTrace ? new ArrayList<>() : null;
         this.nrCpus = cfg.cpus();
+        this.sites = new String[64];
+        Arrays.fill(sites, "");
         this.inst = target.create(this, cfg, program);
         this.cpus = new CpuContinuation[inst.cpus()];
         for (int i = 0; i < cpus.length; i++) {
@@ -89,6 +93,27 @@ public final class Execution implements Machine {
     @Override public int smpProcessorId() { return current; }
 
     @Override public int nrCpus() { return nrCpus; }
+
+    @Override
+    public int choose(int n) {
+        if (n <= 1) return 0;
+        if (starting || aborting) return 0;
+        if (opts.length < n) opts = Arrays.copyOf(opts, n);
+        for (int k = 0; k < n; k++) opts[k] = Actions.FIRST_VALUE + k;
+        int idx = strategy.choose(opts, n, current, steps);
+        if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
+        choices[nChoices++] = opts[idx];
+        traceHash = traceHash * 1_000_003L + 7919L * (idx + 1);
+        if (trace != null) trace.add(steps + " cpu" + current + "   reads the " + ordinal(idx) + " store");
+        return idx;
+    }
+
+    private static String ordinal(int k) {
+        return k == 0 ? "newest" : k == 1 ? "second newest" : (k + 1) + "th newest";
+    }
+
+    @Override
+    public String site() { return sites[current]; }
 
     @Override
     public void await(BooleanSupplier cond, String what) {
@@ -137,6 +162,7 @@ public final class Execution implements Machine {
                 int chosen = pick(self.cpu);
                 if (chosen != self.cpu) switchTo(chosen, true);
             }
+            sites[self.cpu] = site;
             step(self.cpu, site);
         } finally {
             inHook = false;
@@ -282,6 +308,7 @@ public final class Execution implements Machine {
 
     /** The label of an action code: {@code c1} runs CPU 1; others are the instance's. */
     public String label(int action) {
+        if (Actions.isValue(action)) return "r" + (action - Actions.FIRST_VALUE);
         return Actions.isRun(action) ? "c" + action : inst.label(action);
     }
 

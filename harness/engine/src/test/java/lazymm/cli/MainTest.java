@@ -87,7 +87,7 @@ class MainTest {
             "explore --variant nope;                 unknown variant 'nope'",
             "explore --strategy dfs;                 unknown strategy 'dfs'",
             "explore --bogus;                        Unknown option: '--bogus'",
-            "explore --memory tso;                   unknown memory mode 'tso'",
+            "explore --memory pso;                   unknown memory mode 'pso'",
             "explore --cpus 0;                       --cpus must be 1..64",
             "explore --seed abc;                     Invalid value for option '--seed'",
             "explore --strategy exhaustive --program random; does not go with --strategy exhaustive",

@@ -1,82 +1,517 @@
 package lazymm.model.mem;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import lazymm.model.sim.Machine;
 
 /**
  * The simulated memory and the kernel's marked-access vocabulary
  * (tools/memory-model/linux-kernel.def), one instance per execution.
  *
- * <p>Every method marked {@link SharedAccess} is one access; the agent puts a yield point before
- * each call from model code, so the scheduler may switch CPUs between any two of them. This
- * version is sequentially consistent: each access is performed at once on the one copy of
- * memory, barriers are no-ops, and an RMW is atomic because nothing yields inside it.
+ * <p>Every method marked {@link SharedAccess} is one access: the agent puts a yield point before
+ * each call from model code, so the scheduler may run another CPU (or drain a store buffer)
+ * between any two of them, and nothing inside one. The memory mode decides what a load may
+ * return: {@code sc} (one memory), {@code tso} (x86: FIFO store buffers, see {@link TsoBackend}),
+ * {@code weak} (arm64/powerpc-like reordering, see {@link WeakBackend}). The race detector
+ * ({@link RaceDetector}) watches every access when it is on.
+ *
+ * <p>Naming: the C name in lowerCamelCase ({@code smp_store_release} -> {@code smpStoreRelease},
+ * {@code atomic_fetch_add_relaxed} -> {@code atomicFetchAddRelaxed}). Plain C accesses are
+ * {@link #read} and {@link #write}.
  */
 public final class Memory {
 
-    private final Machine machine;
+    /** The memory modes, as {@code --memory} spells them. */
+    public static final List<String> MODES = List.of("sc", "tso", "weak");
 
-    public Memory(Machine machine) { this.machine = machine; }
+    private final Machine machine;
+    private final String mode;
+    private final Backend be;
+    private final RaceDetector race;
+    private Loc[] locs = new Loc[32];
+    private int nlocs;
+    private final Map<Object, Long> ids = new IdentityHashMap<>();
+    private final List<Object> objects = new ArrayList<>(List.of(NULL_OBJECT));
+    private IrqHooks irq = IrqHooks.NONE;
+
+    private static final Object NULL_OBJECT = new Object();
+
+    /**
+     * @param mode        sc, tso or weak
+     * @param detectRaces run the race detector on every access
+     */
+    public Memory(Machine machine, String mode, boolean detectRaces) {
+        this.machine = machine;
+        this.mode = mode;
+        this.be = switch (mode) {
+            case "sc" -> new ScBackend(machine);
+            case "tso" -> new TsoBackend(machine);
+            case "weak" -> new WeakBackend(machine);
+            default -> throw new IllegalArgumentException("unknown memory mode '" + mode + "' (expected one of " + MODES + ")");
+        };
+        this.race = detectRaces ? new RaceDetector(machine.nrCpus()) : null;
+    }
+
+    /** Sequentially consistent memory, no race detection. */
+    public Memory(Machine machine) { this(machine, "sc", false); }
 
     public Machine machine() { return machine; }
 
+    public String mode() { return mode; }
+
+    /** Where the _bh and _irq lock forms turn softirqs and interrupts off and on. */
+    public void irqHooks(IrqHooks hooks) { this.irq = hooks; }
+
     // ---- locations ----
 
-    public IntVar intVar(String name, int init) { return new IntVar(name, init); }
+    private <L extends Loc> L add(L l) {
+        if (nlocs == locs.length) locs = Arrays.copyOf(locs, nlocs * 2);
+        locs[nlocs++] = l;
+        be.register(l);
+        return l;
+    }
 
-    public <T> RefVar<T> refVar(String name, T init) { return new RefVar<>(name, init); }
+    public IntVar intVar(String name, long init) { return add(new IntVar(name, nlocs, init)); }
 
-    // ---- plain and marked accesses ----
+    public <T> RefVar<T> refVar(String name, T init) { return add(new RefVar<T>(this, name, nlocs, id(init))); }
 
-    /** A plain C load ({@code x}): the race detector treats it as unmarked. */
-    @SharedAccess public int read(IntVar v) { return v.value; }
+    public SpinLock spinLock(String name) { return add(new SpinLock(name, nlocs)); }
+
+    long id(Object o) {
+        if (o == null) return 0;
+        Long id = ids.get(o);
+        if (id == null) {
+            id = (long) objects.size();
+            objects.add(o);
+            ids.put(o, id);
+        }
+        return id;
+    }
+
+    Object object(long id) { return id == 0 ? null : objects.get((int) id); }
+
+    @SuppressWarnings("unchecked")
+    private <T> T obj(long id) { return (T) object(id); }
+
+    // ---- the core, used by every named primitive below ----
+
+    private int cpu() { return machine.smpProcessorId(); }
+
+    private long load(Loc l, boolean plain, boolean acquire, boolean dep) {
+        int c = cpu();
+        if (race != null) race.access(l, c, false, plain, machine.site());
+        long v = be.load(l, c, acquire, dep);
+        if (race != null) race.loaded(c, be.lastSync, acquire);
+        return v;
+    }
+
+    private void store(Loc l, long v, boolean plain, boolean release) {
+        int c = cpu();
+        Object sync = null;
+        if (race != null) {
+            race.access(l, c, true, plain, machine.site());
+            sync = race.storeSync(c, release);
+        }
+        be.store(l, c, v, release, sync);
+    }
+
+    private long rmw(Loc l, Rmw op, long a, long b, Order o) {
+        int c = cpu();
+        Object sync = null;
+        if (race != null) {
+            if (o == Order.FULL) race.mb(c);
+            race.access(l, c, true, false, machine.site());
+            sync = race.storeSync(c, o == Order.RELEASE || o == Order.FULL);
+        }
+        long old = be.rmw(l, c, op, a, b, o, sync);
+        if (race != null) {
+            race.loaded(c, be.lastSync, o == Order.ACQUIRE || o == Order.FULL);
+            if (o == Order.FULL) race.mb(c);
+        }
+        return old;
+    }
+
+    // ---- plain C accesses ----
+
+    /** A plain C load ({@code x}); the race detector treats it as unmarked. */
+    @SharedAccess public int read(IntVar v) { return (int) load(v, true, false, false); }
 
     /** A plain C store ({@code x = val}). */
-    @SharedAccess public void write(IntVar v, int val) { v.value = val; }
+    @SharedAccess public void write(IntVar v, int val) { store(v, val, true, false); }
+
+    /** A plain load of a pointer; what is read through it is ordered after it (dependency). */
+    @SharedAccess public <T> T read(RefVar<T> v) { return obj(load(v, true, false, true)); }
+
+    @SharedAccess public <T> void write(RefVar<T> v, T val) { store(v, id(val), true, false); }
+
+    // ---- READ_ONCE / WRITE_ONCE, acquire / release ----
 
     /** READ_ONCE(x). */
-    @SharedAccess public int readOnce(IntVar v) { return v.value; }
+    @SharedAccess public int readOnce(IntVar v) { return (int) load(v, false, false, false); }
 
     /** WRITE_ONCE(x, val). */
-    @SharedAccess public void writeOnce(IntVar v, int val) { v.value = val; }
+    @SharedAccess public void writeOnce(IntVar v, int val) { store(v, val, false, false); }
 
-    @SharedAccess public <T> T read(RefVar<T> v) { return v.value; }
+    /** READ_ONCE(p) of a pointer (an address dependency orders the loads through it). */
+    @SharedAccess public <T> T readOnce(RefVar<T> v) { return obj(load(v, false, false, true)); }
 
-    @SharedAccess public <T> void write(RefVar<T> v, T val) { v.value = val; }
+    @SharedAccess public <T> void writeOnce(RefVar<T> v, T val) { store(v, id(val), false, false); }
 
-    @SharedAccess public <T> T readOnce(RefVar<T> v) { return v.value; }
+    /** smp_load_acquire(p). */
+    @SharedAccess public int smpLoadAcquire(IntVar v) { return (int) load(v, false, true, false); }
 
-    @SharedAccess public <T> void writeOnce(RefVar<T> v, T val) { v.value = val; }
+    @SharedAccess public <T> T smpLoadAcquire(RefVar<T> v) { return obj(load(v, false, true, true)); }
 
-    // ---- atomics (value-returning RMWs are fully ordered; void ones are unordered) ----
+    /** smp_store_release(p, val). */
+    @SharedAccess public void smpStoreRelease(IntVar v, int val) { store(v, val, false, true); }
 
-    /** atomic_inc(v). */
-    @SharedAccess public void atomicInc(IntVar v) { v.value++; }
-
-    /** atomic_dec(v). */
-    @SharedAccess public void atomicDec(IntVar v) { v.value--; }
-
-    /** atomic_inc_return(v). */
-    @SharedAccess public int atomicIncReturn(IntVar v) { return ++v.value; }
-
-    /** atomic_dec_and_test(v): true when the new value is 0. */
-    @SharedAccess public boolean atomicDecAndTest(IntVar v) { return --v.value == 0; }
-
-    /** xchg(p, new). */
-    @SharedAccess public <T> T xchg(RefVar<T> v, T val) {
-        T old = v.value;
-        v.value = val;
-        return old;
-    }
-
-    /** cmpxchg(p, old, new): returns the value found. */
-    @SharedAccess public int cmpxchg(IntVar v, int expect, int val) {
-        int old = v.value;
-        if (old == expect) v.value = val;
-        return old;
-    }
+    @SharedAccess public <T> void smpStoreRelease(RefVar<T> v, T val) { store(v, id(val), false, true); }
 
     // ---- barriers ----
 
-    /** smp_mb(). */
-    @SharedAccess public void smpMb() {}
+    /** smp_mb(): a full barrier, including store-to-load order. */
+    @SharedAccess public void smpMb() {
+        int c = cpu();
+        if (race != null) race.mb(c);
+        be.mb(c);
+    }
+
+    /** smp_wmb(): orders earlier stores before later stores. */
+    @SharedAccess public void smpWmb() {
+        int c = cpu();
+        if (race != null) race.wmb(c);
+        be.wmb(c);
+    }
+
+    /** smp_rmb(): orders earlier loads before later loads. */
+    @SharedAccess public void smpRmb() {
+        int c = cpu();
+        if (race != null) race.rmb(c);
+        be.rmb(c);
+    }
+
+    /** barrier(): the compiler only; nothing at run time. A yield point all the same. */
+    @SharedAccess public void barrier() {}
+
+    /** smp_mb__before_atomic(): a full barrier with the void atomic after it (a no-op on x86). */
+    @SharedAccess public void smpMbBeforeAtomic() { if (!mode.equals("tso")) smpMbInner(); }
+
+    /** smp_mb__after_atomic(). */
+    @SharedAccess public void smpMbAfterAtomic() { if (!mode.equals("tso")) smpMbInner(); }
+
+    /** smp_mb__after_spinlock(): makes the lock acquisition before it a full barrier. */
+    @SharedAccess public void smpMbAfterSpinlock() { smpMbInner(); }
+
+    private void smpMbInner() {
+        int c = cpu();
+        if (race != null) race.mb(c);
+        be.mb(c);
+    }
+
+    // ---- xchg / cmpxchg on int and pointer locations ----
+
+    @SharedAccess public int xchg(IntVar v, int val) { return (int) rmw(v, Rmw.XCHG, val, 0, Order.FULL); }
+
+    @SharedAccess public int xchgRelaxed(IntVar v, int val) { return (int) rmw(v, Rmw.XCHG, val, 0, Order.RELAXED); }
+
+    @SharedAccess public int xchgAcquire(IntVar v, int val) { return (int) rmw(v, Rmw.XCHG, val, 0, Order.ACQUIRE); }
+
+    @SharedAccess public int xchgRelease(IntVar v, int val) { return (int) rmw(v, Rmw.XCHG, val, 0, Order.RELEASE); }
+
+    @SharedAccess public <T> T xchg(RefVar<T> v, T val) { return obj(rmw(v, Rmw.XCHG, id(val), 0, Order.FULL)); }
+
+    @SharedAccess public <T> T xchgRelaxed(RefVar<T> v, T val) { return obj(rmw(v, Rmw.XCHG, id(val), 0, Order.RELAXED)); }
+
+    @SharedAccess public <T> T xchgAcquire(RefVar<T> v, T val) { return obj(rmw(v, Rmw.XCHG, id(val), 0, Order.ACQUIRE)); }
+
+    @SharedAccess public <T> T xchgRelease(RefVar<T> v, T val) { return obj(rmw(v, Rmw.XCHG, id(val), 0, Order.RELEASE)); }
+
+    /** cmpxchg(p, old, new): returns the value found; fully ordered when it succeeds. */
+    @SharedAccess public int cmpxchg(IntVar v, int old, int val) { return (int) cas(v, old, val, Order.FULL); }
+
+    @SharedAccess public int cmpxchgRelaxed(IntVar v, int old, int val) { return (int) cas(v, old, val, Order.RELAXED); }
+
+    @SharedAccess public int cmpxchgAcquire(IntVar v, int old, int val) { return (int) cas(v, old, val, Order.ACQUIRE); }
+
+    @SharedAccess public int cmpxchgRelease(IntVar v, int old, int val) { return (int) cas(v, old, val, Order.RELEASE); }
+
+    @SharedAccess public <T> T cmpxchg(RefVar<T> v, T old, T val) { return obj(cas(v, id(old), id(val), Order.FULL)); }
+
+    @SharedAccess public <T> T cmpxchgRelaxed(RefVar<T> v, T old, T val) { return obj(cas(v, id(old), id(val), Order.RELAXED)); }
+
+    @SharedAccess public <T> T cmpxchgAcquire(RefVar<T> v, T old, T val) { return obj(cas(v, id(old), id(val), Order.ACQUIRE)); }
+
+    @SharedAccess public <T> T cmpxchgRelease(RefVar<T> v, T old, T val) { return obj(cas(v, id(old), id(val), Order.RELEASE)); }
+
+    /**
+     * A cmpxchg that fails orders nothing (memory-barriers.txt): it is performed as a relaxed
+     * one. Which way it goes is decided by the newest value, as the RMW would see it.
+     */
+    private long cas(Loc v, long old, long val, Order o) {
+        return rmw(v, Rmw.CMPXCHG, old, val, be.peek(v) == old || mode.equals("tso") ? o : Order.RELAXED);
+    }
+
+    // ---- atomic_t: plain reads and sets ----
+
+    /** atomic_read(v): READ_ONCE. */
+    @SharedAccess public int atomicRead(IntVar v) { return (int) load(v, false, false, false); }
+
+    /** atomic_set(v, i): WRITE_ONCE. */
+    @SharedAccess public void atomicSet(IntVar v, int i) { store(v, i, false, false); }
+
+    @SharedAccess public int atomicReadAcquire(IntVar v) { return (int) load(v, false, true, false); }
+
+    @SharedAccess public void atomicSetRelease(IntVar v, int i) { store(v, i, false, true); }
+
+    // ---- void atomics: unordered (on x86 every one is a locked instruction) ----
+
+    @SharedAccess public void atomicInc(IntVar v) { rmw(v, Rmw.ADD, 1, 0, Order.RELAXED); }
+
+    @SharedAccess public void atomicDec(IntVar v) { rmw(v, Rmw.SUB, 1, 0, Order.RELAXED); }
+
+    @SharedAccess public void atomicAdd(int i, IntVar v) { rmw(v, Rmw.ADD, i, 0, Order.RELAXED); }
+
+    @SharedAccess public void atomicSub(int i, IntVar v) { rmw(v, Rmw.SUB, i, 0, Order.RELAXED); }
+
+    @SharedAccess public void atomicOr(int i, IntVar v) { rmw(v, Rmw.OR, i, 0, Order.RELAXED); }
+
+    @SharedAccess public void atomicAnd(int i, IntVar v) { rmw(v, Rmw.AND, i, 0, Order.RELAXED); }
+
+    @SharedAccess public void atomicAndnot(int i, IntVar v) { rmw(v, Rmw.ANDNOT, i, 0, Order.RELAXED); }
+
+    @SharedAccess public void atomicXor(int i, IntVar v) { rmw(v, Rmw.XOR, i, 0, Order.RELAXED); }
+
+    // ---- value-returning atomics: fully ordered unless the suffix says otherwise ----
+
+    @SharedAccess public int atomicIncReturn(IntVar v) { return (int) rmw(v, Rmw.ADD, 1, 0, Order.FULL) + 1; }
+
+    @SharedAccess public int atomicIncReturnRelaxed(IntVar v) { return (int) rmw(v, Rmw.ADD, 1, 0, Order.RELAXED) + 1; }
+
+    @SharedAccess public int atomicIncReturnAcquire(IntVar v) { return (int) rmw(v, Rmw.ADD, 1, 0, Order.ACQUIRE) + 1; }
+
+    @SharedAccess public int atomicIncReturnRelease(IntVar v) { return (int) rmw(v, Rmw.ADD, 1, 0, Order.RELEASE) + 1; }
+
+    @SharedAccess public int atomicDecReturn(IntVar v) { return (int) rmw(v, Rmw.SUB, 1, 0, Order.FULL) - 1; }
+
+    @SharedAccess public int atomicDecReturnRelaxed(IntVar v) { return (int) rmw(v, Rmw.SUB, 1, 0, Order.RELAXED) - 1; }
+
+    @SharedAccess public int atomicDecReturnAcquire(IntVar v) { return (int) rmw(v, Rmw.SUB, 1, 0, Order.ACQUIRE) - 1; }
+
+    @SharedAccess public int atomicDecReturnRelease(IntVar v) { return (int) rmw(v, Rmw.SUB, 1, 0, Order.RELEASE) - 1; }
+
+    @SharedAccess public int atomicAddReturn(int i, IntVar v) { return (int) rmw(v, Rmw.ADD, i, 0, Order.FULL) + i; }
+
+    @SharedAccess public int atomicAddReturnRelaxed(int i, IntVar v) { return (int) rmw(v, Rmw.ADD, i, 0, Order.RELAXED) + i; }
+
+    @SharedAccess public int atomicAddReturnAcquire(int i, IntVar v) { return (int) rmw(v, Rmw.ADD, i, 0, Order.ACQUIRE) + i; }
+
+    @SharedAccess public int atomicAddReturnRelease(int i, IntVar v) { return (int) rmw(v, Rmw.ADD, i, 0, Order.RELEASE) + i; }
+
+    @SharedAccess public int atomicSubReturn(int i, IntVar v) { return (int) rmw(v, Rmw.SUB, i, 0, Order.FULL) - i; }
+
+    @SharedAccess public int atomicSubReturnRelaxed(int i, IntVar v) { return (int) rmw(v, Rmw.SUB, i, 0, Order.RELAXED) - i; }
+
+    @SharedAccess public int atomicSubReturnAcquire(int i, IntVar v) { return (int) rmw(v, Rmw.SUB, i, 0, Order.ACQUIRE) - i; }
+
+    @SharedAccess public int atomicSubReturnRelease(int i, IntVar v) { return (int) rmw(v, Rmw.SUB, i, 0, Order.RELEASE) - i; }
+
+    @SharedAccess public int atomicFetchAdd(int i, IntVar v) { return (int) rmw(v, Rmw.ADD, i, 0, Order.FULL); }
+
+    @SharedAccess public int atomicFetchAddRelaxed(int i, IntVar v) { return (int) rmw(v, Rmw.ADD, i, 0, Order.RELAXED); }
+
+    @SharedAccess public int atomicFetchAddAcquire(int i, IntVar v) { return (int) rmw(v, Rmw.ADD, i, 0, Order.ACQUIRE); }
+
+    @SharedAccess public int atomicFetchAddRelease(int i, IntVar v) { return (int) rmw(v, Rmw.ADD, i, 0, Order.RELEASE); }
+
+    @SharedAccess public int atomicFetchSub(int i, IntVar v) { return (int) rmw(v, Rmw.SUB, i, 0, Order.FULL); }
+
+    @SharedAccess public int atomicFetchSubRelaxed(int i, IntVar v) { return (int) rmw(v, Rmw.SUB, i, 0, Order.RELAXED); }
+
+    @SharedAccess public int atomicFetchSubAcquire(int i, IntVar v) { return (int) rmw(v, Rmw.SUB, i, 0, Order.ACQUIRE); }
+
+    @SharedAccess public int atomicFetchSubRelease(int i, IntVar v) { return (int) rmw(v, Rmw.SUB, i, 0, Order.RELEASE); }
+
+    @SharedAccess public int atomicFetchOr(int i, IntVar v) { return (int) rmw(v, Rmw.OR, i, 0, Order.FULL); }
+
+    @SharedAccess public int atomicFetchOrRelaxed(int i, IntVar v) { return (int) rmw(v, Rmw.OR, i, 0, Order.RELAXED); }
+
+    @SharedAccess public int atomicFetchOrAcquire(int i, IntVar v) { return (int) rmw(v, Rmw.OR, i, 0, Order.ACQUIRE); }
+
+    @SharedAccess public int atomicFetchOrRelease(int i, IntVar v) { return (int) rmw(v, Rmw.OR, i, 0, Order.RELEASE); }
+
+    @SharedAccess public int atomicFetchAnd(int i, IntVar v) { return (int) rmw(v, Rmw.AND, i, 0, Order.FULL); }
+
+    @SharedAccess public int atomicFetchAndRelaxed(int i, IntVar v) { return (int) rmw(v, Rmw.AND, i, 0, Order.RELAXED); }
+
+    @SharedAccess public int atomicFetchAndAcquire(int i, IntVar v) { return (int) rmw(v, Rmw.AND, i, 0, Order.ACQUIRE); }
+
+    @SharedAccess public int atomicFetchAndRelease(int i, IntVar v) { return (int) rmw(v, Rmw.AND, i, 0, Order.RELEASE); }
+
+    @SharedAccess public int atomicFetchAndnot(int i, IntVar v) { return (int) rmw(v, Rmw.ANDNOT, i, 0, Order.FULL); }
+
+    @SharedAccess public int atomicFetchAndnotRelaxed(int i, IntVar v) { return (int) rmw(v, Rmw.ANDNOT, i, 0, Order.RELAXED); }
+
+    @SharedAccess public int atomicFetchAndnotAcquire(int i, IntVar v) { return (int) rmw(v, Rmw.ANDNOT, i, 0, Order.ACQUIRE); }
+
+    @SharedAccess public int atomicFetchAndnotRelease(int i, IntVar v) { return (int) rmw(v, Rmw.ANDNOT, i, 0, Order.RELEASE); }
+
+    @SharedAccess public int atomicFetchXor(int i, IntVar v) { return (int) rmw(v, Rmw.XOR, i, 0, Order.FULL); }
+
+    @SharedAccess public int atomicFetchXorRelaxed(int i, IntVar v) { return (int) rmw(v, Rmw.XOR, i, 0, Order.RELAXED); }
+
+    @SharedAccess public int atomicFetchXorAcquire(int i, IntVar v) { return (int) rmw(v, Rmw.XOR, i, 0, Order.ACQUIRE); }
+
+    @SharedAccess public int atomicFetchXorRelease(int i, IntVar v) { return (int) rmw(v, Rmw.XOR, i, 0, Order.RELEASE); }
+
+    @SharedAccess public int atomicXchg(IntVar v, int i) { return (int) rmw(v, Rmw.XCHG, i, 0, Order.FULL); }
+
+    @SharedAccess public int atomicXchgRelaxed(IntVar v, int i) { return (int) rmw(v, Rmw.XCHG, i, 0, Order.RELAXED); }
+
+    @SharedAccess public int atomicXchgAcquire(IntVar v, int i) { return (int) rmw(v, Rmw.XCHG, i, 0, Order.ACQUIRE); }
+
+    @SharedAccess public int atomicXchgRelease(IntVar v, int i) { return (int) rmw(v, Rmw.XCHG, i, 0, Order.RELEASE); }
+
+    @SharedAccess public int atomicCmpxchg(IntVar v, int old, int val) { return (int) cas(v, old, val, Order.FULL); }
+
+    @SharedAccess public int atomicCmpxchgRelaxed(IntVar v, int old, int val) { return (int) cas(v, old, val, Order.RELAXED); }
+
+    @SharedAccess public int atomicCmpxchgAcquire(IntVar v, int old, int val) { return (int) cas(v, old, val, Order.ACQUIRE); }
+
+    @SharedAccess public int atomicCmpxchgRelease(IntVar v, int old, int val) { return (int) cas(v, old, val, Order.RELEASE); }
+
+    /** atomic_dec_and_test(v): fully ordered; true when the new value is 0. */
+    @SharedAccess public boolean atomicDecAndTest(IntVar v) { return rmw(v, Rmw.SUB, 1, 0, Order.FULL) == 1; }
+
+    @SharedAccess public boolean atomicIncAndTest(IntVar v) { return rmw(v, Rmw.ADD, 1, 0, Order.FULL) == -1; }
+
+    @SharedAccess public boolean atomicSubAndTest(int i, IntVar v) { return rmw(v, Rmw.SUB, i, 0, Order.FULL) == i; }
+
+    /**
+     * atomic_add_unless(v, a, u): adds a unless the value is u; true if it added. Fully ordered
+     * when it adds, unordered when it does not.
+     */
+    @SharedAccess public boolean atomicAddUnless(IntVar v, int a, int u) { return addUnless(v, a, u); }
+
+    /** atomic_inc_not_zero(v). */
+    @SharedAccess public boolean atomicIncNotZero(IntVar v) { return addUnless(v, 1, 0); }
+
+    private boolean addUnless(IntVar v, int a, int u) {
+        boolean adds = be.peek(v) != u || mode.equals("tso");
+        return rmw(v, Rmw.ADD_UNLESS, a, u, adds ? Order.FULL : Order.RELAXED) != u;
+    }
+
+    // ---- atomic64_t ----
+
+    @SharedAccess public long atomic64Read(IntVar v) { return load(v, false, false, false); }
+
+    @SharedAccess public void atomic64Set(IntVar v, long i) { store(v, i, false, false); }
+
+    @SharedAccess public long atomic64IncReturn(IntVar v) { return rmw(v, Rmw.ADD, 1, 0, Order.FULL) + 1; }
+
+    @SharedAccess public void atomic64Inc(IntVar v) { rmw(v, Rmw.ADD, 1, 0, Order.RELAXED); }
+
+    // ---- spinlocks ----
+
+    /** spin_lock(lock): spin until free, then take it with acquire ordering. */
+    @SharedAccess public void spinLock(SpinLock l) { lock(l); }
+
+    /** spin_unlock(lock): release ordering. */
+    @SharedAccess public void spinUnlock(SpinLock l) { unlock(l); }
+
+    /** spin_trylock(lock): true if it took the lock. */
+    @SharedAccess public boolean spinTrylock(SpinLock l) {
+        if (be.peek(l) != 0) {
+            load(l, false, false, false);
+            return false;
+        }
+        rmw(l, Rmw.XCHG, 1, 0, Order.ACQUIRE);
+        l.owner = cpu();
+        l.ownerSite = machine.site();
+        return true;
+    }
+
+    /** spin_is_locked(lock): a plain look at the lock word, no ordering. */
+    @SharedAccess public boolean spinIsLocked(SpinLock l) { return load(l, false, false, false) != 0; }
+
+    /** spin_lock_bh(lock): softirqs off on this CPU, then spin_lock. */
+    @SharedAccess public void spinLockBh(SpinLock l) {
+        irq.localBhDisable(cpu());
+        lock(l);
+    }
+
+    /** spin_unlock_bh(lock): spin_unlock, then softirqs back on (pending ones may run). */
+    @SharedAccess public void spinUnlockBh(SpinLock l) {
+        unlock(l);
+        irq.localBhEnable(cpu());
+    }
+
+    /** spin_lock_irq(lock): interrupts off on this CPU, then spin_lock. */
+    @SharedAccess public void spinLockIrq(SpinLock l) {
+        irq.localIrqDisable(cpu());
+        lock(l);
+    }
+
+    @SharedAccess public void spinUnlockIrq(SpinLock l) {
+        unlock(l);
+        irq.localIrqEnable(cpu());
+    }
+
+    /** spin_lock_irqsave(lock, flags): returns the flags to hand to spin_unlock_irqrestore. */
+    @SharedAccess public long spinLockIrqsave(SpinLock l) {
+        long flags = irq.localIrqSave(cpu());
+        lock(l);
+        return flags;
+    }
+
+    @SharedAccess public void spinUnlockIrqrestore(SpinLock l, long flags) {
+        unlock(l);
+        irq.localIrqRestore(cpu(), flags);
+    }
+
+    private void lock(SpinLock l) {
+        int c = cpu();
+        String site = machine.site();
+        irq.lockAcquiring(c, l, site);
+        be.beforeLock(c);
+        machine.await(() -> be.lockFree(l, c), "spinlock " + l.name);
+        rmw(l, Rmw.XCHG, 1, 0, Order.ACQUIRE);
+        l.owner = c;
+        l.ownerSite = site;
+        irq.lockAcquired(c, l, site);
+    }
+
+    private void unlock(SpinLock l) {
+        int c = cpu();
+        l.owner = -1;
+        l.ownerSite = "";
+        store(l, 0, false, true);
+        irq.lockReleased(c, l);
+    }
+
+    /** The CPU that holds {@code l}, or -1. */
+    public int owner(SpinLock l) { return l.owner; }
+
+    /** The site where the holder of {@code l} took it. */
+    public String ownerSite(SpinLock l) { return l.ownerSite; }
+
+    // ---- for the engine, oracles and the litmus runner ----
+
+    /** The store-buffer drains (tso) enabled now, as instance action codes. */
+    public int extraActions(int[] out, int off) { return be.extraActions(out, off); }
+
+    public void perform(int action) { be.perform(action); }
+
+    public String label(int action) { return be.label(action); }
+
+    /** The value of {@code l} in memory (the newest store that left its store buffer). */
+    public long peek(Loc l) { return be.peek(l); }
+
+    /** A hash of the memory's whole state (every value, buffer and view), for state caching. */
+    public long stateHash() { return be.stateHash(locs, nlocs); }
+
+    /** The locations, in creation order. */
+    public List<Loc> locations() { return List.of(Arrays.copyOf(locs, nlocs)); }
 }

@@ -1,25 +1,21 @@
 package lazymm.model.mem;
 
 /**
- * A pointer location of the simulated memory ({@code struct mm_struct *mm}, {@code rq->curr}).
- * Only {@link Memory} reads or writes it.
+ * A pointer location ({@code struct mm_struct *mm}, {@code rq->curr}). The memory keeps the id of
+ * the object; {@link Memory} maps ids back to objects.
  *
  * @param <T> the model type it points to
  */
-public final class RefVar<T> {
+public final class RefVar<T> extends Loc {
 
-    final String name;
-    T value;
+    private final Memory mem;
 
-    RefVar(String name, T init) {
-        this.name = name;
-        this.value = init;
+    RefVar(Memory mem, String name, int id, long init) {
+        super(name, id, init);
+        this.mem = mem;
     }
 
-    public String name() { return name; }
-
-    /** The value in memory (not any CPU's store buffer), for oracles and tests only. */
-    public T peek() { return value; }
-
-    @Override public String toString() { return name; }
+    /** The pointer in memory (not in any CPU's store buffer), for oracles and tests only. */
+    @SuppressWarnings("unchecked")
+    public T peek() { return (T) mem.object(val); }
 }

@@ -11,5 +11,13 @@ public final class Actions {
 
     private Actions() {}
 
+    /**
+     * Codes from here are the alternatives of a choice inside an access ({@link Machine#choose}):
+     * {@code FIRST_VALUE + k} is alternative k, labelled {@code rk}.
+     */
+    public static final int FIRST_VALUE = 1 << 24;
+
     public static boolean isRun(int action) { return action >= 0 && action < FIRST_EXTRA; }
+
+    public static boolean isValue(int action) { return action >= FIRST_VALUE; }
 }

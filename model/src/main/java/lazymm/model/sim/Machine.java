@@ -25,4 +25,14 @@ public interface Machine {
      * Deadlock violation that names {@code what}.
      */
     void await(BooleanSupplier cond, String what);
+
+    /**
+     * A choice inside one access, such as which store a load reads from under the weak memory
+     * mode: returns one of {@code 0..n-1}, where 0 is what a sequentially consistent machine would
+     * do (the newest store). The engine records it like any scheduling choice, so replay is exact.
+     */
+    int choose(int n);
+
+    /** The site of the shared access the running CPU is performing ("Class.method:line what"). */
+    String site();
 }

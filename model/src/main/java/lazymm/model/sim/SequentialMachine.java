@@ -26,6 +26,11 @@ public final class SequentialMachine implements Machine {
         }
     }
 
+    /** Always 0: the newest store, as a sequentially consistent machine reads. */
+    @Override public int choose(int n) { return 0; }
+
+    @Override public String site() { return ""; }
+
     /** Runs every CPU of {@code inst} in order, then the final checks. */
     public void runAll(Instance inst) {
         for (current = 0; current < inst.cpus(); current++) {

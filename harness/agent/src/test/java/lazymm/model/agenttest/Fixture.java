@@ -3,6 +3,7 @@ package lazymm.model.agenttest;
 import lazymm.model.agenttest.infra.Helper;
 import lazymm.model.mem.IntVar;
 import lazymm.model.mem.Memory;
+import lazymm.model.sim.SequentialMachine;
 import lazymm.other.Outside;
 
 /**
@@ -21,7 +22,7 @@ public class Fixture extends Base {
     final int finalField;                              // never yields
     int plain;                                         // yields
 
-    final Memory mem = new Memory(null);
+    final Memory mem = new Memory(new SequentialMachine(1));
     final IntVar v = mem.intVar("v", 0);
     final Api api = new Api();
     final SubApi sub = new SubApi();

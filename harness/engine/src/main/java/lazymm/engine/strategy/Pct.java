@@ -3,6 +3,7 @@ package lazymm.engine.strategy;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import lazymm.engine.Strategy;
+import lazymm.model.sim.Actions;
 
 /**
  * Probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010).
@@ -12,7 +13,8 @@ import lazymm.engine.Strategy;
  * the first {@code k} steps. The enabled actor with the highest priority always runs; at the i-th
  * change point the actor that is running drops to priority {@code i}. A bug of depth {@code d} is
  * found with probability at least {@code 1/(n k^(d-1))} per execution. {@code k} is learned: the
- * longest execution seen so far.
+ * longest execution seen so far. Choices inside an access (which store a load reads, under the
+ * weak memory mode) are not scheduling and are drawn uniformly.
  */
 public final class Pct implements Strategy {
 
@@ -60,6 +62,9 @@ public final class Pct implements Strategy {
 
     @Override
     public int choose(int[] opts, int n, int running, long step) {
+        if (Actions.isValue(opts[0])) {
+            return rnd.nextInt(n);  // which store a load reads: no priorities, uniform
+        }
         while (nextChange < changePoints.length && changePoints[nextChange] <= step) {
             if (running >= 0) {
                 priorityOf(running);

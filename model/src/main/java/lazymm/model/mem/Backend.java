@@ -1,0 +1,59 @@
+package lazymm.model.mem;
+
+import lazymm.model.sim.Machine;
+
+/**
+ * How one memory mode performs accesses. The race detector's sync objects ride along with the
+ * stores so that a load can hand the detector the sync of the store it read from
+ * ({@link #lastSync}).
+ */
+abstract class Backend {
+
+    final Machine machine;
+    /** The race-detector sync of the store that the last load or RMW read from. */
+    Object lastSync;
+
+    Backend(Machine machine) { this.machine = machine; }
+
+    /** A new location (its initial value is already in {@code l.val}). */
+    void register(Loc l) {}
+
+    /**
+     * @param acquire smp_load_acquire: later accesses see at least what the store it read had seen
+     * @param dep     the load of a pointer that will be dereferenced (address dependency)
+     */
+    abstract long load(Loc l, int cpu, boolean acquire, boolean dep);
+
+    /** @param release smp_store_release: earlier accesses are visible before this store */
+    abstract void store(Loc l, int cpu, long v, boolean release, Object sync);
+
+    /** Returns the old value; writes {@code op.apply} if {@code op.writes}. */
+    abstract long rmw(Loc l, int cpu, Rmw op, long a, long b, Order order, Object sync);
+
+    abstract void mb(int cpu);
+
+    abstract void wmb(int cpu);
+
+    abstract void rmb(int cpu);
+
+    /** What a CPU does before it starts to spin for a lock (x86: the locked xchg drains). */
+    void beforeLock(int cpu) {}
+
+    /**
+     * True when {@code cpu} would see the lock free now (what its xchg on the lock word would
+     * read). Must not change any state: the scheduler calls it to know whether the CPU can run.
+     */
+    abstract boolean lockFree(SpinLock l, int cpu);
+
+    /** The value of {@code l} in memory, for oracles (not what any CPU's buffer holds). */
+    long peek(Loc l) { return l.val; }
+
+    int extraActions(int[] out, int off) { return 0; }
+
+    void perform(int action) { throw new IllegalArgumentException("no action " + action); }
+
+    String label(int action) { return "a" + action; }
+
+    /** A hash of everything a future access could observe, for state caching. */
+    abstract long stateHash(Loc[] locs, int nlocs);
+}

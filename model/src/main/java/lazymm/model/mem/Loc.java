@@ -1,0 +1,48 @@
+package lazymm.model.mem;
+
+/**
+ * One location of the simulated memory. Model code never reads or writes it directly: it holds
+ * the location in a final field and goes through {@link Memory}, as kernel code goes through the
+ * marked-access API. Values are longs; a pointer location keeps the id of its object (see
+ * {@link RefVar}).
+ *
+ * <p>The fields below belong to the memory backends and the race detector.
+ */
+public abstract class Loc {
+
+    final String name;
+    /** Dense id, in creation order: the index of this location in views. */
+    final int id;
+
+    /** The value in memory (sc, tso); the newest message (weak). */
+    long val;
+
+    // weak: the coherence order of this location, oldest first
+    long[] mval;
+    int[][] mview;
+    Object[] msync;
+    int n;
+
+    // tso: the race-detector sync of the newest store that reached memory
+    Object memSync;
+
+    // race detector: the last write and the reads since it
+    int wCpu = -1;
+    int wEpoch;
+    boolean wPlain;
+    String wSite;
+    int[] rEpochPlain;
+    int[] rEpochMarked;
+    String[] rSite;
+
+    Loc(String name, int id, long init) {
+        this.name = name;
+        this.id = id;
+        this.val = init;
+    }
+
+    /** The location's name in traces and reports, e.g. {@code mm#1.mm_count}. */
+    public String name() { return name; }
+
+    @Override public String toString() { return name; }
+}

@@ -1,0 +1,13 @@
+package lazymm.model.mem;
+
+/** The ordering of a read-modify-write, as the kernel spells it in the suffix. */
+enum Order {
+    /** {@code _relaxed}, and the void atomics: no ordering. */
+    RELAXED,
+    /** {@code _acquire}: later accesses stay after it. */
+    ACQUIRE,
+    /** {@code _release}: earlier accesses stay before it. */
+    RELEASE,
+    /** No suffix on a value-returning RMW: a full barrier on each side (smp_mb(); op; smp_mb()). */
+    FULL
+}
