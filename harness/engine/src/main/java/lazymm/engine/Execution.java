@@ -202,6 +202,14 @@ public final class Execution implements Machine {
      */
     private int pick(int running) {
         while (true) {
+            long h = inst.stateHash();
+            if (h != 0) {
+                for (CpuContinuation c : cpus) h = h * 31 + (c.finished ? 1 : c.blockedOn != null ? 2 : 3);
+                if (!strategy.visit(h)) {
+                    aborting = true;
+                    throw new Pruned();
+                }
+            }
             int n = 0;
             for (CpuContinuation c : cpus) {
                 if (c.runnable()) {
@@ -261,6 +269,11 @@ public final class Execution implements Machine {
         return new Violation("Deadlock", where.toString(), "no CPU can run: " + sb);
     }
 
+    /** Ends an execution that reached a state explored before (state caching). */
+    private static final class Pruned extends RuntimeException {
+        Pruned() { super(null, null, false, false); }
+    }
+
     // ---- the loop ----
 
     /**
@@ -274,6 +287,7 @@ public final class Execution implements Machine {
      */
     public Result run() {
         Violation violation = null;
+        boolean pruned = false;
         try {
             starting = true;
             for (CpuContinuation c : cpus) {
@@ -300,9 +314,11 @@ public final class Execution implements Machine {
         } catch (Violation v) {
             violation = v;
             aborting = true;
+        } catch (Pruned p) {
+            pruned = true;
         }
         strategy.endExecution(steps);
-        return new Result(violation, steps, switches, Arrays.copyOf(choices, nChoices), traceHash,
+        return new Result(violation, pruned, steps, switches, Arrays.copyOf(choices, nChoices), traceHash,
                 trace, this::label);
     }
 

@@ -13,6 +13,7 @@ import lazymm.model.sim.Violation;
 public final class Result {
 
     private final Violation violation;
+    private final boolean pruned;
     private final long steps;
     private final long switches;
     private final int[] choices;
@@ -20,9 +21,10 @@ public final class Result {
     private final List<String> trace;
     private final IntFunction<String> labels;
 
-    Result(Violation violation, long steps, long switches, int[] choices, long traceHash, List<String> trace,
+    Result(Violation violation, boolean pruned, long steps, long switches, int[] choices, long traceHash, List<String> trace,
            IntFunction<String> labels) {
         this.violation = violation;
+        this.pruned = pruned;
         this.steps = steps;
         this.switches = switches;
         this.choices = choices;
@@ -35,6 +37,9 @@ public final class Result {
     public Violation violation() { return violation; }
 
     public boolean failed() { return violation != null; }
+
+    /** True when state caching ended it early: its state had been explored before. */
+    public boolean pruned() { return pruned; }
 
     /** Shared accesses performed plus instance actions. */
     public long steps() { return steps; }

@@ -25,6 +25,13 @@ public interface Strategy {
      */
     int choose(int[] opts, int n, int running, long step);
 
+    /**
+     * With state caching: called at every scheduling point with a hash of the whole state (only
+     * when the instance provides one). Returns false when the state was explored before: the
+     * execution then ends at once, as pruned. The default caches nothing.
+     */
+    default boolean visit(long stateHash) { return true; }
+
     /** Called after each execution, with its number of steps. */
     default void endExecution(long steps) {}
 }

@@ -1,5 +1,6 @@
 package lazymm.cli;
 
+import lazymm.engine.NeedsAgent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The command line in-process: exit codes, reproducers, reports, and one-line errors. */
+@NeedsAgent
 class MainTest {
 
     record Out(int code, String out, String err) {}

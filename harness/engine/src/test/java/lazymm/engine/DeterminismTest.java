@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * Same choices, same trace, bit for bit: on the refcount example with 3 CPUs and random programs
  * (several hundred steps of interleaved atomics, loads, stores and frees per execution).
  */
+@NeedsAgent
 class DeterminismTest {
 
     private static final String VARIANT = "example-refcount-drop-fixed";

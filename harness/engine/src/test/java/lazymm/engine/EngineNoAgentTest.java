@@ -8,12 +8,14 @@ import lazymm.engine.strategy.RandomWalk;
 import lazymm.model.sim.Program;
 import lazymm.model.sim.SequentialMachine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Runs in its own surefire execution without the agent: the model is plain sequential Java, no
  * yield points, so every CPU runs to its end before the next starts and the example bugs cannot
  * happen.
  */
+@EnabledIfSystemProperty(named = "lazymm.noagent", matches = "true")
 class EngineNoAgentTest {
 
     @Test

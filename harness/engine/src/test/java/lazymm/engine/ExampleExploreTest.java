@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each strategy finds the example bugs from scratch, and never flags the fixed examples. */
+@NeedsAgent
 class ExampleExploreTest {
 
     private static Explorer.Outcome explore(String variant, String strategy, long executions) {

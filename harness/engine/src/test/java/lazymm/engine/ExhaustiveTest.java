@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Exhaustive search enumerates each interleaving of shared accesses exactly once: with a bound
  * high enough, the count is the multinomial coefficient, and every execution's trace differs.
  */
+@NeedsAgent
 class ExhaustiveTest {
 
     @ParameterizedTest(name = "{0} with bound {1}: {2} executions")

@@ -14,6 +14,7 @@ import lazymm.model.sim.Program;
 import org.junit.jupiter.api.Test;
 
 /** The engine's own verdicts: Deadlock when no CPU can run, Livelock at the step bound; never a hang. */
+@NeedsAgent
 class VerdictTest {
 
     private static final Config CFG = new Config("lock-order", "none", "none", "sc", 2);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * one before every access to a non-final model field and before every memory-API call, none
  * for final fields, none in constructors.
  */
+@NeedsAgent
 class YieldPointTest {
 
     private static Result one(String variant, List<List<String>> ops) {

@@ -30,6 +30,14 @@ public interface Instance {
     /** A short label for an extra action, used in schedules and traces (e.g. {@code d0}). */
     default String label(int action) { return "a" + action; }
 
+    /**
+     * A hash of the whole state that the rest of the execution depends on (shared memory, and
+     * each CPU's local state), or 0 when the instance cannot capture it. Only an instance whose
+     * CPUs' futures depend on nothing but this state may return non-zero: exhaustive search then
+     * skips a state it has already explored from (stateful search), which is sound only then.
+     */
+    default long stateHash() { return 0; }
+
     /** Invariants checked after every step when step checks are on; throws a {@link Violation}. */
     default void checkStep() {}
 

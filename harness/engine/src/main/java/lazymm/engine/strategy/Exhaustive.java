@@ -44,16 +44,46 @@ public final class Exhaustive implements Strategy {
     }
 
     private final int bound;
+    /** States explored from, when state caching is on (null: off). */
+    private final java.util.Set<Long> seen;
+    private long pruned;
     private final List<Frame> stack = new ArrayList<>();
     private int depth;
     private int preemptions;
     private boolean first = true;
     private long executions;
 
-    public Exhaustive(int preemptionBound) {
+    public Exhaustive(int preemptionBound) { this(preemptionBound, false); }
+
+    /**
+     * @param cacheStates skip states explored before (stateful search). Only sound with an
+     *                    unbounded search ({@code Integer.MAX_VALUE}): with a preemption bound the
+     *                    subtree below a state depends on the preemptions spent to reach it.
+     */
+    public Exhaustive(int preemptionBound, boolean cacheStates) {
         if (preemptionBound < 0) throw new IllegalArgumentException("preemption bound must be >= 0");
+        if (cacheStates && preemptionBound != Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("state caching needs an unbounded search");
+        }
         this.bound = preemptionBound;
+        this.seen = cacheStates ? new java.util.HashSet<>() : null;
     }
+
+    /**
+     * A state is new the first time it is reached below the replayed prefix; on the prefix itself
+     * (before {@code depth} reaches the stack) it is the state the frame was made in, seen before
+     * by definition, and must not prune.
+     */
+    @Override
+    public boolean visit(long stateHash) {
+        if (seen == null || depth < stack.size()) return true;
+        if (seen.add(stateHash)) return true;
+        pruned++;
+        return false;
+    }
+
+    /** Executions ended early because their state had been explored before. */
+    public long pruned() { return pruned; }
 
     @Override public String name() { return "exhaustive(preemptions<=" + bound + ")"; }
 
