@@ -17,7 +17,8 @@ import lazymm.model.sim.Violation;
 /**
  * One execution of a model under the controlled scheduler.
  *
- * <p>One Java thread runs every model CPU, each as a {@link CpuContinuation}. A CPU runs until its
+ * <p>One Java thread runs every model CPU; each CPU runs one {@link ModelThread} (a continuation) at
+ * a time, and the model may switch a CPU to another thread (a context switch). A CPU runs until its
  * next yield point; there the scheduler collects the enabled actions (run a runnable CPU, or one
  * of the instance's own actions such as a store-buffer drain), asks the {@link Strategy} when
  * there is more than one, and either returns at once (the same CPU goes on: no switch at all),
@@ -41,7 +42,11 @@ public final class Execution implements Machine {
     private final Strategy strategy;
     private final long stepBound;
     private final boolean checkSteps;
-    private final CpuContinuation[] cpus;
+    /** The thread each CPU runs now. */
+    private final ModelThread[] running;
+    /** A CPU halts when the thread it runs returns from its body. */
+    private final boolean[] halted;
+    private int threads;
     /** The site of each CPU's current shared access. */
     private final String[] sites;
     private final int nrCpus;
@@ -81,10 +86,13 @@ public final class Execution implements Machine {
         this.sites = new String[64];
         Arrays.fill(sites, "");
         this.inst = target.create(this, cfg, program);
-        this.cpus = new CpuContinuation[inst.cpus()];
-        for (int i = 0; i < cpus.length; i++) {
+        this.running = new ModelThread[inst.cpus()];
+        this.halted = new boolean[inst.cpus()];
+        for (int i = 0; i < running.length; i++) {
             final int cpu = i;
-            cpus[i] = new CpuContinuation(this, i, () -> inst.cpu(cpu));
+            ModelThread t = new ModelThread(this, "cpu" + i, () -> inst.cpu(cpu));
+            t.cpu = i;
+            running[i] = t;
         }
     }
 
@@ -118,7 +126,7 @@ public final class Execution implements Machine {
     @Override
     public void await(BooleanSupplier cond, String what) {
         if (cond.getAsBoolean()) return;
-        CpuContinuation self = runningCpu("await(" + what + ")");
+        ModelThread self = runningThread("await(" + what + ")");
         self.blockedOn = cond;
         self.blockedWhat = what;
         try {
@@ -128,7 +136,7 @@ public final class Execution implements Machine {
                     continue;
                 }
                 int chosen = pick(self.cpu);
-                if (chosen != self.cpu) switchTo(chosen, false);
+                if (chosen != self.cpu) resumeCpu(chosen, false);
             }
         } finally {
             self.blockedOn = null;
@@ -136,12 +144,44 @@ public final class Execution implements Machine {
         }
     }
 
-    private CpuContinuation runningCpu(String what) {
+    private ModelThread runningThread(String what) {
         Continuation c = Continuation.getCurrentContinuation(SCOPE);
-        if (!(c instanceof CpuContinuation cpu) || cpu.execution() != this) {
-            throw new IllegalStateException(what + " called outside a CPU of this execution");
+        if (!(c instanceof ModelThread t) || t.execution() != this) {
+            throw new IllegalStateException(what + " called outside a thread of this execution");
         }
-        return cpu;
+        return t;
+    }
+
+    @Override
+    public Object newThread(String name, Runnable body) {
+        threads++;
+        return new ModelThread(this, name, body);
+    }
+
+    /**
+     * Context switch on the current CPU: it stops running the calling thread and runs
+     * {@code thread} (from its start, or from where it last switched away). Returns when some
+     * CPU switches back to the caller, which may be another CPU.
+     */
+    @Override
+    public void switchTo(Object thread) {
+        ModelThread self = runningThread("switchTo");
+        ModelThread n = (ModelThread) thread;
+        if (n == self) return;
+        if (n.cpu >= 0 || n.isDone()) {
+            throw new IllegalStateException("switchTo(" + n + "): it is " + (n.isDone() ? "finished" : "running on cpu" + n.cpu));
+        }
+        int c = self.cpu;
+        self.cpu = -1;
+        n.cpu = c;
+        running[c] = n;
+        if (trace != null) trace.add(steps + " cpu" + c + "   switch " + self.name + " -> " + n.name);
+        next = c;
+        boolean hook = inHook;
+        inHook = false;
+        switches++;
+        Continuation.yield(SCOPE);  // the loop in run() resumes cpu c, which now runs n
+        inHook = hook;
     }
 
     // ---- the yield point ----
@@ -151,7 +191,7 @@ public final class Execution implements Machine {
      * perform the access: at once, or after other CPUs ran. The step is counted and traced when
      * it returns, so the trace lists accesses in the order they happened.
      */
-    public void yieldPoint(CpuContinuation self, String site) {
+    public void yieldPoint(ModelThread self, String site) {
         if (inHook || aborting) return;
         inHook = true;
         try {
@@ -160,7 +200,7 @@ public final class Execution implements Machine {
             } else {
                 if (checkSteps) inst.checkStep();
                 int chosen = pick(self.cpu);
-                if (chosen != self.cpu) switchTo(chosen, true);
+                if (chosen != self.cpu) resumeCpu(chosen, true);
             }
             sites[self.cpu] = site;
             step(self.cpu, site);
@@ -169,8 +209,8 @@ public final class Execution implements Machine {
         }
     }
 
-    /** Suspends the running CPU; the loop in run() resumes {@code cpu} (and sets current). */
-    private void switchTo(int cpu, boolean hook) {
+    /** Suspends the running thread; the loop in run() resumes {@code cpu} (and sets current). */
+    private void resumeCpu(int cpu, boolean hook) {
         next = cpu;
         suspend(hook);
     }
@@ -197,23 +237,25 @@ public final class Execution implements Machine {
     /**
      * Chooses what runs next, performing any instance actions chosen on the way.
      *
-     * @param running the CPU that is at a yield point (or spinning in await), or -1
+     * @param runningCpu the CPU that is at a yield point (or spinning in await), or -1
      * @return the CPU to run, or -1 when every CPU has finished and no action is left
      */
-    private int pick(int running) {
+    private int pick(int runningCpu) {
         while (true) {
             long h = inst.stateHash();
             if (h != 0) {
-                for (CpuContinuation c : cpus) h = h * 31 + (c.finished ? 1 : c.blockedOn != null ? 2 : 3);
+                for (int c = 0; c < running.length; c++) {
+                    h = h * 31 + (halted[c] ? 1 : running[c].blockedOn != null ? 2 : 3);
+                }
                 if (!strategy.visit(h)) {
                     aborting = true;
                     throw new Pruned();
                 }
             }
             int n = 0;
-            for (CpuContinuation c : cpus) {
-                if (c.runnable()) {
-                    n = add(n, c.cpu);
+            for (int c = 0; c < running.length; c++) {
+                if (!halted[c] && running[c].runnable()) {
+                    n = add(n, c);
                 }
             }
             if (opts.length < n + 64) opts = Arrays.copyOf(opts, n + 128);
@@ -226,7 +268,7 @@ public final class Execution implements Machine {
             if (n == 1) {
                 action = opts[0];
             } else {
-                int idx = strategy.choose(opts, n, running >= 0 && cpus[running].runnable() ? running : -1, steps);
+                int idx = strategy.choose(opts, n, runningCpu >= 0 && !halted[runningCpu] && running[runningCpu].runnable() ? runningCpu : -1, steps);
                 action = opts[idx];
                 if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
                 choices[nChoices++] = action;
@@ -249,8 +291,8 @@ public final class Execution implements Machine {
     }
 
     private boolean allFinished() {
-        for (CpuContinuation c : cpus) {
-            if (!c.finished) return false;
+        for (boolean h : halted) {
+            if (!h) return false;
         }
         return true;
     }
@@ -259,12 +301,13 @@ public final class Execution implements Machine {
         aborting = true;
         StringBuilder sb = new StringBuilder();
         StringBuilder where = new StringBuilder();
-        for (CpuContinuation c : cpus) {
-            if (c.finished) continue;
+        for (int c = 0; c < running.length; c++) {
+            if (halted[c]) continue;
+            ModelThread t = running[c];
             if (sb.length() > 0) sb.append(", ");
-            sb.append("cpu").append(c.cpu).append(" waits for ").append(c.blockedWhat);
+            sb.append("cpu").append(c).append(" waits for ").append(t.blockedWhat);
             if (where.length() > 0) where.append('+');
-            where.append(c.blockedWhat);
+            where.append(t.blockedWhat);
         }
         return new Violation("Deadlock", where.toString(), "no CPU can run: " + sb);
     }
@@ -290,20 +333,25 @@ public final class Execution implements Machine {
         boolean pruned = false;
         try {
             starting = true;
-            for (CpuContinuation c : cpus) {
-                current = c.cpu;
-                c.run();
-                if (c.isDone()) c.finished = true;
+            for (int c = 0; c < running.length; c++) {
+                current = c;
+                ModelThread t;
+                do {  // again if the thread switched the CPU to another before its first yield point
+                    t = running[c];
+                    t.run();
+                } while (!t.isDone() && running[c] != t);
+                if (t.isDone() && running[c] == t) halted[c] = true;
+                next = -1;
             }
             starting = false;
             int cpu = pick(-1);
             while (cpu >= 0) {
-                CpuContinuation c = cpus[cpu];
+                ModelThread t = running[cpu];
                 current = cpu;
                 next = -1;
-                c.run();
-                if (c.isDone()) {
-                    c.finished = true;
+                t.run();
+                if (t.isDone() && running[cpu] == t) {
+                    halted[cpu] = true;
                     if (checkSteps) inst.checkStep();
                     cpu = pick(-1);
                 } else {
@@ -327,6 +375,9 @@ public final class Execution implements Machine {
         if (Actions.isValue(action)) return "r" + (action - Actions.FIRST_VALUE);
         return Actions.isRun(action) ? "c" + action : inst.label(action);
     }
+
+    /** Threads made with newThread in this execution. */
+    public int threadsCreated() { return threads; }
 
     public Instance instance() { return inst; }
 }

@@ -35,4 +35,18 @@ public interface Machine {
 
     /** The site of the shared access the running CPU is performing ("Class.method:line what"). */
     String site();
+
+    /**
+     * Makes a thread of the model (a kernel task): a continuation that runs {@code body} on
+     * whichever CPU first switches to it. Returns its handle for {@link #switchTo}.
+     */
+    Object newThread(String name, Runnable body);
+
+    /**
+     * Context switch (switch_to): the current CPU stops running the calling thread and runs
+     * {@code thread}, from its start or from where it last called switchTo. Returns when a CPU
+     * switches back to the caller; smp_processor_id() is then that CPU, which may be another one.
+     * A thread that never gets switched back to (a dead task) simply never returns.
+     */
+    void switchTo(Object thread);
 }

@@ -31,6 +31,17 @@ public final class SequentialMachine implements Machine {
 
     @Override public String site() { return ""; }
 
+    /** Threads need a scheduler: the sequential machine has none. */
+    @Override
+    public Object newThread(String name, Runnable body) {
+        throw new UnsupportedOperationException("the sequential machine runs no threads; run the model under the engine");
+    }
+
+    @Override
+    public void switchTo(Object thread) {
+        throw new UnsupportedOperationException("the sequential machine runs no threads; run the model under the engine");
+    }
+
     /** Runs every CPU of {@code inst} in order, then the final checks. */
     public void runAll(Instance inst) {
         for (current = 0; current < inst.cpus(); current++) {
