@@ -29,6 +29,9 @@ final class AccessResolver {
     /** The runtime annotation that marks a memory-API method as one shared access. */
     static final String SHARED_ACCESS = "lazymm.model.mem.SharedAccess";
 
+    /** The runtime annotation that marks a field as the model's bookkeeping, never a yield point. */
+    static final String GHOST = "lazymm.model.sim.Ghost";
+
     /** What to do before a field access. */
     enum FieldVerdict {
         YIELD,
@@ -57,7 +60,8 @@ final class AccessResolver {
         /**
          * Whether a GET/PUT of {@code owner.name} (internal owner name) needs a yield point: the
          * owner is instrumented, and the field it resolves to (JVMS 5.4.3.2: declared, then
-         * superinterfaces, then superclass) is not final and declared in an instrumented class.
+         * superinterfaces, then superclass) is not final, not {@code @Ghost}, and declared in an
+         * instrumented class.
          */
         FieldVerdict field(TypePool pool, String owner, String name, String descriptor) {
             if (!options.instruments(owner.replace('/', '.'))) return FieldVerdict.NO_YIELD;
@@ -82,7 +86,8 @@ final class AccessResolver {
             if (!resolution.isResolved()) return FieldVerdict.UNRESOLVED;
             FieldDescription field = findField(resolution.resolve(), name, descriptor, new HashSet<>());
             if (field == null) return FieldVerdict.UNRESOLVED;
-            boolean shared = !field.isFinal() && options.instruments(field.getDeclaringType().asErasure().getName());
+            boolean shared = !field.isFinal() && !hasAnnotation(field.getDeclaredAnnotations(), GHOST)
+                    && options.instruments(field.getDeclaringType().asErasure().getName());
             return shared ? FieldVerdict.YIELD : FieldVerdict.NO_YIELD;
         } catch (RuntimeException e) {  // a supertype's class file is missing: ByteBuddy throws lazily
             return FieldVerdict.UNRESOLVED;
@@ -141,9 +146,13 @@ final class AccessResolver {
     }
 
     private static boolean isSharedAccess(MethodDescription method) {
-        for (AnnotationDescription a : method.getDeclaredAnnotations()) {
+        return hasAnnotation(method.getDeclaredAnnotations(), SHARED_ACCESS);
+    }
+
+    private static boolean hasAnnotation(Iterable<AnnotationDescription> annotations, String name) {
+        for (AnnotationDescription a : annotations) {
             try {
-                if (a.getAnnotationType().getName().equals(SHARED_ACCESS)) return true;
+                if (a.getAnnotationType().getName().equals(name)) return true;
             } catch (RuntimeException e) {
                 // another annotation whose class file is missing: not ours
             }

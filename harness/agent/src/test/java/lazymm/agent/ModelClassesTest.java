@@ -37,7 +37,8 @@ class ModelClassesTest {
             c.getDeclaredMethods();  // links the class, so the verifier runs now
             byte[] out = loader.transformed.get(name);
             boolean infrastructure = name.startsWith("lazymm.model.mem.") || name.startsWith("lazymm.model.sim.");
-            assertEquals(infrastructure, out.length == 0, name);
+            // infrastructure is never touched; a model class with no shared access has nothing to insert
+            if (infrastructure) assertEquals(0, out.length, name);
             if (out.length > 0) {
                 instrumented++;
                 yieldPoints += YieldPoints.count(out);

@@ -94,7 +94,8 @@ class YieldAgentTest {
         Map<String, Integer> perMethod = new TreeMap<>();
         for (String site : YieldPoints.sites(bytes)) perMethod.merge(methodOf(site), 1, Integer::sum);
         // not listed, so none in: <init>, <clinit>, readFinals (final fields, constants),
-        // cellViaBase (un-annotated method), foreignFields (excluded / outside owners), viaLambda
+        // cellViaBase (un-annotated method), foreignFields (excluded / outside owners), viaLambda,
+        // ghostAccess (a @Ghost field)
         assertEquals(EXPECTED, perMethod);
     }
 

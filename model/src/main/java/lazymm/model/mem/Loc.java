@@ -35,6 +35,11 @@ public abstract class Loc {
     int[] rEpochMarked;
     String[] rSite;
 
+    /** The object this location is a field of (for {@link Memory#kfree}), or null. */
+    Object owner;
+    /** Set when the owner was freed: where and by which CPU (KASAN's "freed by" record). */
+    String freedAt;
+
     Loc(String name, int id, long init) {
         this.name = name;
         this.id = id;

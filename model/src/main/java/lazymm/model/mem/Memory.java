@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import lazymm.model.sim.KernelNames;
 import lazymm.model.sim.Machine;
+import lazymm.model.sim.Violation;
 
 /**
  * The simulated memory and the kernel's marked-access vocabulary
@@ -80,6 +82,54 @@ public final class Memory {
 
     public SpinLock spinLock(String name) { return add(new SpinLock(name, nlocs)); }
 
+    /** A field of {@code owner}: an access after {@link #kfree}{@code (owner)} is a use-after-free. */
+    public IntVar intVar(Object owner, String name, long init) { return owned(owner, intVar(name, init)); }
+
+    public <T> RefVar<T> refVar(Object owner, String name, T init) { return owned(owner, refVar(name, init)); }
+
+    public SpinLock spinLock(Object owner, String name) { return owned(owner, spinLock(name)); }
+
+    private <L extends Loc> L owned(Object owner, L l) {
+        l.owner = owner;
+        return l;
+    }
+
+    /**
+     * kfree(owner): from now on any access to a field of {@code owner} is a UseAfterFree, reported
+     * as KASAN would (the access, and where the object was freed). Freeing twice is a DoubleFree.
+     *
+     * @param what the object as traces name it, e.g. {@code mm#1}
+     */
+    public void kfree(Object owner, String what) {
+        String site = machine.site();
+        String by = "cpu" + cpu() + " in " + KernelNames.function(site) + " (" + KernelNames.where(site) + ")";
+        for (int i = 0; i < nlocs; i++) {
+            Loc l = locs[i];
+            if (l.owner != owner) continue;
+            if (l.freedAt != null) {
+                throw new Violation("DoubleFree", KernelNames.function(site),
+                        what + " freed twice: by " + by + ", and before by " + l.freedAt);
+            }
+            l.freedAt = by;
+        }
+    }
+
+    /** True once {@code owner} was freed with {@link #kfree}. */
+    public boolean isFreed(Object owner) {
+        for (int i = 0; i < nlocs; i++) {
+            if (locs[i].owner == owner) return locs[i].freedAt != null;
+        }
+        return false;
+    }
+
+    private void checkLive(Loc l, String access) {
+        if (l.freedAt == null) return;
+        String site = machine.site();
+        throw new Violation("UseAfterFree", KernelNames.function(site),
+                "KASAN: use-after-free " + access + " of " + l.name + " by cpu" + cpu() + " in "
+                        + KernelNames.function(site) + " (" + KernelNames.where(site) + "); freed by " + l.freedAt);
+    }
+
     long id(Object o) {
         if (o == null) return 0;
         Long id = ids.get(o);
@@ -101,6 +151,7 @@ public final class Memory {
     private int cpu() { return machine.smpProcessorId(); }
 
     private long load(Loc l, boolean plain, boolean acquire, boolean dep) {
+        checkLive(l, "read");
         int c = cpu();
         if (race != null) race.access(l, c, false, plain, machine.site());
         long v = be.load(l, c, acquire, dep);
@@ -109,6 +160,7 @@ public final class Memory {
     }
 
     private void store(Loc l, long v, boolean plain, boolean release) {
+        checkLive(l, "write");
         int c = cpu();
         Object sync = null;
         if (race != null) {
@@ -119,6 +171,7 @@ public final class Memory {
     }
 
     private long rmw(Loc l, Rmw op, long a, long b, Order o) {
+        checkLive(l, "read-modify-write");
         int c = cpu();
         Object sync = null;
         if (race != null) {

@@ -21,6 +21,7 @@ public class Fixture extends Base {
     static int staticCounter;                          // yields
     final int finalField;                              // never yields
     int plain;                                         // yields
+    @lazymm.model.sim.Ghost int ghost;                 // bookkeeping: never yields
 
     final Memory mem = new Memory(new SequentialMachine(1));
     final IntVar v = mem.intVar("v", 0);
@@ -99,6 +100,9 @@ public class Fixture extends Base {
         Runnable r = () -> plain++;
         r.run();
     }
+
+    /** 0: a @Ghost field is bookkeeping, not kernel state. */
+    public void ghostAccess() { ghost++; }
 
     /** 1: read plain; returns {value, this source line}. */
     public int[] siteProbe() { return new int[] {plain, new Throwable().getStackTrace()[0].getLineNumber()}; }
