@@ -13,14 +13,15 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         subcommands = {ExploreCommand.class, ReplayCommand.class, ListCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class},
+                BenchCommand.class, LitmusCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Finds concurrency bugs in the Linux kernel's lazy-mm, membarrier and TLB-flush "
                         + "code by running a Java model of it under a deterministic scheduler.",
                 "",
                 "Start with:  ./lazymm list                      (the variants you can run)",
                 "             ./lazymm explore --variant ID      (search for a violation)",
-                "             ./lazymm replay FILE               (re-run a reproducer, with its trace)"},
+                "             ./lazymm replay FILE               (re-run a reproducer, with its trace)",
+                "             ./lazymm litmus FILE...            (check the simulated memory on litmus tests)"},
         footer = {"", "Exit codes: 0 nothing found, 1 violation found or reproduced, 2 bad usage or input."})
 public final class Main implements Runnable {
 

@@ -46,6 +46,8 @@ public final class Execution implements Machine {
     private final ModelThread[] running;
     /** A CPU halts when the thread it runs returns from its body. */
     private final boolean[] halted;
+    /** Set when the scheduler resumed a CPU to take its interrupt. */
+    private final boolean[] irqFor;
     private int threads;
     /** The site of each CPU's current shared access. */
     private final String[] sites;
@@ -88,6 +90,7 @@ public final class Execution implements Machine {
         this.inst = target.create(this, cfg, program);
         this.running = new ModelThread[inst.cpus()];
         this.halted = new boolean[inst.cpus()];
+        this.irqFor = new boolean[inst.cpus()];
         for (int i = 0; i < running.length; i++) {
             final int cpu = i;
             ModelThread t = new ModelThread(this, "cpu" + i, () -> inst.cpu(cpu));
@@ -135,8 +138,17 @@ public final class Execution implements Machine {
                     suspend(false);
                     continue;
                 }
-                int chosen = pick(self.cpu);
-                if (chosen != self.cpu) resumeCpu(chosen, false);
+                int a = pick(self.cpu);
+                if (a == self.cpu) continue;
+                if (a == Actions.FIRST_IRQ + self.cpu) {
+                    takeInterrupts(self.cpu, false);
+                    continue;
+                }
+                resumeCpu(a, false);
+                if (irqFor[self.cpu]) {
+                    irqFor[self.cpu] = false;
+                    takeInterrupts(self.cpu, false);
+                }
             }
         } finally {
             self.blockedOn = null;
@@ -198,9 +210,19 @@ public final class Execution implements Machine {
             if (starting) {
                 suspend(true);
             } else {
-                if (checkSteps) inst.checkStep();
-                int chosen = pick(self.cpu);
-                if (chosen != self.cpu) resumeCpu(chosen, true);
+                while (true) {
+                    if (checkSteps) inst.checkStep();
+                    int a = pick(self.cpu);
+                    if (a == self.cpu) break;
+                    if (a == Actions.FIRST_IRQ + self.cpu) {
+                        takeInterrupts(self.cpu, true);
+                        continue;
+                    }
+                    resumeCpu(a, true);
+                    if (!irqFor[self.cpu]) break;
+                    irqFor[self.cpu] = false;
+                    takeInterrupts(self.cpu, true);
+                }
             }
             sites[self.cpu] = site;
             step(self.cpu, site);
@@ -209,10 +231,25 @@ public final class Execution implements Machine {
         }
     }
 
-    /** Suspends the running thread; the loop in run() resumes {@code cpu} (and sets current). */
-    private void resumeCpu(int cpu, boolean hook) {
+    /**
+     * Suspends the running thread; the loop in run() resumes the CPU of {@code action} (and sets
+     * current), which first takes its interrupt if the action says so.
+     */
+    private void resumeCpu(int action, boolean hook) {
+        int cpu = Actions.cpuOf(action);
+        if (Actions.isIrq(action)) irqFor[cpu] = true;
         next = cpu;
         suspend(hook);
+    }
+
+    /** Runs the interrupt handlers of {@code cpu}, on its current thread, here. */
+    private void takeInterrupts(int cpu, boolean hook) {
+        steps++;
+        if (trace != null) trace.add(steps + " cpu" + cpu + "   takes an interrupt");
+        traceHash = traceHash * 1_000_003L + 104_729L * (cpu + 1);
+        inHook = false;
+        inst.handleInterrupts(cpu);
+        inHook = hook;
     }
 
     private void suspend(boolean hook) {
@@ -238,7 +275,8 @@ public final class Execution implements Machine {
      * Chooses what runs next, performing any instance actions chosen on the way.
      *
      * @param runningCpu the CPU that is at a yield point (or spinning in await), or -1
-     * @return the CPU to run, or -1 when every CPU has finished and no action is left
+     * @return the run or interrupt action chosen, or -1 when every CPU has finished and no
+     *         action is left
      */
     private int pick(int runningCpu) {
         while (true) {
@@ -258,6 +296,11 @@ public final class Execution implements Machine {
                     n = add(n, c);
                 }
             }
+            for (int c = 0; c < running.length; c++) {
+                if (!halted[c] && inst.interruptPending(c)) {
+                    n = add(n, Actions.FIRST_IRQ + c);
+                }
+            }
             if (opts.length < n + 64) opts = Arrays.copyOf(opts, n + 128);
             n += inst.extraActions(opts, n);
             if (n == 0) {
@@ -273,7 +316,7 @@ public final class Execution implements Machine {
                 if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
                 choices[nChoices++] = action;
             }
-            if (Actions.isRun(action)) {
+            if (Actions.isRun(action) || Actions.isIrq(action)) {
                 return action;
             }
             steps++;
@@ -312,6 +355,14 @@ public final class Execution implements Machine {
         return new Violation("Deadlock", where.toString(), "no CPU can run: " + sb);
     }
 
+    /** The CPU of a run or interrupt action chosen from the loop (or -1 at the end). */
+    private int startCpu(int action) {
+        if (action < 0) return -1;
+        int cpu = Actions.cpuOf(action);
+        if (Actions.isIrq(action)) irqFor[cpu] = true;
+        return cpu;
+    }
+
     /** Ends an execution that reached a state explored before (state caching). */
     private static final class Pruned extends RuntimeException {
         Pruned() { super(null, null, false, false); }
@@ -344,7 +395,7 @@ public final class Execution implements Machine {
                 next = -1;
             }
             starting = false;
-            int cpu = pick(-1);
+            int cpu = startCpu(pick(-1));
             while (cpu >= 0) {
                 ModelThread t = running[cpu];
                 current = cpu;
@@ -353,7 +404,7 @@ public final class Execution implements Machine {
                 if (t.isDone() && running[cpu] == t) {
                     halted[cpu] = true;
                     if (checkSteps) inst.checkStep();
-                    cpu = pick(-1);
+                    cpu = startCpu(pick(-1));
                 } else {
                     cpu = next;
                 }
@@ -373,6 +424,7 @@ public final class Execution implements Machine {
     /** The label of an action code: {@code c1} runs CPU 1; others are the instance's. */
     public String label(int action) {
         if (Actions.isValue(action)) return "r" + (action - Actions.FIRST_VALUE);
+        if (Actions.isIrq(action)) return "i" + (action - Actions.FIRST_IRQ);
         return Actions.isRun(action) ? "c" + action : inst.label(action);
     }
 

@@ -46,6 +46,9 @@ public final class Ast {
                 case LOCK -> "spinlock_t";
             };
         }
+
+        /** "an int location", "a pointer location", "a spinlock_t location". */
+        String described() { return (this == INT ? "an " : "a ") + cName() + " location"; }
     }
 
     /**

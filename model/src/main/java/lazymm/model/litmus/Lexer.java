@@ -15,7 +15,8 @@ final class Lexer {
 
     enum T { IDENT, NUM, PUNCT, STRING, EOF }
 
-    record Token(T kind, String text, Ast.Pos pos) {
+    /** A token; {@code end} is the position just after it (where a missing ';' belongs). */
+    record Token(T kind, String text, Ast.Pos pos, Ast.Pos end, int from, int to) {
         boolean is(String s) { return (kind == T.PUNCT || kind == T.IDENT) && text.equals(s); }
 
         /** How the token reads in an error message. */
@@ -39,6 +40,7 @@ final class Lexer {
     private int col = 1;
     private int braces;
     private final List<Token> ahead = new ArrayList<>();
+    private Token last;
     private final List<String> comments = new ArrayList<>();
 
     Lexer(String file, String src) {
@@ -131,18 +133,22 @@ final class Lexer {
     Token next() {
         Token t = peek();
         ahead.remove(0);
+        last = t;
         return t;
     }
+
+    /** Where the last token taken by {@link #next} ends (1:1 before any). */
+    Ast.Pos lastEnd() { return last == null ? new Ast.Pos(1, 1) : last.end(); }
 
     private Token lex() {
         skip();
         Ast.Pos p = here();
-        if (pos >= src.length()) return new Token(T.EOF, "", p);
+        if (pos >= src.length()) return new Token(T.EOF, "", p, p, pos, pos);
         char c = src.charAt(pos);
         int from = pos;
         if (Character.isLetter(c) || c == '_') {
             while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) advance();
-            return new Token(T.IDENT, src.substring(from, pos), p);
+            return token(T.IDENT, from, p);
         }
         if (Character.isDigit(c)) {
             if (at("0x") || at("0X")) {
@@ -150,25 +156,32 @@ final class Lexer {
                 advance();
             }
             while (pos < src.length() && Character.isLetterOrDigit(src.charAt(pos))) advance();
-            return new Token(T.NUM, src.substring(from, pos), p);
+            return token(T.NUM, from, p);
         }
         if (c == '"') {
             advance();
             while (pos < src.length() && src.charAt(pos) != '"' && src.charAt(pos) != '\n') advance();
             if (pos >= src.length() || src.charAt(pos) != '"') throw error(p, "unterminated string");
             advance();
-            return new Token(T.STRING, src.substring(from, pos), p);
+            return token(T.STRING, from, p);
         }
         for (String s : PUNCT) {
             if (at(s)) {
                 for (int i = 0; i < s.length(); i++) advance();
                 if (s.equals("{")) braces++;
                 if (s.equals("}") && braces > 0) braces--;
-                return new Token(T.PUNCT, s, p);
+                return token(T.PUNCT, from, p);
             }
         }
         throw error(p, "unexpected character '" + c + "'");
     }
+
+    private Token token(T kind, int from, Ast.Pos p) {
+        return new Token(kind, src.substring(from, pos), p, here(), from, pos);
+    }
+
+    /** The source text from offset {@code from} to {@code to}. */
+    String source(int from, int to) { return src.substring(from, to); }
 
     /** The value of a NUM token. */
     long number(Token t) {

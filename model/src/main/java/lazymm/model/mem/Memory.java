@@ -181,7 +181,7 @@ public final class Memory {
         }
         long old = be.rmw(l, c, op, a, b, o, sync);
         if (race != null) {
-            race.loaded(c, be.lastSync, o == Order.ACQUIRE || o == Order.FULL);
+            race.loaded(c, be.lastSync, o == Order.ACQUIRE || o == Order.FULL || o == Order.LOCK);
             if (o == Order.FULL) race.mb(c);
         }
         return old;
@@ -480,7 +480,7 @@ public final class Memory {
             load(l, false, false, false);
             return false;
         }
-        rmw(l, Rmw.XCHG, 1, 0, Order.ACQUIRE);
+        rmw(l, Rmw.XCHG, 1, 0, Order.LOCK);
         l.owner = cpu();
         l.ownerSite = machine.site();
         return true;
@@ -530,7 +530,7 @@ public final class Memory {
         irq.lockAcquiring(c, l, site);
         be.beforeLock(c);
         machine.await(() -> be.lockFree(l, c), "spinlock " + l.name);
-        rmw(l, Rmw.XCHG, 1, 0, Order.ACQUIRE);
+        rmw(l, Rmw.XCHG, 1, 0, Order.LOCK);
         l.owner = c;
         l.ownerSite = site;
         irq.lockAcquired(c, l, site);

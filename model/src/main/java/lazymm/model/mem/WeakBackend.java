@@ -20,7 +20,9 @@ import lazymm.model.sim.Machine;
  *       {@code cur}, so a reader that acquires the store sees all that came before it.
  * </ul>
  * smp_mb also meets a global view (the order of full barriers), which forbids store buffering
- * across two full barriers (SB+mb). Value-returning RMWs read the newest message and append after
+ * across two full barriers (SB+mb). Taking a spinlock is an acquire that also republishes what
+ * the previous holder's unlock published (LKMM's po-unlock-rf-lock-po is a cumulative fence:
+ * ISA2+locks+mb is forbidden). Value-returning RMWs read the newest message and append after
  * it; fully ordered ones are smp_mb on both sides.
  *
  * <p>Where it is stronger than LKMM, on purpose (it may miss a bug, never invent one): stores are
@@ -135,7 +137,8 @@ final class WeakBackend extends Backend {
         int[] mv = l.mview[i];
         joinInto(acq, cpu, mv);
         raise(acq, cpu, l.id, i);
-        if (order == Order.ACQUIRE || order == Order.FULL) joinInto(cur, cpu, mv);
+        if (order == Order.ACQUIRE || order == Order.FULL || order == Order.LOCK) joinInto(cur, cpu, mv);
+        if (order == Order.LOCK) rel[cpu] = join(rel[cpu], mv);  // pairs with: spin_unlock's release
         raise(cur, cpu, l.id, i);
         if (op.writes(old, a, b)) {
             // an RMW continues the release sequence of the store it read

@@ -27,6 +27,18 @@ public interface Instance {
         throw new IllegalArgumentException("no such action " + action);
     }
 
+    /**
+     * True when CPU {@code cpu} would take an interrupt now: one is pending for it (an IPI) and
+     * its interrupts are enabled. The scheduler then offers "cpu takes it" ({@code i<cpu>}).
+     */
+    default boolean interruptPending(int cpu) { return false; }
+
+    /**
+     * Takes CPU {@code cpu}'s pending interrupts: called on that CPU (in its current thread,
+     * between two of its shared accesses, as hardware takes an interrupt between instructions).
+     */
+    default void handleInterrupts(int cpu) {}
+
     /** A short label for an extra action, used in schedules and traces (e.g. {@code d0}). */
     default String label(int action) { return "a" + action; }
 

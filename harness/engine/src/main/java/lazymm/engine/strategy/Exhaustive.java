@@ -39,7 +39,9 @@ public final class Exhaustive implements Strategy {
         }
 
         int cost(int idx) {
-            return running >= 0 && opts[idx] != running && Actions.isRun(opts[idx]) ? 1 : 0;
+            int a = opts[idx];
+            boolean switchesCpu = (Actions.isRun(a) || Actions.isIrq(a)) && Actions.cpuOf(a) != running;
+            return running >= 0 && switchesCpu ? 1 : 0;
         }
     }
 
