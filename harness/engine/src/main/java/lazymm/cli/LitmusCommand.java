@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
                         + "executions of a search with state caching, not herd7's candidate executions.",
                 "",
                 "Examples:",
-                "  ./lazymm litmus /work/shared/litmus/SB+poonceonces.litmus",
+                "  ./lazymm litmus harness/engine/src/test/resources/litmus/shared/SB+poonceonces.litmus",
                 "  ./lazymm litmus --model all --report litmus.json tests/*.litmus",
                 ""},
         footer = {"", "Exit codes: 0 every file ran, 2 bad usage or a file that cannot be parsed or run "
