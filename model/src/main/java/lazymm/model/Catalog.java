@@ -2,6 +2,7 @@ package lazymm.model;
 
 import java.util.List;
 import lazymm.example.ExampleTarget;
+import lazymm.model.kernel.KernelTarget;
 import lazymm.model.sim.Target;
 import lazymm.model.sim.Variant;
 
@@ -12,7 +13,7 @@ public final class Catalog {
 
     /** The targets, in the order {@code lazymm list} shows them. */
     public static List<Target> targets() {
-        return List.of(new ExampleTarget());
+        return List.of(new KernelTarget(), new ExampleTarget());
     }
 
     /** The target that has variant {@code id}, or null. */

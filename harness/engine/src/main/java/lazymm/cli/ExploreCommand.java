@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 final class ExploreCommand implements Callable<Integer> {
 
     /** The configuration explore runs when no variant is given. */
-    static final String DEFAULT_VARIANT = "example-refcount-drop";
+    static final String DEFAULT_VARIANT = "upstream";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

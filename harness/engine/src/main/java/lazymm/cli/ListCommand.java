@@ -22,16 +22,16 @@ final class ListCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         for (Target t : Catalog.targets()) {
             out.printf("target %s (model version %d)%n", t.id(), t.modelVersion());
-            out.printf("  %-30s %-8s %-10s %-7s %-5s %-11s %s%n",
+            out.printf("  %-28s %-8s %-13s %-7s %-5s %-13s %s%n",
                     "VARIANT", "ARCH", "LAZY_TLB", "MEMORY", "CPUS", "EXPECTS", "WHAT");
             for (Variant v : t.variants()) {
                 Config c = v.defaults();
-                out.printf("  %-30s %-8s %-10s %-7s %-5d %-11s %s%n", v.id(), c.arch(), c.lazyTlb(),
+                out.printf("  %-28s %-8s %-13s %-7s %-5d %-13s %s%n", v.id(), c.arch(), c.lazyTlb(),
                         c.memory(), c.cpus(), v.isBroken() ? v.expects() : "clean", v.summary());
             }
             out.println();
         }
-        out.println("Strategies: random (default), pct, exhaustive.  Memory modes: sc.");
+        out.println("Strategies: random (default), pct, exhaustive.  Memory modes: sc, tso, weak.");
         return Main.OK;
     }
 }

@@ -247,9 +247,20 @@ public final class Execution implements Machine {
         steps++;
         if (trace != null) trace.add(steps + " cpu" + cpu + "   takes an interrupt");
         traceHash = traceHash * 1_000_003L + 104_729L * (cpu + 1);
+        // a CPU spinning in await runs its handler: it is not blocked while the handler runs
+        ModelThread t = running[cpu];
+        BooleanSupplier blocked = t.blockedOn;
+        String what = t.blockedWhat;
+        t.blockedOn = null;
+        t.blockedWhat = null;
         inHook = false;
-        inst.handleInterrupts(cpu);
-        inHook = hook;
+        try {
+            inst.handleInterrupts(cpu);
+        } finally {
+            inHook = hook;
+            t.blockedOn = blocked;
+            t.blockedWhat = what;
+        }
     }
 
     private void suspend(boolean hook) {

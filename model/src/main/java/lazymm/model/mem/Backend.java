@@ -24,6 +24,9 @@ abstract class Backend {
      */
     abstract long load(Loc l, int cpu, boolean acquire, boolean dep);
 
+    /** A load that reads the newest store (a spin that has seen its condition: see smp_cond_load). */
+    long loadNewest(Loc l, int cpu, boolean acquire) { return load(l, cpu, acquire, false); }
+
     /** @param release smp_store_release: earlier accesses are visible before this store */
     abstract void store(Loc l, int cpu, long v, boolean release, Object sync);
 
@@ -47,6 +50,9 @@ abstract class Backend {
 
     /** The value of {@code l} in memory, for oracles (not what any CPU's buffer holds). */
     long peek(Loc l) { return l.val; }
+
+    /** The value the program stored last to {@code l}, wherever it waits (store buffers included). */
+    long peekLatest(Loc l) { return l.val; }
 
     int extraActions(int[] out, int off) { return 0; }
 

@@ -223,6 +223,22 @@ public final class Memory {
 
     @SharedAccess public <T> void smpStoreRelease(RefVar<T> v, T val) { store(v, id(val), false, true); }
 
+    /**
+     * smp_cond_load_acquire(ptr, cond): spin until the value satisfies {@code cond}, then an
+     * acquire. The CPU is off the scheduler while the newest value does not satisfy it, and the
+     * final load reads that newest value (a spinning CPU sees it eventually; the stale reads
+     * before it only repeat the loop).
+     */
+    @SharedAccess public int smpCondLoadAcquire(IntVar v, java.util.function.IntPredicate cond, String what) {
+        checkLive(v, "read");
+        int c = cpu();
+        machine.await(() -> cond.test((int) be.peek(v)), what);
+        if (race != null) race.access(v, c, false, false, machine.site());
+        long val = be.loadNewest(v, c, true);
+        if (race != null) race.loaded(c, be.lastSync, true);
+        return (int) val;
+    }
+
     // ---- barriers ----
 
     /** smp_mb(): a full barrier, including store-to-load order. */
@@ -561,6 +577,16 @@ public final class Memory {
 
     /** The value of {@code l} in memory (the newest store that left its store buffer). */
     public long peek(Loc l) { return be.peek(l); }
+
+    /**
+     * The value the program stored to {@code l} last, even if it still waits in a store buffer:
+     * what an oracle checks program state against (a CPU's own fields, as the CPU sees them).
+     */
+    public long peekLatest(Loc l) { return be.peekLatest(l); }
+
+    /** {@link #peekLatest} of a pointer location. */
+    @SuppressWarnings("unchecked")
+    public <T> T peekLatest(RefVar<T> l) { return (T) object(be.peekLatest(l)); }
 
     /** A hash of the memory's whole state (every value, buffer and view), for state caching. */
     public long stateHash() { return be.stateHash(locs, nlocs); }

@@ -20,6 +20,8 @@ final class TsoBackend extends Backend {
     private Loc[][] bufLoc;
     private long[][] bufVal;
     private Object[][] bufSync;
+    private long[][] bufSeq;
+    private long seq;
     private int[] head;
     private int[] tail;
 
@@ -29,6 +31,7 @@ final class TsoBackend extends Backend {
         bufLoc = new Loc[n][8];
         bufVal = new long[n][8];
         bufSync = new Object[n][8];
+        bufSeq = new long[n][8];
         head = new int[n];
         tail = new int[n];
     }
@@ -53,6 +56,7 @@ final class TsoBackend extends Backend {
         bufLoc[cpu][t] = l;
         bufVal[cpu][t] = v;
         bufSync[cpu][t] = sync;
+        bufSeq[cpu][t] = ++seq;
     }
 
     private void compact(int cpu) {
@@ -62,12 +66,15 @@ final class TsoBackend extends Backend {
         Loc[] nl = new Loc[cap];
         long[] nv = new long[cap];
         Object[] ns = new Object[cap];
+        long[] nq = new long[cap];
         System.arraycopy(bufLoc[cpu], h, nl, 0, len);
         System.arraycopy(bufVal[cpu], h, nv, 0, len);
         System.arraycopy(bufSync[cpu], h, ns, 0, len);
+        System.arraycopy(bufSeq[cpu], h, nq, 0, len);
         bufLoc[cpu] = nl;
         bufVal[cpu] = nv;
         bufSync[cpu] = ns;
+        bufSeq[cpu] = nq;
         head[cpu] = 0;
         tail[cpu] = len;
     }
@@ -127,6 +134,22 @@ final class TsoBackend extends Backend {
 
     @Override
     String label(int action) { return "d" + (action - DRAIN); }
+
+    /** The value of the store to {@code l} issued last, buffered or not. */
+    @Override
+    long peekLatest(Loc l) {
+        long best = -1;
+        long v = l.val;
+        for (int c = 0; c < head.length; c++) {
+            for (int i = head[c]; i < tail[c]; i++) {
+                if (bufLoc[c][i] == l && bufSeq[c][i] > best) {
+                    best = bufSeq[c][i];
+                    v = bufVal[c][i];
+                }
+            }
+        }
+        return v;
+    }
 
     /** The number of stores waiting in {@code cpu}'s buffer. */
     int buffered(int cpu) { return tail[cpu] - head[cpu]; }

@@ -121,6 +121,18 @@ final class WeakBackend extends Backend {
     }
 
     @Override
+    long loadNewest(Loc l, int cpu, boolean acquire) {
+        int i = l.n - 1;
+        raise(cur, cpu, l.id, i);
+        int[] mv = l.mview[i];
+        joinInto(acq, cpu, mv);
+        raise(acq, cpu, l.id, i);
+        if (acquire) joinInto(cur, cpu, mv);
+        lastSync = l.msync[i];
+        return l.mval[i];
+    }
+
+    @Override
     void store(Loc l, int cpu, long v, boolean release, Object sync) {
         if (release) rel[cpu] = cur[cpu].clone();
         append(l, v, rel[cpu], sync);

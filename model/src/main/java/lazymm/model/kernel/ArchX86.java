@@ -1,0 +1,27 @@
+package lazymm.model.kernel;
+
+/**
+ * x86 (arch/x86/mm/tlb.c, v7.1.5), the mm_cpumask part: switch_mm_irqs_off sets this CPU in the
+ * next mm's mask when it is missing and never clears the previous one (209954cbc7d0, "Update
+ * mm_cpumask lazily"; only flush IPIs trim it), so the mask holds every CPU that may be lazily
+ * using the mm, which is why the hazard-pointer RFC iterates it on x86.
+ */
+final class ArchX86 extends Arch {
+
+    ArchX86(Kernel k) { super(k); }
+
+    @Override String name() { return "x86"; }
+
+    @Override
+    void switchMmIrqsOff(MmStruct prev, MmStruct next, TaskStruct tsk) {
+        Rq rq = k.thisRq();
+        if (rq.hwMm == next) return;  // prev == next: only the lazy TLB catch-up, not modelled here
+        int bit = 1 << rq.cpu;
+        if ((k.mem.readOnce(next.cpumask) & bit) == 0) {
+            k.mem.atomicOr(bit, next.cpumask);  // cpumask_set_cpu(): a locked or
+        }
+        rq.hwMm = next;  // CR3 write
+    }
+
+    @Override boolean lazymmCpusInMmCpumask() { return true; }
+}

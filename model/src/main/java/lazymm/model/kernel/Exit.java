@@ -1,0 +1,61 @@
+package lazymm.model.kernel;
+
+/**
+ * kernel/exit.c (v7.1.5): exit_mm and the parts of do_exit around it. Left out: everything
+ * do_exit does that does not touch the mm (signals, files, namespaces, exit_notify).
+ */
+final class Exit {
+
+    private final Kernel k;
+
+    Exit(Kernel k) { this.k = k; }
+
+    /**
+     * Turn us into a lazy TLB process if we aren't already.
+     */
+    private void exitMm() {
+        TaskStruct current = k.current();
+        MmStruct mm = k.mem.read(current.mm);
+        if (mm == null) return;
+        // mmap_read_lock(mm): not modelled, nothing here races with a writer of the VMA tree
+        k.smm.mmgrabLazyTlb(mm);
+        k.bugOn(mm != k.mem.read(current.activeMm), "exit_mm", "mm != current->active_mm");
+        /* more a memory barrier than a real lock */
+        // task_lock(current): the task's alloc_lock; only this task takes it in the model
+        /*
+         * When a thread stops operating on an address space, the loop
+         * in membarrier_private_expedited() may not observe that
+         * tsk->mm, and the loop in membarrier_global_expedited() may
+         * not observe a MEMBARRIER_STATE_GLOBAL_EXPEDITED
+         * rq->membarrier_state, so those would not issue an IPI.
+         * Membarrier requires a memory barrier after accessing
+         * user-space memory, before clearing tsk->mm or the
+         * rq->membarrier_state.
+         */
+        k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
+        k.localIrqDisable();
+        k.mem.write(current.mm, null);  // a plain store, as in the kernel
+        // membarrier_update_current_mm(NULL): with the membarrier model
+        k.arch.enterLazyTlb(mm, current);
+        if (k.kc.lazyTlb().hazard()) {
+            // hazard done right: this CPU is now lazily on mm; publish it before our mm_users goes
+            k.mem.writeOnce(k.thisRq().lazyMm, mm);
+        }
+        k.localIrqEnable();
+        // task_unlock(current); mmap_read_unlock(mm); mm_update_next_owner(mm);
+        k.preemptPoint();
+        k.fork.mmput(mm);
+    }
+
+    /** do_exit(): the task's end; it never returns. */
+    void doExit() {
+        k.enter();
+        k.warnOn(k.irqsDisabled(), "do_exit", "IRQs disabled");
+        TaskStruct current = k.current();
+        if (current.kthread) {
+            KernelPrograms.kthreadExit(k, current);
+        }
+        exitMm();
+        k.core.doTaskDead();
+    }
+}

@@ -1,0 +1,221 @@
+package lazymm.model.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import lazymm.model.mem.IntVar;
+import lazymm.model.mem.IrqHooks;
+import lazymm.model.mem.Memory;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Ghost;
+import lazymm.model.sim.Instance;
+import lazymm.model.sim.Machine;
+import lazymm.model.sim.Program;
+import lazymm.model.sim.Violation;
+
+/**
+ * One booted kernel, made fresh for every execution: the CPUs with their runqueues and idle
+ * tasks, init_mm, the tasks and mms of the program, and the code, one object per kernel file
+ * ({@link Core} is kernel/sched/core.c, {@link Fork} kernel/fork.c, ...), each holding this
+ * kernel as C code holds its globals.
+ *
+ * <p>Each CPU's first thread boots it and switches to its idle task; every task (user tasks,
+ * kthreads, the hotplug controller) is a model thread of its own, so context switches switch
+ * stacks as the kernel does. Tasks wait on one run list (ghost state: the model's stand-in for
+ * per-CPU runqueues and load balancing); the ordering a migration gets in the kernel comes from
+ * the on_cpu handshake (finish_task's release, the picking CPU's acquire), which is modelled.
+ *
+ * <p>Version: the paths follow Linux v7.1.5 (the 7.1 stable tree), except where a variant says
+ * otherwise; each class says what it leaves out.
+ */
+public final class Kernel implements Instance {
+
+    final Machine m;
+    final Memory mem;
+    final Config cfg;
+    final KConfig kc;
+    final Arch arch;
+    final Rq[] rqs;
+    final MmStruct initMm;
+    /** cpu_online_mask. */
+    final IntVar cpuOnlineMask;
+
+    final SchedMm smm;
+    final Core core;
+    final Fork fork;
+    final Exit exit;
+    final Kthread kthread;
+    final Exec exec;
+    final CpuHotplug hotplug;
+    final Smp smp;
+    final Oracles oracles;
+
+    @Ghost final List<TaskStruct> tasks = new ArrayList<>();
+    @Ghost final List<MmStruct> mms = new ArrayList<>();
+    /** Tasks ready to run and not on a CPU, in the order they were queued. */
+    @Ghost final List<TaskStruct> runList = new ArrayList<>();
+    /** The mm of each program group (index = group number). */
+    @Ghost final List<MmStruct> groupMm = new ArrayList<>();
+    /** Kthreads still alive that may use a group's mm, and hold its mmgrab through it. */
+    @Ghost final int[] groupKthreads;
+    @Ghost int liveTasks;
+    @Ghost int nextPid = 1;
+    @Ghost int nextMm = 1;
+    /** CPUs that finished the end-of-run quiescence. */
+    @Ghost int quiesced;
+
+    public Kernel(Machine m, Config cfg, Program program) {
+        this.m = m;
+        this.cfg = cfg;
+        this.kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
+        this.mem = new Memory(m, cfg.memory(), true);
+        this.arch = Arch.of(this, cfg.arch());
+        this.smm = new SchedMm(this);
+        this.core = new Core(this);
+        this.fork = new Fork(this);
+        this.exit = new Exit(this);
+        this.kthread = new Kthread(this);
+        this.exec = new Exec(this);
+        this.hotplug = new CpuHotplug(this);
+        this.smp = new Smp(this);
+        this.oracles = new Oracles(this);
+        // init_mm is never freed; its count is not tracked (the boot grabs differ per arch)
+        this.initMm = new MmStruct(mem, "init_mm", true, 0, 1, 1 << 20);
+        this.cpuOnlineMask = mem.intVar("cpu_online_mask", (1L << cfg.cpus()) - 1);
+        this.rqs = new Rq[cfg.cpus()];
+        for (int c = 0; c < cfg.cpus(); c++) {
+            TaskStruct idle = newTask("idle/" + c, true, true, null, initMm, List.of());
+            rqs[c] = new Rq(mem, c, idle);
+            rqs[c].current = idle;
+            rqs[c].hwMm = initMm;
+            idle.running = true;
+            idle.thread = m.newThread(idle.name, () -> core.doIdle());
+        }
+        this.groupKthreads = new int[KernelPrograms.groups(program) + 1];
+        KernelPrograms.boot(this, program);
+        mem.irqHooks(new IrqHooks() {
+            @Override public void localIrqDisable(int cpu) { Kernel.this.localIrqDisable(); }
+            @Override public void localIrqEnable(int cpu) { Kernel.this.localIrqEnable(); }
+            @Override public long localIrqSave(int cpu) { return Kernel.this.localIrqSave() ? 1 : 0; }
+            @Override public void localIrqRestore(int cpu, long flags) { Kernel.this.localIrqRestore(flags != 0); }
+        });
+    }
+
+    // ---- objects ----
+
+    TaskStruct newTask(String name, boolean kthread, boolean idle, MmStruct mm, MmStruct activeMm, List<String> ops) {
+        TaskStruct t = new TaskStruct(mem, name, nextPid++, kthread, idle, mm, activeMm, ops);
+        tasks.add(t);
+        if (!idle) liveTasks++;
+        return t;
+    }
+
+    MmStruct newMm(int group) {
+        MmStruct mm = new MmStruct(mem, "mm#" + nextMm++, false, group, 1, 1);
+        mms.add(mm);
+        return mm;
+    }
+
+    /** Makes {@code t}'s thread and queues it (wake_up_new_task). */
+    void start(TaskStruct t) {
+        t.thread = m.newThread(t.name, () -> core.taskMain(t));
+        t.queued = true;
+        runList.add(t);
+    }
+
+    /** The mms that some live task has as ->mm (what for_each_process finds). */
+    List<MmStruct> liveMms() {
+        List<MmStruct> out = new ArrayList<>();
+        for (TaskStruct t : tasks) {
+            if (t.dead) continue;
+            MmStruct mm = t.mm.peek();
+            if (mm != null && !out.contains(mm)) out.add(mm);
+        }
+        return out;
+    }
+
+    // ---- this CPU ----
+
+    int smpProcessorId() { return m.smpProcessorId(); }
+
+    Rq thisRq() { return rqs[m.smpProcessorId()]; }
+
+    /** current. */
+    TaskStruct current() { return thisRq().current; }
+
+    /**
+     * cpu_online_mask as a CPU that stop_machine() cannot run past reads it (preemption off, as
+     * in smp_call_function_many): stop_machine made every CPU acknowledge the offline with fully
+     * ordered atomics, so the read sees the newest mask.
+     */
+    long cpuOnlineMaskStable() {
+        return mem.smpCondLoadAcquire(cpuOnlineMask, v -> true, "cpu_online_mask");
+    }
+
+    boolean cpuOnline(int cpu) { return (mem.peek(cpuOnlineMask) & (1L << cpu)) != 0; }
+
+    void localIrqDisable() { thisRq().irqsDisabled = true; }
+
+    void localIrqEnable() {
+        Rq rq = thisRq();
+        rq.irqsDisabled = false;
+    }
+
+    /** local_irq_save(): returns whether IRQs were disabled. */
+    boolean localIrqSave() {
+        Rq rq = thisRq();
+        boolean was = rq.irqsDisabled;
+        rq.irqsDisabled = true;
+        return was;
+    }
+
+    void localIrqRestore(boolean wasDisabled) { thisRq().irqsDisabled = wasDisabled; }
+
+    boolean irqsDisabled() { return thisRq().irqsDisabled; }
+
+    /** A kernel path that changes mm references starts in the current task (for the invariants). */
+    void enter() { current().depth++; }
+
+    void leave() { current().depth--; }
+
+    /**
+     * A preemption point of a preemptible kernel: with IRQs and preemption on, the task may be
+     * switched out here (a choice of the scheduler; 0 goes on).
+     */
+    void preemptPoint() {
+        Rq rq = thisRq();
+        if (!kc.preempt() || rq.irqsDisabled || rq.preemptCount > 0 || rq.current.idle) return;
+        if (m.choose(2) == 1) core.schedule();
+    }
+
+    /** WARN_ON / WARN_ON_ONCE: a kernel warning is a finding. */
+    void warnOn(boolean cond, String function, String what) {
+        if (cond) throw new Violation("Warn", function, "WARNING in " + function + ": " + what);
+    }
+
+    /** BUG_ON. */
+    void bugOn(boolean cond, String function, String what) {
+        if (cond) throw new Violation("Bug", function, "kernel BUG in " + function + ": " + what);
+    }
+
+    // ---- Instance ----
+
+    @Override public int cpus() { return rqs.length; }
+
+    /** The CPU's boot thread: it switches to the idle task, as start_kernel / start_secondary end in do_idle. */
+    @Override
+    public void cpu(int cpu) { m.switchTo(rqs[cpu].idle.thread); }
+
+    @Override public int extraActions(int[] out, int off) { return mem.extraActions(out, off); }
+
+    @Override public void perform(int action) { mem.perform(action); }
+
+    @Override public String label(int action) { return mem.label(action); }
+
+    @Override public boolean interruptPending(int cpu) { return smp.pending(cpu) && !rqs[cpu].irqsDisabled; }
+
+    @Override public void handleInterrupts(int cpu) { smp.handle(cpu); }
+
+    @Override public void checkStep() { oracles.checkStep(); }
+
+    @Override public void checkFinal() { oracles.checkFinal(); }
+}

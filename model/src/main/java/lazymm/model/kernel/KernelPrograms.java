@@ -1,0 +1,263 @@
+package lazymm.model.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Program;
+import lazymm.model.sim.Violation;
+
+/**
+ * The operation vocabulary of kernel-model programs. A program is a list of tasks; each row is
+ * one task: its kind, then its operations. Every operation is robust: one that does not apply
+ * when it comes up (unuse without a use, down of a CPU that is already offline) does nothing, so
+ * that every program is valid whatever the schedule, and a generated one always runs.
+ *
+ * <pre>
+ *   user:G    run | sched | clone | exec | exit     a user task of process G (mm group G)
+ *   kthread   use:G | unuse | run | sched           a kernel thread; use:G is mmget_not_zero() + kthread_use_mm()
+ *   cpuhp     down:C | up:C | sched                 the CPU-hotplug controller (cpu_down / cpu_up)
+ * </pre>
+ *
+ * {@code run} is user code touching its mm (or, in a kthread, copy_to_user on the used mm);
+ * {@code sched} is a voluntary schedule(); a task exits after its last operation. Tasks may also
+ * be preempted between operations and at the kernel's preemption points.
+ */
+final class KernelPrograms {
+
+    private KernelPrograms() {}
+
+    static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit");
+    static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched");
+    static final List<String> CPUHP_OPS = List.of("down:C", "up:C", "sched");
+
+    /** The highest mm group the program names (user:G and use:G). */
+    static int groups(Program p) {
+        int max = 0;
+        for (List<String> row : p.perCpu()) {
+            for (String tok : row) {
+                if (tok.startsWith("user:") || tok.startsWith("use:")) {
+                    max = Math.max(max, number(tok));
+                }
+            }
+        }
+        return max;
+    }
+
+    private static int number(String tok) {
+        try {
+            return Integer.parseInt(tok.substring(tok.indexOf(':') + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Null if the program is in the vocabulary, else one line naming the row, the token and what was expected. */
+    static String validate(Config cfg, Program p) {
+        if (p.cpus() == 0) return "the program has no tasks";
+        for (int i = 0; i < p.cpus(); i++) {
+            List<String> row = p.ops(i);
+            if (row.isEmpty()) return "task " + i + ": empty row (expected user:G, kthread or cpuhp, then operations)";
+            String kind = row.get(0);
+            List<String> vocab;
+            if (kind.startsWith("user:")) {
+                if (number(kind) < 1 || number(kind) > 9) return "task " + i + ": '" + kind + "': the group must be 1..9";
+                vocab = USER_OPS;
+            } else if (kind.equals("kthread")) {
+                vocab = KTHREAD_OPS;
+            } else if (kind.equals("cpuhp")) {
+                vocab = CPUHP_OPS;
+            } else {
+                return "task " + i + ": unknown kind '" + kind + "' (expected user:G, kthread or cpuhp)";
+            }
+            for (String op : row.subList(1, row.size())) {
+                String shape = op.contains(":") ? op.substring(0, op.indexOf(':') + 1) + (op.startsWith("use:") ? "G" : "C") : op;
+                if (!vocab.contains(shape)) {
+                    return "task " + i + " (" + kind + "): unknown operation '" + op + "' (expected one of " + vocab + ")";
+                }
+                int n = op.contains(":") ? number(op) : 0;
+                if (op.startsWith("use:") && (n < 1 || n > 9)) return "task " + i + ": '" + op + "': the group must be 1..9";
+                if ((op.startsWith("down:") || op.startsWith("up:")) && (n < 0 || n >= cfg.cpus())) {
+                    return "task " + i + ": '" + op + "': the CPU must be 0.." + (cfg.cpus() - 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Makes the program's mms and tasks and queues the tasks. */
+    static void boot(Kernel k, Program p) {
+        int groups = groups(p);
+        k.groupMm.add(null);
+        for (int g = 1; g <= groups; g++) {
+            int users = 0;
+            boolean kthreads = false;
+            for (List<String> row : p.perCpu()) {
+                if (row.get(0).equals("user:" + g)) users++;
+                if (row.get(0).equals("kthread") && row.contains("use:" + g)) kthreads = true;
+            }
+            MmStruct mm = null;
+            if (users > 0) {
+                mm = new MmStruct(k.mem, "mm#" + k.nextMm++, false, g, users, kthreads ? 2 : 1);
+                k.mms.add(mm);
+            }
+            k.groupMm.add(mm);
+        }
+        for (List<String> row : p.perCpu()) {
+            String kind = row.get(0);
+            List<String> ops = row.subList(1, row.size());
+            TaskStruct t;
+            if (kind.startsWith("user:")) {
+                int g = number(kind);
+                MmStruct mm = k.groupMm.get(g);
+                t = k.newTask("task#" + k.nextPid, false, false, mm, mm, ops);
+                t.group = g;
+            } else {
+                t = k.newTask((kind.equals("cpuhp") ? "cpuhp#" : "kthread#") + k.nextPid, true, false, null, null, ops);
+                List<Integer> seen = new ArrayList<>();
+                for (String op : ops) {
+                    int g = number(op);
+                    if (op.startsWith("use:") && k.groupMm.get(g) != null && !seen.contains(g)) {
+                        seen.add(g);
+                        k.groupKthreads[g]++;
+                    }
+                }
+            }
+            k.start(t);
+        }
+    }
+
+    /** Runs the task's operations (its thread has done schedule_tail). */
+    static void run(Kernel k, TaskStruct t) {
+        boolean first = true;
+        for (String op : t.ops) {
+            if (!first) k.preemptPoint();
+            first = false;
+            if (op.equals("exit")) return;
+            apply(k, t, op);
+        }
+    }
+
+    private static void apply(Kernel k, TaskStruct t, String op) {
+        switch (op) {
+            case "run" -> userAccess(k, t);
+            case "sched" -> k.core.schedule();
+            case "clone" -> {
+                k.enter();
+                TaskStruct child = k.fork.copyProcessVm(t, List.of("run"));
+                k.start(child);  // wake_up_new_task()
+                k.leave();
+            }
+            case "exec" -> {
+                k.enter();
+                MmStruct mm = k.newMm(0);  // mm_alloc(); bprm_mm_init
+                k.exec.execMmap(mm);
+                k.leave();
+            }
+            case "unuse" -> unuse(k, t);
+            default -> {
+                int n = number(op);
+                if (op.startsWith("use:")) use(k, t, n);
+                else if (op.startsWith("down:")) k.hotplug.cpuDown(n);
+                else if (op.startsWith("up:")) k.hotplug.cpuUp(n);
+            }
+        }
+    }
+
+    /** User code (or a kthread's copy_to_user) touching the mm it runs on. */
+    private static void userAccess(Kernel k, TaskStruct t) {
+        MmStruct mm = k.mem.read(t.mm);
+        if (mm == null) return;
+        Rq rq = k.thisRq();
+        if (rq.hwMm != mm) {
+            throw new Violation("RefcountInvariant", "active_mm",
+                    t + " touches user memory of " + mm + " on cpu" + rq.cpu + " but " + rq.hwMm + " is loaded");
+        }
+        k.mem.writeOnce(mm.userPage, k.mem.readOnce(mm.userPage) + 1);
+    }
+
+    private static void use(Kernel k, TaskStruct t, int g) {
+        if (t.usingGroup != 0 || g >= k.groupMm.size() || k.groupMm.get(g) == null) return;
+        MmStruct mm = k.groupMm.get(g);
+        k.enter();
+        if (k.smm.mmgetNotZero(mm)) {
+            k.kthread.kthreadUseMm(mm);
+            t.usingGroup = g;
+        }
+        k.leave();
+    }
+
+    private static void unuse(Kernel k, TaskStruct t) {
+        if (t.usingGroup == 0) return;
+        MmStruct mm = k.groupMm.get(t.usingGroup);
+        k.enter();
+        k.kthread.kthreadUnuseMm(mm);
+        k.fork.mmput(mm);
+        t.usingGroup = 0;
+        k.leave();
+    }
+
+    /** A kthread's exit: it stops using its mm, and the last one of a group drops the program's grab. */
+    static void kthreadExit(Kernel k, TaskStruct t) {
+        unuse(k, t);
+        List<Integer> seen = new ArrayList<>();
+        for (String op : t.ops) {
+            if (!op.startsWith("use:")) continue;
+            int g = number(op);
+            if (seen.contains(g) || g >= k.groupMm.size() || k.groupMm.get(g) == null) continue;
+            seen.add(g);
+            if (--k.groupKthreads[g] == 0) k.smm.mmdrop(k.groupMm.get(g));
+        }
+    }
+
+    // ---- programs ----
+
+    static Program defaultProgram(Config cfg) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("user:1", "run", "sched", "run"));
+        rows.add(List.of("user:1", "run", "clone", "run"));
+        rows.add(List.of("kthread", "use:1", "run", "unuse"));
+        if (cfg.cpus() >= 2) rows.add(List.of("cpuhp", "down:1", "up:1"));
+        return Program.of(rows);
+    }
+
+    static Program randomProgram(Config cfg, RandomGenerator rnd) {
+        List<List<String>> rows = new ArrayList<>();
+        int groups = 1 + rnd.nextInt(2);
+        for (int g = 1; g <= groups; g++) {
+            int users = 1 + rnd.nextInt(2);
+            for (int u = 0; u < users; u++) {
+                List<String> row = new ArrayList<>(List.of("user:" + g));
+                int n = 1 + rnd.nextInt(4);
+                for (int i = 0; i < n; i++) {
+                    int r = rnd.nextInt(10);
+                    row.add(r < 4 ? "run" : r < 7 ? "sched" : r < 9 ? "clone" : "exec");
+                }
+                rows.add(row);
+            }
+        }
+        int kthreads = rnd.nextInt(3);
+        for (int i = 0; i < kthreads; i++) {
+            List<String> row = new ArrayList<>(List.of("kthread"));
+            int n = 1 + rnd.nextInt(2);
+            for (int j = 0; j < n; j++) {
+                row.add("use:" + (1 + rnd.nextInt(groups)));
+                if (rnd.nextBoolean()) row.add("run");
+                if (rnd.nextBoolean()) row.add("sched");
+                row.add("unuse");
+            }
+            rows.add(row);
+        }
+        if (cfg.cpus() >= 2 && rnd.nextBoolean()) {
+            List<String> row = new ArrayList<>(List.of("cpuhp"));
+            int n = 1 + rnd.nextInt(2);
+            for (int i = 0; i < n; i++) {
+                int c = 1 + rnd.nextInt(cfg.cpus() - 1);
+                row.add("down:" + c);
+                if (rnd.nextBoolean()) row.add("up:" + c);
+            }
+            rows.add(row);
+        }
+        return Program.of(rows);
+    }
+}

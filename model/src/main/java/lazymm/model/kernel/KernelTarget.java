@@ -1,0 +1,48 @@
+package lazymm.model.kernel;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Instance;
+import lazymm.model.sim.Machine;
+import lazymm.model.sim.Program;
+import lazymm.model.sim.Target;
+import lazymm.model.sim.Variant;
+
+/**
+ * The kernel model as a target: today's kernel ({@code upstream}, v7.1.5), the other lazy-TLB
+ * schemes done right, and the positive controls of the seed documents, each a variant that
+ * changes only what its patch changed.
+ */
+public final class KernelTarget implements Target {
+
+    private static Variant v(String id, String summary, String arch, String lazyTlb, String memory, String expects) {
+        return new Variant(id, summary, new Config(id, arch, lazyTlb, memory, 3), expects);
+    }
+
+    private static final List<Variant> VARIANTS = List.of(
+            v("upstream", "today's kernel (v7.1.5): MMU_LAZY_TLB_REFCOUNT, x86", "x86", "refcount", "tso", null),
+            v("shootdown", "MMU_LAZY_TLB_SHOOTDOWN as powerpc 64s selects it, today's hotplug", "powerpc", "shootdown", "weak", null),
+            v("hazard", "the seed-003 hazard-pointer scheme done right (lazy_mm published on every lazy path), x86", "x86", "hazard", "tso", null),
+            v("hazard-batch", "the hazard scheme with Andy Lutomirski's lazily batched references in mm_unlazy_mm_count", "x86", "hazard-batch", "tso", null),
+            v("hazard-arm64", "the hazard scheme done right on arm64 (the default iterator: online CPUs)", "arm64", "hazard", "weak", null),
+            v("HP-HOTPLUG", "hazard pointers with the 5.13 offline path: finish_cpu mmdrop()s an uncounted idle->active_mm", "x86", "hazard", "tso", "UseAfterFree"),
+            v("HP-CPUMASK", "hazard pointers iterating mm_cpumask on arm64, which never sets it", "arm64", "hazard", "weak", "UseAfterFree"),
+            v("HP-WARN", "hazard pointers with Peter Zijlstra's WARN in mmdrop_lazy: must never fire", "x86", "hazard", "tso", null),
+            v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"));
+
+    @Override public String id() { return "kernel"; }
+
+    @Override public int modelVersion() { return 1; }
+
+    @Override public List<Variant> variants() { return VARIANTS; }
+
+    @Override public Program defaultProgram(Config cfg) { return KernelPrograms.defaultProgram(cfg); }
+
+    @Override public Program randomProgram(Config cfg, RandomGenerator rnd) { return KernelPrograms.randomProgram(cfg, rnd); }
+
+    @Override public String validate(Config cfg, Program program) { return KernelPrograms.validate(cfg, program); }
+
+    @Override
+    public Instance create(Machine machine, Config cfg, Program program) { return new Kernel(machine, cfg, program); }
+}

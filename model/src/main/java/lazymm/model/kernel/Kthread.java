@@ -1,0 +1,81 @@
+package lazymm.model.kernel;
+
+/**
+ * kernel/kthread.c (v7.1.5): kthread_use_mm and kthread_unuse_mm. Left out: task_lock (only
+ * the task itself takes it here), the user_ns check.
+ */
+final class Kthread {
+
+    private final Kernel k;
+
+    Kthread(Kernel k) { this.k = k; }
+
+    /** kthread_use_mm - make the calling kthread operate on an address space. */
+    void kthreadUseMm(MmStruct mm) {
+        TaskStruct tsk = k.current();
+        k.warnOn(!tsk.kthread, "kthread_use_mm", "not a kthread");
+        k.warnOn(k.mem.read(tsk.mm) != null, "kthread_use_mm", "tsk->mm is set");
+        /*
+         * It is possible for mm to be the same as tsk->active_mm, but
+         * we must still mmgrab(mm) and mmdrop_lazy_tlb(active_mm),
+         * because these references are not equivalent.
+         */
+        k.smm.mmgrab(mm);
+        // task_lock(tsk);
+        /* Hold off tlb flush IPIs while switching mm's */
+        k.localIrqDisable();
+        MmStruct activeMm = k.mem.read(tsk.activeMm);
+        k.mem.write(tsk.activeMm, mm);
+        k.mem.write(tsk.mm, mm);  // a plain store, as in the kernel
+        // membarrier_update_current_mm(mm): with the membarrier model
+        k.arch.switchMmIrqsOff(activeMm, mm, tsk);
+        k.localIrqEnable();
+        // task_unlock(tsk);
+        k.arch.finishArchPostLockSwitch();
+        if (k.kc.lazyTlb().hazard()) {
+            // hazard done right: this CPU is no longer lazy on activeMm
+            k.mem.smpStoreRelease(k.thisRq().lazyMm, null);  // pairs with: mm_unlazy_mm_count's smp_load_acquire
+        }
+        k.preemptPoint();
+        /*
+         * When a kthread starts operating on an address space, the loop
+         * in membarrier_{private,global}_expedited() may not observe
+         * that tsk->mm, and not issue an IPI. Membarrier requires a
+         * memory barrier after storing to tsk->mm, before accessing
+         * user-space memory. A full memory barrier for membarrier
+         * {PRIVATE,GLOBAL}_EXPEDITED is implicitly provided by
+         * mmdrop_lazy_tlb().
+         */
+        k.smm.mmdropLazyTlb(activeMm);  // membarrier barrier (g)
+    }
+
+    /** kthread_unuse_mm - reverse the effect of kthread_use_mm(). */
+    void kthreadUnuseMm(MmStruct mm) {
+        TaskStruct tsk = k.current();
+        k.warnOn(!tsk.kthread, "kthread_unuse_mm", "not a kthread");
+        k.warnOn(k.mem.read(tsk.mm) == null, "kthread_unuse_mm", "tsk->mm is not set");
+        // task_lock(tsk);
+        /*
+         * When a kthread stops operating on an address space, the loop
+         * in membarrier_{private,global}_expedited() may not observe
+         * that tsk->mm, and not issue an IPI. Membarrier requires a
+         * memory barrier after accessing user-space memory, before
+         * clearing tsk->mm.
+         */
+        k.mem.smpMbAfterSpinlock();  // membarrier barrier (d)
+        k.localIrqDisable();
+        k.mem.write(tsk.mm, null);  // a plain store, as in the kernel
+        // membarrier_update_current_mm(NULL): with the membarrier model
+        k.smm.mmgrabLazyTlb(mm);
+        /* active_mm is still 'mm' */
+        k.arch.enterLazyTlb(mm, tsk);
+        if (k.kc.lazyTlb().hazard()) {
+            // hazard done right: lazy on mm now; our caller still holds an mm_users reference
+            k.mem.writeOnce(k.thisRq().lazyMm, mm);
+        }
+        k.localIrqEnable();
+        // task_unlock(tsk);
+        k.preemptPoint();
+        k.smm.mmdrop(mm);
+    }
+}
