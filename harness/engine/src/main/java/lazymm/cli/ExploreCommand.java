@@ -58,8 +58,10 @@ final class ExploreCommand implements Callable<Integer> {
     int preemptions = 2;
 
     @Option(names = "--program", paramLabel = "KIND",
-            description = "default (the variant's own program each time) or random (a new random "
-                    + "program each execution); default: random, or default with --strategy exhaustive")
+            description = "default (the variant's own program each time), random (a new random "
+                    + "program each execution), or a program: rows (tasks, or CPUs for the examples) "
+                    + "separated by '|', e.g. \"user:1 run sched | user:1 run | kthread use:1 unuse\"; "
+                    + "default: random, or default with --strategy exhaustive")
     String program;
 
     @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
@@ -101,9 +103,10 @@ final class ExploreCommand implements Callable<Integer> {
         if (executions < 0) throw new BadInput("--executions must be 0 or more, got " + executions);
         if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
         var settings = new Explorer.Settings(target, cfg, strategy, seed, depth, preemptions,
-                programs, executions, time, maxSteps, !noStepChecks);
-        o.printf("lazymm explore: %s, strategy %s, seed %d, %s programs%n", cfg, strategy, seed,
-                programs.name().toLowerCase(Locale.ROOT));
+                programs, executions, time, maxSteps, !noStepChecks, Options.inlineProgram(program));
+        o.printf("lazymm explore: %s, strategy %s, seed %d, %s%n", cfg, strategy, seed,
+                settings.given() != null ? "program " + settings.given()
+                        : programs.name().toLowerCase(Locale.ROOT) + " programs");
         Explorer.Outcome r = Explorer.explore(settings, 5.0, line -> err.println("lazymm: " + line));
 
         Map<String, Object> rep = new LinkedHashMap<>();

@@ -35,6 +35,7 @@ final class Options {
     }
 
     static Explorer.Programs programs(String program, String strategy) {
+        if (inlineProgram(program) != null) return Explorer.Programs.DEFAULT;
         if (program == null) {
             return "exhaustive".equals(strategy) ? Explorer.Programs.DEFAULT : Explorer.Programs.RANDOM;
         }
@@ -47,8 +48,30 @@ final class Options {
                 }
                 yield Explorer.Programs.RANDOM;
             }
-            default -> throw new BadInput("unknown --program '" + program + "' (expected default or random)");
+            default -> throw new BadInput("unknown --program '" + program
+                    + "' (expected default, random, or a program such as \"user:1 run sched | kthread use:1 unuse\")");
         };
+    }
+
+    /**
+     * A program written on the command line: rows separated by '|', tokens by spaces or ';'
+     * (e.g. {@code "user:1 run sched | kthread use:1 unuse"}); null if {@code text} is a kind
+     * (default, random) rather than a program.
+     */
+    static lazymm.model.sim.Program inlineProgram(String text) {
+        if (text == null || !(text.contains(" ") || text.contains("|") || text.contains(";") || text.contains(":"))) {
+            return null;
+        }
+        java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+        for (String row : text.split("\\|")) {
+            java.util.List<String> toks = new java.util.ArrayList<>();
+            for (String t : row.trim().split("[\\s;]+")) {
+                if (!t.isEmpty()) toks.add(t);
+            }
+            if (toks.isEmpty()) throw new BadInput("--program: an empty row in '" + text + "'");
+            rows.add(toks);
+        }
+        return lazymm.model.sim.Program.of(rows);
     }
 
     static void writeReport(Path report, Map<String, Object> rep) throws IOException {

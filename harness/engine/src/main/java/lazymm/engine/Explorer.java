@@ -31,10 +31,19 @@ public final class Explorer {
      * @param seconds       stop after this much time (0: no limit)
      * @param maxSteps      the step bound of one execution (Livelock beyond)
      * @param checkSteps    check the instance's invariants after every step
+     * @param given         a program to run every time (overrides {@code programs}), or null
      */
     public record Settings(Target target, Config config, String strategy, long seed, int pctDepth,
                            int preemptions, Programs programs, long maxExecutions, double seconds,
-                           long maxSteps, boolean checkSteps) {}
+                           long maxSteps, boolean checkSteps, Program given) {
+
+        public Settings(Target target, Config config, String strategy, long seed, int pctDepth,
+                        int preemptions, Programs programs, long maxExecutions, double seconds,
+                        long maxSteps, boolean checkSteps) {
+            this(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions, seconds,
+                    maxSteps, checkSteps, null);
+        }
+    }
 
     /**
      * @param failing    the failing execution, or null
@@ -55,9 +64,10 @@ public final class Explorer {
     public static Outcome explore(Settings s, double progressEverySeconds, Consumer<String> progress) {
         Strategy strategy = Strategies.create(s.strategy(), s.seed(), s.pctDepth(), s.preemptions());
         SplitMix64 programRnd = new SplitMix64(s.seed() * 0x9E3779B97F4A7C15L + 1);
-        Program fixed = s.programs() == Programs.DEFAULT ? s.target().defaultProgram(s.config()) : null;
+        Program fixed = s.given() != null ? s.given()
+                : s.programs() == Programs.DEFAULT ? s.target().defaultProgram(s.config()) : null;
         String bad = fixed == null ? null : s.target().validate(s.config(), fixed);
-        if (bad != null) throw new BadInput("the default program is invalid: " + bad);
+        if (bad != null) throw new BadInput("the program is invalid: " + bad);
         long start = System.nanoTime();
         long lastProgress = start;
         long deadline = s.seconds() > 0 ? start + (long) (s.seconds() * 1e9) : Long.MAX_VALUE;

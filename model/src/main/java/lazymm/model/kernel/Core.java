@@ -120,7 +120,7 @@ final class Core {
                      * reference, and __mmput() is a release barrier.
                      */
                     k.mem.writeOnce(rq.lazyMm, prevActive);
-                } else {
+                } else if (!k.kc.planted("plant-no-lazy-grab")) {  // PLANTED: plant-no-lazy-grab: no mmgrab_lazy_tlb
                     k.smm.mmgrabLazyTlb(prevActive);
                 }
             } else {
@@ -341,6 +341,7 @@ final class Core {
          * an mm that is exiting.
          */
         MmStruct oldMm = k.mem.xchg(rq.dropMm, null);  // pairs with: mm_unlazy_mm_count's xchg
+        k.dropMmSlowPaths++;
         if (k.kc.hpWarn()) {
             k.warnOn(oldMm == null, "mmdrop_lazy", "READ_ONCE(rq->drop_mm) saw an mm but the xchg() found NULL");
         }

@@ -17,18 +17,27 @@ package lazymm.model.kernel;
  *                       an arch that does not maintain it (HP-CPUMASK)
  * @param hpWarn         Peter Zijlstra's WARN_ON_ONCE(!old_mm) in mmdrop_lazy (HP-WARN)
  * @param preempt        CONFIG_PREEMPT: tasks may be preempted where the kernel allows it
+ * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
+ *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
-               boolean preempt) {
+               boolean preempt, String plant) {
+
+    /** The bugs tests can plant, each at one line marked {@code // PLANTED: <id>}. */
+    static final java.util.List<String> PLANTS = java.util.List.of(
+            "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab");
+
+    boolean planted(String id) { return id.equals(plant); }
 
     static KConfig of(String variant, String lazyTlb) {
         LazyTlb s = LazyTlb.of(lazyTlb);
+        if (PLANTS.contains(variant)) return new KConfig(s, false, false, false, false, true, variant);
         return switch (variant) {
-            case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true);
-            case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true);
-            case "HP-WARN" -> new KConfig(s, false, false, false, true, true);
-            case "SHOOT-TRIM" -> new KConfig(s, true, false, false, false, true);
-            default -> new KConfig(s, false, false, false, false, true);
+            case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true, null);
+            case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true, null);
+            case "HP-WARN" -> new KConfig(s, false, false, false, true, true, null);
+            case "SHOOT-TRIM" -> new KConfig(s, true, false, false, false, true, null);
+            default -> new KConfig(s, false, false, false, false, true, null);
         };
     }
 }

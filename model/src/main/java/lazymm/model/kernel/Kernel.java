@@ -62,6 +62,8 @@ public final class Kernel implements Instance {
     @Ghost int nextMm = 1;
     /** CPUs that finished the end-of-run quiescence. */
     @Ghost int quiesced;
+    /** How often mmdrop_lazy took its slow path (saw drop_mm set): HP-WARN's test counts it. */
+    @Ghost int dropMmSlowPaths;
 
     public Kernel(Machine m, Config cfg, Program program) {
         this.m = m;
@@ -196,6 +198,9 @@ public final class Kernel implements Instance {
     void bugOn(boolean cond, String function, String what) {
         if (cond) throw new Violation("Bug", function, "kernel BUG in " + function + ": " + what);
     }
+
+    /** How often mmdrop_lazy took its slow path in this execution (for tests and statistics). */
+    public int dropMmSlowPaths() { return dropMmSlowPaths; }
 
     // ---- Instance ----
 

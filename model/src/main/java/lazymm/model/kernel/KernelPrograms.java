@@ -193,6 +193,7 @@ final class KernelPrograms {
         k.enter();
         k.kthread.kthreadUnuseMm(mm);
         k.fork.mmput(mm);
+        if (k.kc.planted("plant-extra-mmput")) k.fork.mmput(mm);  // PLANTED: plant-extra-mmput: a second mmput
         t.usingGroup = 0;
         k.leave();
     }

@@ -76,6 +76,7 @@ final class Kthread {
         k.localIrqEnable();
         // task_unlock(tsk);
         k.preemptPoint();
-        k.smm.mmdrop(mm);
+        if (!k.kc.planted("plant-missing-mmdrop")) k.smm.mmdrop(mm);  // PLANTED: plant-missing-mmdrop: no mmdrop
+        if (k.kc.planted("plant-extra-mmdrop")) k.smm.mmdrop(mm);     // PLANTED: plant-extra-mmdrop: a second one
     }
 }
