@@ -115,12 +115,21 @@ public final class Execution implements Machine {
         if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
         choices[nChoices++] = opts[idx];
         traceHash = traceHash * 1_000_003L + 7919L * (idx + 1);
-        if (trace != null) trace.add(steps + " cpu" + current + "   reads the " + ordinal(idx) + " store");
+        if (trace != null) trace.add(steps + " cpu" + current + "   chooses r" + idx + " of " + n + " at " + sites[current]);
         return idx;
     }
 
-    private static String ordinal(int k) {
-        return k == 0 ? "newest" : k == 1 ? "second newest" : (k + 1) + "th newest";
+    @Override
+    public boolean preempt() {
+        if (starting || aborting) return false;
+        opts[0] = Actions.FIRST_VALUE;
+        opts[1] = Actions.PREEMPT;
+        int idx = strategy.choose(opts, 2, current, steps);
+        if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
+        choices[nChoices++] = opts[idx];
+        traceHash = traceHash * 1_000_003L + 15_485_863L * (idx + 1);
+        if (trace != null && idx == 1) trace.add(steps + " cpu" + current + "   preempted at " + sites[current]);
+        return idx == 1;
     }
 
     @Override
@@ -210,6 +219,7 @@ public final class Execution implements Machine {
             if (starting) {
                 suspend(true);
             } else {
+                strategy.observe(self.cpu, site);
                 while (true) {
                     if (checkSteps) inst.checkStep();
                     int a = pick(self.cpu);
@@ -434,6 +444,7 @@ public final class Execution implements Machine {
 
     /** The label of an action code: {@code c1} runs CPU 1; others are the instance's. */
     public String label(int action) {
+        if (action == Actions.PREEMPT) return "p";
         if (Actions.isValue(action)) return "r" + (action - Actions.FIRST_VALUE);
         if (Actions.isIrq(action)) return "i" + (action - Actions.FIRST_IRQ);
         return Actions.isRun(action) ? "c" + action : inst.label(action);

@@ -32,6 +32,12 @@ public interface Strategy {
      */
     default boolean visit(long stateHash) { return true; }
 
+    /**
+     * Called at every yield point with the site the CPU is about to perform, before the choice
+     * made there: strategies that steer by kernel function (a scripted schedule) use it.
+     */
+    default void observe(int cpu, String site) {}
+
     /** Called after each execution, with its number of steps. */
     default void endExecution(long steps) {}
 }

@@ -22,10 +22,10 @@ final class Core {
 
     /** schedule(): a voluntary switch; the task stays ready to run. */
     void schedule() {
-        Rq rq = k.thisRq();
-        rq.preemptCount++;
+        TaskStruct me = k.current();
+        me.preemptCount++;   // preempt_disable()
         __schedule();
-        k.thisRq().preemptCount--;
+        me.preemptCount--;   // sched_preempt_enable_no_resched()
     }
 
     /** __schedule(): the task may come back on another CPU. */
@@ -233,7 +233,7 @@ final class Core {
     /** do_task_dead(): the final schedule of an exiting task; it never returns. */
     void doTaskDead() {
         TaskStruct current = k.current();
-        k.thisRq().preemptCount++;
+        current.preemptCount++;
         k.mem.writeOnce(current.state, TaskStruct.TASK_DEAD);  // set_special_state(TASK_DEAD)
         current.dead = true;
         k.liveTasks--;

@@ -24,7 +24,7 @@ final class Fork {
         k.bugOn(mm == k.initMm, "__mmdrop", "freeing init_mm");
         TaskStruct current = k.current();
         if (mm == k.mem.read(current.mm)) {
-            throw new Violation("UseAfterFree", "__mmdrop<-" + Oracles.callers(2),
+            throw new Violation("UseAfterFree", Oracles.callers(3),
                     "WARNING in __mmdrop: mm == current->mm: " + current + " on cpu" + k.smpProcessorId()
                             + " frees " + mm + ", the mm it runs on");
         }
@@ -33,18 +33,19 @@ final class Fork {
         cleanupLazyTlbs(mm);
 
         if (mm == k.mem.read(current.activeMm)) {
-            throw new Violation("UseAfterFree", "__mmdrop<-" + Oracles.callers(2),
+            throw new Violation("UseAfterFree", Oracles.callers(3),
                     "WARNING in __mmdrop: mm == current->active_mm: cpu" + k.smpProcessorId() + " frees "
                             + mm + " while it is lazily using it (" + current + ")");
         }
         // mm_free_pgd(), destroy_context(), ...: check_mm():
         if (!mm.exitMmapDone) {
-            throw new Violation("UseAfterFree", "__mmdrop<-" + Oracles.callers(2),
+            throw new Violation("UseAfterFree", Oracles.callers(3),
                     "BUG: Bad rss-counter state: " + mm + " freed on cpu" + k.smpProcessorId() + " (in "
                             + Oracles.callers(4) + ") before exit_mmap ran: mm_users is "
                             + k.mem.peek(mm.mmUsers) + ", its users still map it");
         }
         mm.freed = true;
+        mm.freedIn = Oracles.callers(3);
         mm.freedBy = "cpu" + k.smpProcessorId() + " in " + Oracles.callers(4);
         k.mem.kfree(mm, mm.name);  // free_mm()
     }

@@ -185,8 +185,8 @@ public final class Kernel implements Instance {
      */
     void preemptPoint() {
         Rq rq = thisRq();
-        if (!kc.preempt() || rq.irqsDisabled || rq.preemptCount > 0 || rq.current.idle) return;
-        if (m.choose(2) == 1) core.schedule();
+        if (!kc.preempt() || rq.irqsDisabled || rq.current.preemptCount > 0 || rq.current.idle) return;
+        if (m.preempt()) core.schedule();
     }
 
     /** WARN_ON / WARN_ON_ONCE: a kernel warning is a finding. */

@@ -32,6 +32,8 @@ public final class MmStruct {
     /** Set by __mmdrop when it frees the mm, and by whom. */
     @Ghost boolean freed;
     @Ghost String freedBy;
+    /** The three innermost kernel functions that freed it: the signature of a use after it. */
+    @Ghost String freedIn;
 
     MmStruct(Memory mem, String name, boolean isInitMm, int group, int users, int count) {
         this.name = name;

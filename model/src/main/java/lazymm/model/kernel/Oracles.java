@@ -76,7 +76,7 @@ final class Oracles {
     }
 
     private Violation uaf(MmStruct mm, String who) {
-        return new Violation("UseAfterFree", "__mmdrop<-" + mm.freedBy.replaceAll("^cpu\\d+ in ", ""),
+        return new Violation("UseAfterFree", mm.freedIn,
                 mm + " was freed by " + mm.freedBy + " but " + who);
     }
 

@@ -36,7 +36,6 @@ final class Rq {
     @Ghost MmStruct hwMm;
     /** local_irq_disable nesting is not kernel semantics: IRQs are simply on or off. */
     @Ghost boolean irqsDisabled;
-    @Ghost int preemptCount;
     /** Between __schedule's start and the end of the finish_task_switch that completes it. */
     @Ghost boolean inSwitch;
 

@@ -44,6 +44,8 @@ public final class TaskStruct {
     /** The mm group this task belongs to (user tasks), and the group a kthread uses. */
     @Ghost int group;
     @Ghost int usingGroup;
+    /** preempt_count(): what this task holds disabled (saved and restored with the task). */
+    @Ghost int preemptCount;
     /** How deep the task is in kernel paths that change mm references (0: between them). */
     @Ghost int depth;
 

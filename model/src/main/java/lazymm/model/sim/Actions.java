@@ -29,4 +29,7 @@ public final class Actions {
     public static int cpuOf(int action) { return isIrq(action) ? action - FIRST_IRQ : action; }
 
     public static boolean isValue(int action) { return action >= FIRST_VALUE; }
+
+    /** A preemption at a preemption point ({@link Machine#preempt}): label {@code p}. */
+    public static final int PREEMPT = FIRST_VALUE - 1;
 }

@@ -33,6 +33,12 @@ public interface Machine {
      */
     int choose(int n);
 
+    /**
+     * At a preemption point of a preemptible kernel: true if the scheduler preempts the current
+     * task here. A scheduling choice (bounded search counts it as a preemption), not a value.
+     */
+    boolean preempt();
+
     /** The site of the shared access the running CPU is performing ("Class.method:line what"). */
     String site();
 

@@ -31,6 +31,8 @@ public final class SequentialMachine implements Machine {
 
     @Override public String site() { return ""; }
 
+    @Override public boolean preempt() { return false; }
+
     /** Threads need a scheduler: the sequential machine has none. */
     @Override
     public Object newThread(String name, Runnable body) {

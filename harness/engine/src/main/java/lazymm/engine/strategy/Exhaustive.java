@@ -40,6 +40,7 @@ public final class Exhaustive implements Strategy {
 
         int cost(int idx) {
             int a = opts[idx];
+            if (a == Actions.PREEMPT) return 1;  // a task preempted at a preemption point
             boolean switchesCpu = (Actions.isRun(a) || Actions.isIrq(a)) && Actions.cpuOf(a) != running;
             return running >= 0 && switchesCpu ? 1 : 0;
         }

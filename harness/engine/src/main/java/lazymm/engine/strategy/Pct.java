@@ -62,7 +62,7 @@ public final class Pct implements Strategy {
 
     @Override
     public int choose(int[] opts, int n, int running, long step) {
-        if (Actions.isValue(opts[0])) {
+        if (Actions.isValue(opts[0]) || opts[1] == Actions.PREEMPT) {
             return rnd.nextInt(n);  // which store a load reads: no priorities, uniform
         }
         while (nextChange < changePoints.length && changePoints[nextChange] <= step) {
