@@ -15,8 +15,10 @@ import lazymm.model.sim.Violation;
  *   <li>after every step in which no CPU is inside a kernel path, under REFCOUNT: the invariants
  *       of the mm refcounts (kernel-digest 1.5): I1 mm_count is exactly its holders (1 for all
  *       users together, the lazy active_mm of tasks without an mm, rq->prev_mm, kthread_use_mm's
- *       grab, the program's own grab for its kthreads), I3 a running task with an mm has it as
- *       active_mm and loaded;
+ *       grab, the program's own grab for its kthreads), I2 a task that is not running and has no
+ *       mm has no active_mm, I3 a running task with an mm has it as active_mm and loaded (I4 is
+ *       the use-after-free check above; I5, that mm and active_mm change only with IRQs off, is
+ *       not checked);
  *   <li>at the end, with every task gone, every CPU idle on init_mm and every IPI taken: every
  *       mm but init_mm has been freed (leak).
  * </ul>
@@ -114,6 +116,13 @@ final class Oracles {
             if (count != holders) {
                 throw new Violation("RefcountInvariant", "mm_count",
                         "I1: " + mm + ".mm_count is " + count + " but it has " + holders + " holders " + who);
+            }
+        }
+        for (TaskStruct t : k.tasks) {
+            if (t.dead || t.running || t.idle) continue;
+            if (k.mem.peekLatest(t.mm) == null && k.mem.peekLatest(t.activeMm) != null) {
+                throw new Violation("RefcountInvariant", "active_mm",
+                        "I2: " + t + " is not running and has no mm but active_mm " + k.mem.peekLatest(t.activeMm));
             }
         }
         for (Rq rq : k.rqs) {

@@ -24,12 +24,13 @@ public record Program(List<List<String>> perCpu) {
 
     public List<String> ops(int cpu) { return perCpu.get(cpu); }
 
+    /** Rows separated by " | ", operations by spaces: the form explore's --program reads back. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < perCpu.size(); i++) {
             if (i > 0) sb.append(" | ");
-            sb.append("cpu").append(i).append(": ").append(String.join("; ", perCpu.get(i)));
+            sb.append(String.join(" ", perCpu.get(i)));
         }
         return sb.toString();
     }
