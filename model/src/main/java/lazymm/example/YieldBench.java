@@ -1,13 +1,10 @@
 package lazymm.example;
 
-import java.util.List;
-import java.util.random.RandomGenerator;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Instance;
 import lazymm.model.sim.Machine;
 import lazymm.model.sim.Program;
 import lazymm.model.sim.Target;
-import lazymm.model.sim.Variant;
 
 /**
  * A model that is nothing but yield points, for {@code lazymm bench}: every CPU increments its
@@ -24,13 +21,9 @@ public final class YieldBench implements Target {
 
     @Override public int modelVersion() { return 1; }
 
-    @Override public List<Variant> variants() { return List.of(); }
 
-    @Override public Program defaultProgram(Config cfg) { return null; }
 
-    @Override public Program randomProgram(Config cfg, RandomGenerator rnd) { return null; }
 
-    @Override public String validate(Config cfg, Program program) { return null; }
 
     @Override
     public Instance create(Machine machine, Config cfg, Program program) {

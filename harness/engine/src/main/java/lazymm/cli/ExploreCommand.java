@@ -137,10 +137,7 @@ final class ExploreCommand implements Callable<Integer> {
             o.printf("  reproducer: %s%n", file);
             o.printf("  replay:     ./lazymm replay %s%n", file);
             rep.put("verdict", "violation");
-            Map<String, Object> vj = new LinkedHashMap<>();
-            vj.put("kind", viol.kind());
-            vj.put("signature", viol.signature());
-            vj.put("message", viol.getMessage());
+            Map<String, Object> vj = Options.violationJson(viol);
             rep.put("violation", vj);
             rep.put("reproducer", file.toString());
             code = Main.VIOLATION;

@@ -74,6 +74,15 @@ final class Options {
         return lazymm.model.sim.Program.of(rows);
     }
 
+    /** A violation as reports carry it. */
+    static Map<String, Object> violationJson(lazymm.model.sim.Violation v) {
+        Map<String, Object> vj = new java.util.LinkedHashMap<>();
+        vj.put("kind", v.kind());
+        vj.put("signature", v.signature());
+        vj.put("message", v.getMessage());
+        return vj;
+    }
+
     static void writeReport(Path report, Map<String, Object> rep) throws IOException {
         if (report == null) return;
         Path parent = report.toAbsolutePath().getParent();

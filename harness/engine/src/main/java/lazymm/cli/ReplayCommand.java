@@ -61,10 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
             o.printf("VIOLATION %s after %d steps%s%n  %s%n", v.signature(), res.steps(),
                     same ? " (the recorded signature)" : " (recorded: " + r.signature() + ")", v.getMessage());
             rep.put("verdict", "violation");
-            Map<String, Object> vj = new LinkedHashMap<>();
-            vj.put("kind", v.kind());
-            vj.put("signature", v.signature());
-            vj.put("message", v.getMessage());
+            Map<String, Object> vj = Options.violationJson(v);
             vj.put("same_as_recorded", same);
             rep.put("violation", vj);
             code = Main.VIOLATION;

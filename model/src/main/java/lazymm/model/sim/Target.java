@@ -19,22 +19,23 @@ public interface Target {
      */
     int modelVersion();
 
-    List<Variant> variants();
+    /** The variants it offers on the command line (none for test fixtures). */
+    default List<Variant> variants() { return List.of(); }
 
     /** The program explore runs when the user gives none. */
-    Program defaultProgram(Config cfg);
+    default Program defaultProgram(Config cfg) { return null; }
 
     /**
      * A random program for this configuration, drawing every decision from {@code rnd} so that
      * the same seed gives the same program.
      */
-    Program randomProgram(Config cfg, RandomGenerator rnd);
+    default Program randomProgram(Config cfg, RandomGenerator rnd) { return defaultProgram(cfg); }
 
     /**
      * Checks a program against the vocabulary; returns null if it is fine, or a one-line error
      * naming the CPU, the operation and what was expected.
      */
-    String validate(Config cfg, Program program);
+    default String validate(Config cfg, Program program) { return null; }
 
     Instance create(Machine machine, Config cfg, Program program);
 }
