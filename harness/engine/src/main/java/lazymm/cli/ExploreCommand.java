@@ -27,9 +27,14 @@ import picocli.CommandLine.Option;
                         + "and exits 1; './lazymm replay FILE' re-runs it exactly.",
                 "",
                 "Examples:",
-                "  ./lazymm explore --variant example-refcount-drop",
-                "  ./lazymm explore --variant example-lost-update --strategy pct --depth 2 --seed 7",
-                "  ./lazymm explore --variant example-lost-update-fixed --strategy exhaustive --preemptions 2",
+                "  ./lazymm explore                                   (today's kernel, random programs, 30 s)",
+                "  ./lazymm explore --variant HP-HOTPLUG --strategy pct --seed 7",
+                "  ./lazymm explore --variant hazard --program \"user:1 run sched run | kthread sched | cpuhp down:1\"",
+                "  ./lazymm explore --variant HP-WARN --cpus 2 --memory sc --strategy exhaustive --preemptions 2 \\",
+                "        --program \"user:1 sched | user:1 run | kthread use:1 unuse\"",
+                "",
+                "Kernel programs are rows of tasks: user:G (a thread of process G: run, sched, clone, exec, exit),",
+                "kthread (use:G, unuse, run, sched), cpuhp (down:C, up:C). See ./lazymm list for the variants.",
                 ""})
 final class ExploreCommand implements Callable<Integer> {
 

@@ -44,6 +44,7 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams and returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setUsageHelpWidth(120);  // the examples are command lines: do not fold them
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
