@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
                 "  switches_per_second         yield points per second when every one switches CPU (round robin)",
                 "  baseline_handoff_per_second two platform threads handing off with park/unpark",
                 "  executions_per_second       whole executions of example-lost-update-fixed, random walk",
+                "  kernel_executions_per_second whole executions of upstream (3 CPUs, random programs), random walk",
                 "Needs the agent (./lazymm sets it up): without it the bench model has no yield points.",
                 ""})
 final class BenchCommand implements Callable<Integer> {
@@ -57,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
         double execs = rate(() -> Explorer.explore(new Explorer.Settings(target, small, "random", 1, 3, 2,
                 Explorer.Programs.DEFAULT, 20_000, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null)
                 .executions());
+        var kernel = Catalog.targetOf("upstream");
+        var upstream = Catalog.variant("upstream").defaults();
+        double kernelExecs = rate(() -> Explorer.explore(new Explorer.Settings(kernel, upstream, "random", 1, 3, 2,
+                Explorer.Programs.RANDOM, 2_000, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null).executions());
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "bench");
         rep.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -65,12 +70,14 @@ final class BenchCommand implements Callable<Integer> {
         rep.put("switches_per_second", Math.round(switches));
         rep.put("baseline_handoff_per_second", Math.round(handoff));
         rep.put("executions_per_second", Math.round(execs));
+        rep.put("kernel_executions_per_second", Math.round(kernelExecs));
         rep.put("yields_vs_handoff", round2(yields / handoff));
         rep.put("switches_vs_handoff", round2(switches / handoff));
         o.printf("yields_per_second           %,14.0f%n", yields);
         o.printf("switches_per_second         %,14.0f%n", switches);
         o.printf("baseline_handoff_per_second %,14.0f%n", handoff);
         o.printf("executions_per_second       %,14.0f   (example-lost-update-fixed, 2 CPUs)%n", execs);
+        o.printf("kernel_executions_per_second%,14.0f   (upstream, 3 CPUs, random programs, every oracle on)%n", kernelExecs);
         o.printf("yields / handoff            %14.2fx%n", yields / handoff);
         o.printf("switches / handoff          %14.2fx%n", switches / handoff);
         Options.writeReport(report, rep);
