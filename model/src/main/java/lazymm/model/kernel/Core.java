@@ -89,7 +89,7 @@ final class Core {
         next.running = true;
         if (next != prev) {
             // pairs with: finish_task()'s smp_store_release(&prev->on_cpu, 0) on the CPU it left
-            k.mem.smpCondLoadAcquire(next.onCpu, v -> v == 0, next.name + "->on_cpu == 0");
+            k.mem.smpCondLoadAcquire(next.onCpu, v -> v == 0, next.name + "->on_cpu == 0");  // pairs with: finishTaskSwitch
         }
         return next;
     }
@@ -200,7 +200,7 @@ final class Core {
              * already sent lazy CPUs to init_mm, leaving only a dangling active_mm.
              */
             if (k.mem.readOnce(rq.lazyMm) == null) mmdropLazy(rq);
-            k.mem.smpMb();  // membarrier: the full barrier after rq->curr that mmdrop_lazy_tlb_sched() gave
+            k.mem.smpMb();  // membarrier (e): the barrier after rq->curr that mmdrop_lazy_tlb_sched() gave; pairs with: membarrier's smp_mb() (a)
         } else if (mm != null) {
             /*
              * When switching through a kernel thread, the loop in
@@ -329,7 +329,7 @@ final class Core {
     // ---- the hazard-pointer RFC (seed 003) ----
 
     private void collectDropMm(Rq rq) {
-        MmStruct old = k.mem.xchg(rq.dropMm, null);
+        MmStruct old = k.mem.xchg(rq.dropMm, null);  // pairs with: mm_unlazy_mm_count's xchg
         if (old != null) k.smm.mmdrop(old);
     }
 
@@ -391,8 +391,8 @@ final class Core {
                  * to hand (the target is not lazy on mm). old's mm_users is zero, so no CPU
                  * can become lazy on it after this look.
                  */
-                if (k.mem.smpLoadAcquire(rq.lazyMm) == oldMm) {
-                    MmStruct ours = k.mem.xchg(rq.dropMm, oldMm);
+                if (k.mem.smpLoadAcquire(rq.lazyMm) == oldMm) {  // pairs with: the target's smp_store_release of lazy_mm
+                    MmStruct ours = k.mem.xchg(rq.dropMm, oldMm);  // pairs with: mmdrop_lazy's xchg
                     if (ours == mm) {
                         dropCount++;
                     } else if (ours != null) {

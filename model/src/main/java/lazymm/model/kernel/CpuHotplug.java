@@ -49,11 +49,11 @@ final class CpuHotplug {
 
     private void set(int cpu, int s) {
         ghostState[cpu] = s;
-        k.mem.smpStoreRelease(st(cpu), s);
+        k.mem.smpStoreRelease(st(cpu), s);  // pairs with: waitFor() on the other side
     }
 
     private void waitFor(int cpu, int s, String what) {
-        k.mem.smpCondLoadAcquire(st(cpu), v -> v == s, what);
+        k.mem.smpCondLoadAcquire(st(cpu), v -> v == s, what);  // pairs with: set() on the other side (a completion)
     }
 
     /** The CPU takes no tasks: it is on its way down (or down). */

@@ -16,7 +16,7 @@ final class Exec {
         MmStruct oldMm = k.mem.read(tsk.mm);
         // task_lock(tsk);
         // membarrier_exec_mmap(mm): smp_mb(), then clear the membarrier state (the membarrier model)
-        k.mem.smpMb();
+        k.mem.smpMb();  // no memory access before exec after the state is cleared; pairs with: membarrier's smp_mb() (c)
         k.localIrqDisable();
         MmStruct activeMm = k.mem.read(tsk.activeMm);
         k.mem.write(tsk.activeMm, mm);
@@ -31,7 +31,7 @@ final class Exec {
             return;
         }
         if (k.kc.lazyTlb().hazard()) {
-            k.mem.smpStoreRelease(k.thisRq().lazyMm, null);  // hazard done right: no longer lazy
+            k.mem.smpStoreRelease(k.thisRq().lazyMm, null);  // hazard done right: no longer lazy; pairs with: mm_unlazy_mm_count's smp_load_acquire
         }
         k.smm.mmdropLazyTlb(activeMm);
     }

@@ -62,7 +62,7 @@ final class Kthread {
          * memory barrier after accessing user-space memory, before
          * clearing tsk->mm.
          */
-        k.mem.smpMbAfterSpinlock();  // membarrier barrier (d)
+        k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
         k.localIrqDisable();
         k.mem.write(tsk.mm, null);  // a plain store, as in the kernel
         // membarrier_update_current_mm(NULL): with the membarrier model

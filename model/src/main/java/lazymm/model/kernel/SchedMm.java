@@ -48,7 +48,7 @@ final class SchedMm {
              * mmdrop_lazy_tlb must provide a full memory barrier, see the
              * membarrier comment finish_task_switch which relies on this.
              */
-            k.mem.smpMb();
+            k.mem.smpMb();  // pairs with: membarrier's smp_mb() (a), as mmdrop's RMW would
         }
     }
 

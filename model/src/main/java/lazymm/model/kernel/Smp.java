@@ -96,7 +96,7 @@ final class Smp {
         }
         if (wait) {
             for (Csd csd : sent) {
-                k.mem.smpCondLoadAcquire(csd.done(), v -> v == 1, "csd_lock_wait(" + csd.what() + ")");
+                k.mem.smpCondLoadAcquire(csd.done(), v -> v == 1, "csd_lock_wait(" + csd.what() + ")");  // pairs with: flush()'s csd_unlock
             }
         }
     }
