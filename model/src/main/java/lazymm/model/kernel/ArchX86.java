@@ -4,7 +4,8 @@ package lazymm.model.kernel;
  * x86 (arch/x86/mm/tlb.c, v7.1.5), the mm_cpumask part: switch_mm_irqs_off sets this CPU in the
  * next mm's mask when it is missing and never clears the previous one (209954cbc7d0, "Update
  * mm_cpumask lazily"; only flush IPIs trim it), so the mask holds every CPU that may be lazily
- * using the mm, which is why the hazard-pointer RFC iterates it on x86.
+ * using the mm, which is why the hazard-pointer RFC iterates it on x86. The CR3 write is
+ * serializing: a full barrier (the one membarrier relies on when the mm changes).
  */
 final class ArchX86 extends Arch {
 
@@ -20,6 +21,7 @@ final class ArchX86 extends Arch {
         if ((k.mem.readOnce(next.cpumask) & bit) == 0) {
             k.mem.atomicOr(bit, next.cpumask);  // cpumask_set_cpu(): a locked or
         }
+        k.mem.smpMb();  // the CR3 write is serializing: membarrier's (e); pairs with: membarrier's smp_mb() (a)
         rq.hwMm = next;  // CR3 write
     }
 

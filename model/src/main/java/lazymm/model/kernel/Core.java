@@ -200,7 +200,7 @@ final class Core {
              * already sent lazy CPUs to init_mm, leaving only a dangling active_mm.
              */
             if (k.mem.readOnce(rq.lazyMm) == null) mmdropLazy(rq);
-            k.mem.smpMb();  // membarrier (e): the barrier after rq->curr that mmdrop_lazy_tlb_sched() gave; pairs with: membarrier's smp_mb() (a)
+            if (!k.kc.hpNoMb()) k.mem.smpMb();  // BROKEN: HP-NO-MB: the RFC dropped this barrier with the mmdrop. membarrier (e): the barrier after rq->curr that mmdrop_lazy_tlb_sched() gave; pairs with: membarrier's smp_mb() (a)
         } else if (mm != null) {
             /*
              * When switching through a kernel thread, the loop in
@@ -213,12 +213,13 @@ final class Core {
         if (prevState == TaskStruct.TASK_DEAD) {
             prev.running = false;  // put_task_struct_rcu_user(prev): the task struct itself is not modelled
         }
+        rq.switchCount++;  // an RCU quiescent state
         rq.inSwitch = false;
     }
 
     /** membarrier_switch_mm() (kernel/sched/sched.h): copy the mm's state to rq->membarrier_state. */
     private void membarrierSwitchMm(Rq rq, MmStruct prevMm, MmStruct nextMm) {
-        // the membarrier model comes with the membarrier issue: nothing reads the copy yet
+        k.membarrier.membarrierSwitchMm(rq, prevMm, nextMm);
     }
 
     // ---- tasks ----

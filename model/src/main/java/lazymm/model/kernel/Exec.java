@@ -15,12 +15,11 @@ final class Exec {
         TaskStruct tsk = k.current();
         MmStruct oldMm = k.mem.read(tsk.mm);
         // task_lock(tsk);
-        // membarrier_exec_mmap(mm): smp_mb(), then clear the membarrier state (the membarrier model)
-        k.mem.smpMb();  // no memory access before exec after the state is cleared; pairs with: membarrier's smp_mb() (c)
+        k.membarrier.membarrierExecMmap(mm);
         k.localIrqDisable();
         MmStruct activeMm = k.mem.read(tsk.activeMm);
         k.mem.write(tsk.activeMm, mm);
-        k.mem.write(tsk.mm, mm);  // a plain store, as in the kernel
+        if (k.kc.taskMmMarked()) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5
         k.arch.switchMmIrqsOff(activeMm, mm, tsk);  // activate_mm(active_mm, mm)
         k.localIrqEnable();
         // task_unlock(tsk);

@@ -34,8 +34,8 @@ final class Exit {
          */
         k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
         k.localIrqDisable();
-        k.mem.write(current.mm, null);  // a plain store, as in the kernel
-        // membarrier_update_current_mm(NULL): with the membarrier model
+        if (k.kc.taskMmMarked()) k.mem.writeOnce(current.mm, null); else k.mem.write(current.mm, null);  // current->mm = NULL: plain in v7.1.5
+        k.membarrier.membarrierUpdateCurrentMm(null);
         k.arch.enterLazyTlb(mm, current);
         if (k.kc.lazyTlb().hazard()) {
             // hazard done right: this CPU is now lazily on mm; publish it before our mm_users goes

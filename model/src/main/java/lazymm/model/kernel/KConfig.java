@@ -17,11 +17,16 @@ package lazymm.model.kernel;
  *                       an arch that does not maintain it (HP-CPUMASK)
  * @param hpWarn         Peter Zijlstra's WARN_ON_ONCE(!old_mm) in mmdrop_lazy (HP-WARN)
  * @param preempt        CONFIG_PREEMPT: tasks may be preempted where the kernel allows it
+ * @param taskMmMarked   task->mm written with WRITE_ONCE and read remotely with READ_ONCE (Andy
+ *                       Lutomirski's 2022 series, seed 000); false: plain, as in v7.1.5
+ * @param membarrierMix  random programs include membarrier users (register, fast and slow paths)
+ * @param hpNoMb         the hazard RFC without the barrier finish_task_switch's mmdrop gave
+ *                       membarrier (HP-NO-MB)
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
-               boolean preempt, String plant) {
+               boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean hpNoMb, String plant) {
 
     /** The bugs tests can plant, each at one line marked {@code // PLANTED: <id>}. */
     static final java.util.List<String> PLANTS = java.util.List.of(
@@ -31,13 +36,17 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
 
     static KConfig of(String variant, String lazyTlb) {
         LazyTlb s = LazyTlb.of(lazyTlb);
-        if (PLANTS.contains(variant)) return new KConfig(s, false, false, false, false, true, variant);
+        if (PLANTS.contains(variant)) return new KConfig(s, false, false, false, false, true, false, false, false, variant);
         return switch (variant) {
-            case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true, null);
-            case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true, null);
-            case "HP-WARN" -> new KConfig(s, false, false, false, true, true, null);
-            case "SHOOT-TRIM" -> new KConfig(s, true, false, false, false, true, null);
-            default -> new KConfig(s, false, false, false, false, true, null);
+            case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true, false, false, false, null);
+            case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true, false, false, false, null);
+            case "HP-WARN" -> new KConfig(s, false, false, false, true, true, false, false, false, null);
+            case "SHOOT-TRIM" -> new KConfig(s, true, false, false, false, true, false, false, false, null);
+            case "hazard-membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, null);
+            case "HP-NO-MB" -> new KConfig(s, false, false, false, false, true, true, true, true, null);
+            case "membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, null);
+            case "TASK-MM-RACE" -> new KConfig(s, false, false, false, false, true, false, true, false, null);
+            default -> new KConfig(s, false, false, false, false, true, false, false, false, null);
         };
     }
 }

@@ -47,6 +47,8 @@ public final class Kernel implements Instance {
     final Exec exec;
     final CpuHotplug hotplug;
     final Smp smp;
+    final Rcu rcu;
+    final Membarrier membarrier;
     final Oracles oracles;
 
     @Ghost final List<TaskStruct> tasks = new ArrayList<>();
@@ -79,6 +81,8 @@ public final class Kernel implements Instance {
         this.exec = new Exec(this);
         this.hotplug = new CpuHotplug(this);
         this.smp = new Smp(this);
+        this.rcu = new Rcu(this);
+        this.membarrier = new Membarrier(this);
         this.oracles = new Oracles(this);
         // init_mm is never freed; its count is not tracked (the boot grabs differ per arch)
         this.initMm = new MmStruct(mem, "init_mm", true, 0, 1, 1 << 20);

@@ -15,6 +15,8 @@ import lazymm.model.sim.Violation;
  *
  * <pre>
  *   user:G    run | sched | clone | exec | exit     a user task of process G (mm group G)
+ *             mbreg | mbfast | mbslow               membarrier(REGISTER_PRIVATE_EXPEDITED), and the
+ *                                                   fast / slow paths of a membarrier user
  *   kthread   use:G | unuse | run | sched           a kernel thread; use:G is mmget_not_zero() + kthread_use_mm()
  *   cpuhp     down:C | up:C | sched                 the CPU-hotplug controller (cpu_down / cpu_up)
  * </pre>
@@ -27,7 +29,7 @@ final class KernelPrograms {
 
     private KernelPrograms() {}
 
-    static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit");
+    static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "mbreg", "mbfast", "mbslow");
     static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched");
     static final List<String> CPUHP_OPS = List.of("down:C", "up:C", "sched");
 
@@ -155,6 +157,13 @@ final class KernelPrograms {
                 k.leave();
             }
             case "unuse" -> unuse(k, t);
+            case "mbreg" -> {
+                k.enter();
+                k.membarrier.registerPrivateExpedited();
+                k.leave();
+            }
+            case "mbfast" -> k.membarrier.userFast(t);
+            case "mbslow" -> k.membarrier.userSlow(t);
             default -> {
                 int n = number(op);
                 if (op.startsWith("use:")) use(k, t, n);
@@ -223,16 +232,18 @@ final class KernelPrograms {
     }
 
     static Program randomProgram(Config cfg, RandomGenerator rnd) {
+        boolean membarrier = KConfig.of(cfg.variant(), cfg.lazyTlb()).membarrierMix();
         List<List<String>> rows = new ArrayList<>();
         int groups = 1 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
-            int users = 1 + rnd.nextInt(2);
+            int users = 1 + rnd.nextInt(2) + (membarrier ? 1 : 0);
             for (int u = 0; u < users; u++) {
                 List<String> row = new ArrayList<>(List.of("user:" + g));
+                if (membarrier && u == 0 && rnd.nextInt(4) != 0) row.add("mbreg");
                 int n = 1 + rnd.nextInt(4);
                 for (int i = 0; i < n; i++) {
-                    int r = rnd.nextInt(10);
-                    row.add(r < 4 ? "run" : r < 7 ? "sched" : r < 9 ? "clone" : "exec");
+                    int r = rnd.nextInt(membarrier ? 14 : 10);
+                    row.add(r < 4 ? "run" : r < 7 ? "sched" : r < 9 ? "clone" : r < 10 ? "exec" : r < 12 ? "mbfast" : "mbslow");
                 }
                 rows.add(row);
             }

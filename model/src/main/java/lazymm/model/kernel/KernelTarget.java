@@ -29,6 +29,10 @@ public final class KernelTarget implements Target {
             v("HP-HOTPLUG", "hazard pointers with the 5.13 offline path: finish_cpu mmdrop()s an uncounted idle->active_mm", "x86", "hazard", "tso", "UseAfterFree"),
             v("HP-CPUMASK", "hazard pointers iterating mm_cpumask on arm64, which never sets it", "arm64", "hazard", "weak", "UseAfterFree"),
             v("HP-WARN", "hazard pointers with Peter Zijlstra's WARN in mmdrop_lazy: must never fire", "x86", "hazard", "tso", null),
+            v("membarrier", "membarrier users on today's kernel with task->mm as READ_ONCE / WRITE_ONCE (Andy Lutomirski's patch)", "x86", "refcount", "tso", null),
+            v("TASK-MM-RACE", "membarrier users on today's kernel: task->mm written plain, read remotely by membarrier", "x86", "refcount", "tso", "DataRace"),
+            v("hazard-membarrier", "the hazard scheme done right with membarrier users (marked task->mm)", "x86", "hazard", "tso", null),
+            v("HP-NO-MB", "the hazard RFC without the barrier finish_task_switch's mmdrop gave membarrier", "x86", "hazard", "tso", "MembarrierOrdering"),
             v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"));
 
     @Override public String id() { return "kernel"; }

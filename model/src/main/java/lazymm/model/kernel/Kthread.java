@@ -26,8 +26,8 @@ final class Kthread {
         k.localIrqDisable();
         MmStruct activeMm = k.mem.read(tsk.activeMm);
         k.mem.write(tsk.activeMm, mm);
-        k.mem.write(tsk.mm, mm);  // a plain store, as in the kernel
-        // membarrier_update_current_mm(mm): with the membarrier model
+        if (k.kc.taskMmMarked()) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5
+        k.membarrier.membarrierUpdateCurrentMm(mm);
         k.arch.switchMmIrqsOff(activeMm, mm, tsk);
         k.localIrqEnable();
         // task_unlock(tsk);
@@ -64,8 +64,8 @@ final class Kthread {
          */
         k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
         k.localIrqDisable();
-        k.mem.write(tsk.mm, null);  // a plain store, as in the kernel
-        // membarrier_update_current_mm(NULL): with the membarrier model
+        if (k.kc.taskMmMarked()) k.mem.writeOnce(tsk.mm, null); else k.mem.write(tsk.mm, null);  // tsk->mm = NULL: plain in v7.1.5
+        k.membarrier.membarrierUpdateCurrentMm(null);
         k.smm.mmgrabLazyTlb(mm);
         /* active_mm is still 'mm' */
         k.arch.enterLazyTlb(mm, tsk);

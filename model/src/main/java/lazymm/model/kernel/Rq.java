@@ -36,6 +36,10 @@ final class Rq {
     @Ghost MmStruct hwMm;
     /** local_irq_disable nesting is not kernel semantics: IRQs are simply on or off. */
     @Ghost boolean irqsDisabled;
+    /** Context switches on this CPU: RCU quiescent states, for synchronize_rcu(). */
+    @Ghost long switchCount;
+    /** Its task sleeps in synchronize_rcu() (spinning here, where the kernel would schedule). */
+    @Ghost boolean sleepingInRcu;
     /** Between __schedule's start and the end of the finish_task_switch that completes it. */
     @Ghost boolean inSwitch;
 

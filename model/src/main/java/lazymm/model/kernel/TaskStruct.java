@@ -31,6 +31,8 @@ public final class TaskStruct {
     final IntVar onCpu;
     /** task->__state. */
     final IntVar state;
+    /** A word of this thread's user memory: the flag its membarrier fast or slow path stores. */
+    final IntVar userFlag;
 
     /** What the task does (the program's row), and where it is in it. */
     @Ghost final List<String> ops;
@@ -60,6 +62,7 @@ public final class TaskStruct {
         this.activeMm = mem.refVar(this, name + ".active_mm", activeMm);
         this.onCpu = mem.intVar(this, name + ".on_cpu", 0);
         this.state = mem.intVar(this, name + ".__state", TASK_RUNNING);
+        this.userFlag = mem.intVar(this, name + ".user_flag", 0);
     }
 
     @Override public String toString() { return name; }
