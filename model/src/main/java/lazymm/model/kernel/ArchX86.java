@@ -21,7 +21,7 @@ final class ArchX86 extends Arch {
         if ((k.mem.readOnce(next.cpumask) & bit) == 0) {
             k.mem.atomicOr(bit, next.cpumask);  // cpumask_set_cpu(): a locked or
         }
-        k.mem.smpMb();  // the CR3 write is serializing: membarrier's (e); pairs with: membarrier's smp_mb() (a)
+        if (!k.kc.planted("plant-no-mb-e")) k.mem.smpMb();  // the CR3 write is serializing: membarrier's (e); pairs with: membarrier's smp_mb() (a); PLANTED: plant-no-mb-e
         rq.hwMm = next;  // CR3 write
     }
 

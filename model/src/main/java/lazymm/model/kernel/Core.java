@@ -42,7 +42,7 @@ final class Core {
          * system call exit.
          */
         k.mem.spinLock(rq.lock);
-        k.mem.smpMbAfterSpinlock();  // pairs with: membarrier's smp_mb() (a) / (c); barrier (d)
+        if (!k.kc.planted("plant-no-mb-d")) k.mem.smpMbAfterSpinlock();  // pairs with: membarrier's smp_mb() (a) / (c); barrier (d); PLANTED: plant-no-mb-d
 
         int prevState = k.mem.readOnce(prev.state);
         TaskStruct next = pickNextTask(rq, prev, prevState);

@@ -30,13 +30,17 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
 
     /** The bugs tests can plant, each at one line marked {@code // PLANTED: <id>}. */
     static final java.util.List<String> PLANTS = java.util.List.of(
-            "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab");
+            "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
+            "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e");
 
     boolean planted(String id) { return id.equals(plant); }
 
     static KConfig of(String variant, String lazyTlb) {
         LazyTlb s = LazyTlb.of(lazyTlb);
-        if (PLANTS.contains(variant)) return new KConfig(s, false, false, false, false, true, false, false, false, variant);
+        if (PLANTS.contains(variant)) {
+            boolean mb = variant.startsWith("plant-no-mb-");  // membarrier's barriers: with membarrier users, marked task->mm
+            return new KConfig(s, false, false, false, false, true, mb, mb, false, variant);
+        }
         return switch (variant) {
             case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true, false, false, false, null);
             case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true, false, false, false, null);

@@ -139,7 +139,7 @@ final class Membarrier {
         /*
          * Matches memory barriers after rq->curr modification in scheduler.
          */
-        k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm
+        if (!k.kc.planted("plant-no-mb-a")) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PLANTED: plant-no-mb-a
         long mask = cpusRunning(mm) & ~(1L << k.smpProcessorId());  // smp_call_function_many skips self
         k.smp.onEachCpuMask(mask, this::ipiMb, true, "ipi_mb");
         /*
@@ -147,7 +147,7 @@ final class Membarrier {
          * waiting for the last IPI. Matches memory barriers before
          * rq->curr modification in scheduler.
          */
-        k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d)
+        if (!k.kc.planted("plant-no-mb-c")) k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d); PLANTED: plant-no-mb-c
         return 0;
     }
 
