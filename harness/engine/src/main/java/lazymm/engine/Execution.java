@@ -112,8 +112,7 @@ public final class Execution implements Machine {
         if (opts.length < n) opts = Arrays.copyOf(opts, n);
         for (int k = 0; k < n; k++) opts[k] = Actions.FIRST_VALUE + k;
         int idx = strategy.choose(opts, n, current, steps);
-        if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
-        choices[nChoices++] = opts[idx];
+        record(opts[idx]);
         traceHash = traceHash * 1_000_003L + 7919L * (idx + 1);
         if (trace != null) trace.add(steps + " cpu" + current + "   chooses r" + idx + " of " + n + " at " + sites[current]);
         return idx;
@@ -125,11 +124,16 @@ public final class Execution implements Machine {
         opts[0] = Actions.FIRST_VALUE;
         opts[1] = Actions.PREEMPT;
         int idx = strategy.choose(opts, 2, current, steps);
-        if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
-        choices[nChoices++] = opts[idx];
+        record(opts[idx]);
         traceHash = traceHash * 1_000_003L + 15_485_863L * (idx + 1);
         if (trace != null && idx == 1) trace.add(steps + " cpu" + current + "   preempted at " + sites[current]);
         return idx == 1;
+    }
+
+    /** Records a choice made among two or more options: the schedule a reproducer keeps. */
+    private void record(int action) {
+        if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
+        choices[nChoices++] = action;
     }
 
     @Override
@@ -334,8 +338,7 @@ public final class Execution implements Machine {
             } else {
                 int idx = strategy.choose(opts, n, runningCpu >= 0 && !halted[runningCpu] && running[runningCpu].runnable() ? runningCpu : -1, steps);
                 action = opts[idx];
-                if (nChoices == choices.length) choices = Arrays.copyOf(choices, nChoices * 2);
-                choices[nChoices++] = action;
+                record(action);
             }
             if (Actions.isRun(action) || Actions.isIrq(action)) {
                 return action;

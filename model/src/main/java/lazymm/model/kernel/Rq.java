@@ -9,7 +9,7 @@ import lazymm.model.sim.Ghost;
 /**
  * struct rq (kernel/sched/sched.h, v7.1.5) and the per-CPU state beside it: curr, idle, prev_mm,
  * the hazard-pointer RFC's lazy_mm and drop_mm (seed 003), membarrier_state, the rq lock; and
- * the CPU's interrupt and preemption state. Left out: the runqueues proper (tasks wait on one
+ * the CPU's interrupt state (preempt_count is the task's, see TaskStruct). Left out: the runqueues proper (tasks wait on one
  * run list, see {@link Kernel}), clocks, load balancing.
  */
 final class Rq {

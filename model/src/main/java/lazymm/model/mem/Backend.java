@@ -33,6 +33,17 @@ abstract class Backend {
     /** Returns the old value; writes {@code op.apply} if {@code op.writes}. */
     abstract long rmw(Loc l, int cpu, Rmw op, long a, long b, Order order, Object sync);
 
+    /** An RMW on the one copy of memory (sc, and tso after the locked instruction drained). */
+    final long rmwInMemory(Loc l, Rmw op, long a, long b, Object sync) {
+        long old = l.val;
+        lastSync = l.memSync;
+        if (op.writes(old, a, b)) {
+            l.val = op.apply(old, a, b);
+            l.memSync = sync;
+        }
+        return old;
+    }
+
     abstract void mb(int cpu);
 
     abstract void wmb(int cpu);

@@ -24,13 +24,7 @@ final class ScBackend extends Backend {
 
     @Override
     long rmw(Loc l, int cpu, Rmw op, long a, long b, Order order, Object sync) {
-        long old = l.val;
-        lastSync = l.memSync;
-        if (op.writes(old, a, b)) {
-            l.val = op.apply(old, a, b);
-            l.memSync = sync;
-        }
-        return old;
+        return rmwInMemory(l, op, a, b, sync);
     }
 
     @Override void mb(int cpu) {}

@@ -99,13 +99,7 @@ final class TsoBackend extends Backend {
     @Override
     long rmw(Loc l, int cpu, Rmw op, long a, long b, Order order, Object sync) {
         drainAll(cpu);  // a locked instruction
-        long old = l.val;
-        lastSync = l.memSync;
-        if (op.writes(old, a, b)) {
-            l.val = op.apply(old, a, b);
-            l.memSync = sync;
-        }
-        return old;
+        return rmwInMemory(l, op, a, b, sync);
     }
 
     @Override void mb(int cpu) { drainAll(cpu); }

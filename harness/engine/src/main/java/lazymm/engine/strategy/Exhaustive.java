@@ -14,8 +14,9 @@ import lazymm.model.sim.Actions;
  * alternative within the bound.
  *
  * <p>A preemption is switching away from a CPU that could have gone on. Instance actions (a
- * store-buffer drain, an interrupt) are not preemptions; a switch after a CPU finished or blocked
- * is free. With bound {@code b} the search covers every execution with at most {@code b}
+ * store-buffer drain) and choices inside the model are not preemptions; a switch after a CPU
+ * finished or blocked is free; preempting a task at a kernel preemption point
+ * ({@code Machine.preempt}) is one. With bound {@code b} the search covers every execution with at most {@code b}
  * preemptions, iterating the bound upward is how a failure with the fewest switches is found
  * first.
  */
