@@ -62,16 +62,11 @@ final class Options {
         if (text == null || !(text.contains(" ") || text.contains("|") || text.contains(";") || text.contains(":"))) {
             return null;
         }
-        java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
-        for (String row : text.split("\\|")) {
-            java.util.List<String> toks = new java.util.ArrayList<>();
-            for (String t : row.trim().split("[\\s;]+")) {
-                if (!t.isEmpty()) toks.add(t);
-            }
-            if (toks.isEmpty()) throw new BadInput("--program: an empty row in '" + text + "'");
-            rows.add(toks);
+        try {
+            return lazymm.model.sim.Program.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--program: " + e.getMessage());
         }
-        return lazymm.model.sim.Program.of(rows);
     }
 
     /** A violation as reports carry it. */

@@ -317,12 +317,12 @@ public final class Execution implements Machine {
             }
             int n = 0;
             for (int c = 0; c < running.length; c++) {
-                if (!halted[c] && running[c].runnable()) {
+                if (!halted[c] && running[c].runnable() && !inst.cpuStopped(c)) {
                     n = add(n, c);
                 }
             }
             for (int c = 0; c < running.length; c++) {
-                if (!halted[c] && inst.interruptPending(c)) {
+                if (!halted[c] && inst.interruptPending(c) && !inst.cpuStopped(c)) {
                     n = add(n, Actions.FIRST_IRQ + c);
                 }
             }
@@ -336,7 +336,7 @@ public final class Execution implements Machine {
             if (n == 1) {
                 action = opts[0];
             } else {
-                int idx = strategy.choose(opts, n, runningCpu >= 0 && !halted[runningCpu] && running[runningCpu].runnable() ? runningCpu : -1, steps);
+                int idx = strategy.choose(opts, n, runningCpu >= 0 && !halted[runningCpu] && running[runningCpu].runnable() && !inst.cpuStopped(runningCpu) ? runningCpu : -1, steps);
                 action = opts[idx];
                 record(action);
             }

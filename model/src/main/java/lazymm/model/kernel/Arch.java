@@ -3,11 +3,15 @@ package lazymm.model.kernel;
 /**
  * The hooks the core mm and scheduler code calls into the architecture (asm/mmu_context.h and
  * friends): what each architecture does to its MMU state and to mm_cpumask when a CPU switches
- * mm or goes lazy. This first version has the mm_cpumask behaviour of x86, arm64 and powerpc
- * (what the lazy-TLB schemes depend on); the TLB state and flush paths come with the x86 and
- * arm64/powerpc/s390 models.
+ * mm or goes lazy, and how it flushes TLBs. x86 has its whole TLB model (cpu_tlbstate, the
+ * generations, the flush IPIs, a TLB per CPU); arm64 and powerpc have their mm_cpumask behaviour
+ * (what the lazy-TLB schemes depend on) and, until their own TLB models, an ideal MMU: a user
+ * access reads the newest page tables, nothing is cached, so nothing can be stale.
  */
 abstract class Arch {
+
+    /** TLB_FLUSH_ALL: the end of a flush of the whole address space. */
+    static final long TLB_FLUSH_ALL = -1L;
 
     final Kernel k;
 
@@ -31,14 +35,39 @@ abstract class Arch {
     /** finish_arch_post_lock_switch(): s390 flushes here; the others have none. */
     void finishArchPostLockSwitch() {}
 
-    /**
-     * for_each_possible_lazymm_cpu(cpu, mm) of the hazard-pointer RFC: true when this arch
-     * overrides it with mm_cpumask(mm) (x86), false for the default (online CPUs).
-     */
-    abstract boolean lazymmCpusInMmCpumask();
-
     /** __cpu_disable()'s mm part, run on the dying CPU in stop_machine (take_cpu_down). */
     void cpuDisableMm(int cpu) {}
+
+    /** Makes CPU {@code cpu}'s arch state at boot (no memory accesses: the kernel is being built). */
+    void boot(int cpu) {}
+
+    /** The CPU's online: the idle task's MMU state on init_mm (x86: cpu_init()'s initialize_tlbstate_and_flush()). */
+    void cpuInitMm(TaskStruct idle) { switchMmIrqsOff(null, k.initMm, idle); }
+
+    /**
+     * The hardware translation of user page {@code va} for an access by this CPU, whose loaded
+     * page tables are {@code mm}'s; null on a page fault. The ideal MMU: the newest PTE in memory.
+     */
+    UserPage translate(MmStruct mm, int va) {
+        Pgtable t = k.mem.peekLatest(mm.pmd);
+        int pfn = t == null ? 0 : (int) k.mem.peekLatest(t.pte[va]);
+        return pfn == 0 ? null : k.page(pfn);
+    }
+
+    /** After a user access through {@code p}: the translation it used must not have been flushed meanwhile. */
+    void checkUsed(UserPage p, int va) {}
+
+    /** A speculative page walk of a CPU in lazy TLB mode (nothing to walk on an ideal MMU). */
+    void speculativeWalk(int va) {}
+
+    /**
+     * flush_tlb_mm_range(mm, start, end, stride_shift, freed_tables): after it returns, no CPU
+     * uses a translation of {@code mm} in the range that was removed before the call. Returns a
+     * description of the flush for reports. The ideal MMU caches nothing: nothing to do.
+     */
+    String flushTlbMmRange(MmStruct mm, long start, long end, boolean freedTables) {
+        return "flush_tlb_mm_range(" + mm + ") on cpu" + k.smpProcessorId();
+    }
 
     /** The arch for a configuration. */
     static Arch of(Kernel k, String arch) {

@@ -17,5 +17,4 @@ final class ArchArm64 extends Arch {
     }
 
     /** The arch does not override for_each_possible_lazymm_cpu: online CPUs. */
-    @Override boolean lazymmCpusInMmCpumask() { return false; }
 }

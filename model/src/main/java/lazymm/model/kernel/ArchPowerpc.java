@@ -17,14 +17,34 @@ final class ArchPowerpc extends Arch {
     void switchMmIrqsOff(MmStruct prev, MmStruct next, TaskStruct tsk) {
         Rq rq = k.thisRq();
         int bit = 1 << rq.cpu;
+        boolean newOnCpu = false;
+        /* Mark this context has been used on the new CPU */
         if ((k.mem.readOnce(next.cpumask) & bit) == 0) {
             k.mem.atomicOr(bit, next.cpumask);  // inc_mm_active_cpus(); cpumask_set_cpu()
             k.mem.smpMb();  // pairs with: the smp_mb() of radix flushes between the PTE clear and the mask read
+            newOnCpu = true;
         }
-        rq.hwMm = next;  // the PID register
+        /* Nothing else to do if we aren't actually switching */
+        if (prev == next) return;
+        if (!newOnCpu) membarrierArchSwitchMm(prev, next);
+        rq.hwMm = next;  // switch_mmu_context(): the PID register
     }
 
-    @Override boolean lazymmCpusInMmCpumask() { return false; }
+    /**
+     * membarrier_arch_switch_mm() (arch/powerpc/include/asm/membarrier.h): only need the full
+     * barrier when switching between processes. Barrier when switching from kernel to userspace
+     * is not required here, given that it is implied by mmdrop() (the barrier HP-NO-MB removes).
+     */
+    private void membarrierArchSwitchMm(MmStruct prev, MmStruct next) {
+        int state = k.mem.atomicRead(next.membarrierState);
+        if ((state & (Membarrier.PRIVATE_EXPEDITED | Membarrier.GLOBAL_EXPEDITED)) == 0 || prev == null) return;
+        /*
+         * The membarrier system call requires a full memory barrier
+         * after storing to rq->curr, before going back to user-space.
+         */
+        k.mem.smpMb();  // membarrier (e); pairs with: membarrier's smp_mb() (a)
+    }
+
 
     /**
      * clear_tasks_mm_cpumask(cpu) (kernel/cpu.c): for every mm that a live task still has as

@@ -407,11 +407,14 @@ final class Core {
         if (dropCount > 0) k.mem.atomicSub(dropCount, mm.mmCount);
     }
 
-    /** for_each_possible_lazymm_cpu(cpu, mm): mm_cpumask on x86, online CPUs by default. */
+    /**
+     * for_each_possible_lazymm_cpu(cpu, mm): the online CPUs (the RFC's default). The RFC made
+     * x86 iterate mm_cpumask(mm) instead; that is unsound on today's x86, which trims the mask
+     * (HP-X86-TRIM), and on arm64, which never sets it (HP-CPUMASK).
+     */
     private List<Integer> possibleLazymmCpus(MmStruct mm) {
         List<Integer> out = new ArrayList<>();
-        boolean useMask = k.arch.lazymmCpusInMmCpumask()
-                || k.kc.hpLazymmMask();  // BROKEN: HP-CPUMASK: the x86 iterator, on an arch that does not maintain mm_cpumask
+        boolean useMask = k.kc.hpLazymmMask();  // BROKEN: HP-CPUMASK, HP-X86-TRIM: the RFC's x86 iterator
         long mask = useMask ? k.mem.readOnce(mm.cpumask) : k.mem.readOnce(k.cpuOnlineMask);
         for (int c = 0; c < k.cpus(); c++) {
             if ((mask & (1L << c)) != 0) out.add(c);

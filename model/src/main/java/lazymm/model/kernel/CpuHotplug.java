@@ -192,7 +192,7 @@ final class CpuHotplug {
             k.smm.mmgrab(k.initMm);         // x86 cpu_init(), arm64 secondary_start_kernel()
         }
         k.mem.write(idle.activeMm, k.initMm);
-        k.arch.switchMmIrqsOff(null, k.initMm, idle);
+        k.arch.cpuInitMm(idle);                    // x86: initialize_tlbstate_and_flush()
         k.arch.enterLazyTlb(k.initMm, idle);
         k.mem.atomicOr(1 << cpu, k.cpuOnlineMask);  // set_cpu_online(cpu, true)
         k.localIrqEnable();

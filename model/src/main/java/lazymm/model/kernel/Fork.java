@@ -76,9 +76,9 @@ final class Fork {
         k.smp.onEachCpuMask(k.mem.readOnce(mm.cpumask), () -> doShootLazyTlb(mm), true, "do_shoot_lazy_tlb");
     }
 
-    /** exit_mmap(mm): the address space is torn down (its TLB side comes with the arch models). */
+    /** exit_mmap(mm) (mm/mmap.c): the address space is torn down: PTEs, page tables, the TLB flush. */
     private void exitMmap(MmStruct mm) {
-        k.mem.writeOnce(mm.userPage, 0);
+        k.userMm.exitMmap(mm);
         mm.exitMmapDone = true;
     }
 

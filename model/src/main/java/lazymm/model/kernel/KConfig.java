@@ -13,8 +13,9 @@ package lazymm.model.kernel;
  *                       CPUHP_AP_SCHED_WAIT_EMPTY
  * @param finishCpuMmdrop finish_cpu() drops idle->active_mm with a real mmdrop(), as 5.13 did
  *                       (before the lazy helpers of v6.4) (HP-HOTPLUG)
- * @param hpLazymmMask   the hazard scheme's for_each_possible_lazymm_cpu iterates mm_cpumask on
- *                       an arch that does not maintain it (HP-CPUMASK)
+ * @param hpLazymmMask   the hazard scheme's for_each_possible_lazymm_cpu iterates mm_cpumask, as
+ *                       the RFC did on x86: on arm64, which never sets it (HP-CPUMASK), and on
+ *                       today's x86, which trims it (HP-X86-TRIM)
  * @param hpWarn         Peter Zijlstra's WARN_ON_ONCE(!old_mm) in mmdrop_lazy (HP-WARN)
  * @param preempt        CONFIG_PREEMPT: tasks may be preempted where the kernel allows it
  * @param taskMmMarked   task->mm written with WRITE_ONCE and read remotely with READ_ONCE (Andy
@@ -22,35 +23,63 @@ package lazymm.model.kernel;
  * @param membarrierMix  random programs include membarrier users (register, fast and slow paths)
  * @param hpNoMb         the hazard RFC without the barrier finish_task_switch's mmdrop gave
  *                       membarrier (HP-NO-MB)
+ * @param taskMmRaceKnown the task->mm race of TASK-MM-RACE is a known report, not repeated (the
+ *                       membarrier users of {@code upstream}: the race is today's kernel, and
+ *                       {@code TASK-MM-RACE} is the variant that reports it)
+ * @param x86Switch      the x86 switch_mm_irqs_off of a historical kernel: "order" before
+ *                       fea4e317f9e7 (X86-SWITCH-ORDER), "mb" before 83b0177a6c48 (X86-SWITCH-MB),
+ *                       or null: today's
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
-               boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean hpNoMb, String plant) {
+               boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean hpNoMb, boolean taskMmRaceKnown, String x86Switch,
+               String plant) {
 
     /** The bugs tests can plant, each at one line marked {@code // PLANTED: <id>}. */
     static final java.util.List<String> PLANTS = java.util.List.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
-            "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e");
+            "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e", "plant-no-mb-e-6.17",
+            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi");
 
     boolean planted(String id) { return id.equals(plant); }
+
+    /**
+     * Random programs include zap and munmap, except when a test removes one of membarrier's
+     * barriers: a TLB operation would find the TLB bug of plant-no-mb-e-6.17's kernel first.
+     */
+    boolean tlbOps() { return plant == null || !plant.startsWith("plant-no-mb-"); }
+
+    /** X86-SWITCH-ORDER: loaded_mm = LOADED_MM_SWITCHING after the tlb_gen read (before fea4e317f9e7). */
+    boolean x86SwitchingLate() { return "order".equals(x86Switch); }
+
+    /** X86-SWITCH-MB: no smp_mb() when this CPU's mm_cpumask bit is already set (before 83b0177a6c48). */
+    boolean x86SwitchNoMb() { return "mb".equals(x86Switch); }
 
     static KConfig of(String variant, String lazyTlb) {
         LazyTlb s = LazyTlb.of(lazyTlb);
         if (PLANTS.contains(variant)) {
             boolean mb = variant.startsWith("plant-no-mb-");  // membarrier's barriers: with membarrier users, marked task->mm
-            return new KConfig(s, false, false, false, false, true, mb, mb, false, variant);
+            // plant-no-mb-e-6.17: (e) removed from the switch_mm_irqs_off of X86-SWITCH-MB (before
+            // 83b0177a6c48), where the CR3 write was the only full barrier when the mask bit was set
+            boolean old = variant.equals("plant-no-mb-e-6.17");
+            return new KConfig(s, false, false, false, false, true, mb, mb, false, false, old ? "mb" : null,
+                    old ? "plant-no-mb-e" : variant);
         }
         return switch (variant) {
-            case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true, false, false, false, null);
-            case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true, false, false, false, null);
-            case "HP-WARN" -> new KConfig(s, false, false, false, true, true, false, false, false, null);
-            case "SHOOT-TRIM" -> new KConfig(s, true, false, false, false, true, false, false, false, null);
-            case "hazard-membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, null);
-            case "HP-NO-MB" -> new KConfig(s, false, false, false, false, true, true, true, true, null);
-            case "membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, null);
-            case "TASK-MM-RACE" -> new KConfig(s, false, false, false, false, true, false, true, false, null);
-            default -> new KConfig(s, false, false, false, false, true, false, false, false, null);
+            case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true, false, false, false, false, null, null);
+            case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true, false, false, false, false, null, null);
+            case "HP-X86-TRIM" -> new KConfig(s, false, false, true, false, true, false, false, false, false, null, null);
+            case "HP-WARN" -> new KConfig(s, false, false, false, true, true, false, false, false, false, null, null);
+            case "SHOOT-TRIM" -> new KConfig(s, true, false, false, false, true, false, false, false, false, null, null);
+            case "hazard-membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, false, null, null);
+            case "HP-NO-MB" -> new KConfig(s, false, false, false, false, true, true, true, true, false, null, null);
+            case "membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, false, null, null);
+            case "TASK-MM-RACE" -> new KConfig(s, false, false, false, false, true, false, true, false, false, null, null);
+            case "X86-SWITCH-ORDER" -> new KConfig(s, false, false, false, false, true, false, false, false, false, "order", null);
+            case "X86-SWITCH-MB" -> new KConfig(s, false, false, false, false, true, false, false, false, false, "mb", null);
+            case "upstream" -> new KConfig(s, false, false, false, false, true, false, true, false, true, null, null);
+            default -> new KConfig(s, false, false, false, false, true, false, false, false, false, null, null);
         };
     }
 }

@@ -49,6 +49,7 @@ public final class Kernel implements Instance {
     final Smp smp;
     final Rcu rcu;
     final Membarrier membarrier;
+    final UserMm userMm;
     final Oracles oracles;
 
     @Ghost final List<TaskStruct> tasks = new ArrayList<>();
@@ -62,6 +63,11 @@ public final class Kernel implements Instance {
     @Ghost int liveTasks;
     @Ghost int nextPid = 1;
     @Ghost int nextMm = 1;
+    /** last_mm_ctx_id (arch/x86/mm/tlb.c): init_mm has 1. */
+    @Ghost long lastMmCtxId = 1;
+    @Ghost int nextPgtable = 1;
+    /** Every user page made so far, by page frame number - 1. */
+    @Ghost final List<UserPage> pages = new ArrayList<>();
     /** CPUs that finished the end-of-run quiescence. */
     @Ghost int quiesced;
     /** How often mmdrop_lazy took its slow path (saw drop_mm set): HP-WARN's test counts it. */
@@ -72,7 +78,6 @@ public final class Kernel implements Instance {
         this.cfg = cfg;
         this.kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
         this.mem = new Memory(m, cfg.memory(), true);
-        this.arch = Arch.of(this, cfg.arch());
         this.smm = new SchedMm(this);
         this.core = new Core(this);
         this.fork = new Fork(this);
@@ -83,16 +88,19 @@ public final class Kernel implements Instance {
         this.smp = new Smp(this);
         this.rcu = new Rcu(this);
         this.membarrier = new Membarrier(this);
+        this.userMm = new UserMm(this);
         this.oracles = new Oracles(this);
         // init_mm is never freed; its count is not tracked (the boot grabs differ per arch)
-        this.initMm = new MmStruct(mem, "init_mm", true, 0, 1, 1 << 20);
+        this.initMm = new MmStruct(mem, "init_mm", true, 0, 1, 1 << 20, 1);
         this.cpuOnlineMask = mem.intVar("cpu_online_mask", (1L << cfg.cpus()) - 1);
         this.rqs = new Rq[cfg.cpus()];
+        this.arch = Arch.of(this, cfg.arch());
         for (int c = 0; c < cfg.cpus(); c++) {
             TaskStruct idle = newTask("idle/" + c, true, true, null, initMm, List.of());
             rqs[c] = new Rq(mem, c, idle);
             rqs[c].current = idle;
             rqs[c].hwMm = initMm;
+            arch.boot(c);
             idle.running = true;
             idle.thread = m.newThread(idle.name, () -> core.doIdle());
         }
@@ -110,16 +118,27 @@ public final class Kernel implements Instance {
 
     TaskStruct newTask(String name, boolean kthread, boolean idle, MmStruct mm, MmStruct activeMm, List<String> ops) {
         TaskStruct t = new TaskStruct(mem, name, nextPid++, kthread, idle, mm, activeMm, ops);
+        if (kc.taskMmRaceKnown()) mem.knownRace(t.mm);  // TASK-MM-RACE: known, reported by that variant
         tasks.add(t);
         if (!idle) liveTasks++;
         return t;
     }
 
     MmStruct newMm(int group) {
-        MmStruct mm = new MmStruct(mem, "mm#" + nextMm++, false, group, 1, 1);
+        MmStruct mm = new MmStruct(mem, "mm#" + nextMm++, false, group, 1, 1, ++lastMmCtxId);
         mms.add(mm);
         return mm;
     }
+
+    /** A fresh anonymous page for {@code mm}'s page {@code va}. */
+    UserPage newPage(MmStruct mm, int va) {
+        UserPage p = new UserPage(mem, pages.size() + 1, mm, va);
+        pages.add(p);
+        return p;
+    }
+
+    /** The page of page frame number {@code pfn} (pfn_to_page). */
+    UserPage page(int pfn) { return pages.get(pfn - 1); }
 
     /** Makes {@code t}'s thread and queues it (wake_up_new_task). */
     void start(TaskStruct t) {
@@ -219,6 +238,12 @@ public final class Kernel implements Instance {
     @Override public void perform(int action) { mem.perform(action); }
 
     @Override public String label(int action) { return mem.label(action); }
+
+    /** stop_machine(): every online CPU but the one doing the work sits in the stopper. */
+    @Override public boolean cpuStopped(int cpu) {
+        int by = smp.stoppedBy();
+        return by >= 0 && cpu != by && cpuOnline(cpu);
+    }
 
     @Override public boolean interruptPending(int cpu) { return smp.pending(cpu) && !rqs[cpu].irqsDisabled; }
 

@@ -15,13 +15,17 @@ import lazymm.model.sim.Violation;
  *
  * <pre>
  *   user:G    run | sched | clone | exec | exit     a user task of process G (mm group G)
+ *             zap | munmap                          madvise(MADV_DONTNEED) of page 0; munmap of the
+ *                                                   whole VMA (its page table is freed too)
  *             mbreg | mbfast | mbslow               membarrier(REGISTER_PRIVATE_EXPEDITED), and the
  *                                                   fast / slow paths of a membarrier user
  *   kthread   use:G | unuse | run | sched           a kernel thread; use:G is mmget_not_zero() + kthread_use_mm()
  *   cpuhp     down:C | up:C | sched                 the CPU-hotplug controller (cpu_down / cpu_up)
  * </pre>
  *
- * {@code run} is user code touching its mm (or, in a kthread, copy_to_user on the used mm);
+ * {@code run} is user code touching every page of its VMA through the MMU, faulting pages in
+ * (in a kthread: copy_to_user on the used mm, or with no mm a speculative page walk of whatever
+ * user page tables the CPU still has loaded);
  * {@code sched} is a voluntary schedule(); a task exits after its last operation. Tasks may also
  * be preempted between operations and at the kernel's preemption points.
  */
@@ -29,7 +33,7 @@ final class KernelPrograms {
 
     private KernelPrograms() {}
 
-    static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "mbreg", "mbfast", "mbslow");
+    static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "zap", "munmap", "mbreg", "mbfast", "mbslow");
     static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched");
     static final List<String> CPUHP_OPS = List.of("down:C", "up:C", "sched");
 
@@ -100,7 +104,7 @@ final class KernelPrograms {
             }
             MmStruct mm = null;
             if (users > 0) {
-                mm = new MmStruct(k.mem, "mm#" + k.nextMm++, false, g, users, kthreads ? 2 : 1);
+                mm = new MmStruct(k.mem, "mm#" + k.nextMm++, false, g, users, kthreads ? 2 : 1, ++k.lastMmCtxId);
                 k.mms.add(mm);
             }
             k.groupMm.add(mm);
@@ -157,6 +161,8 @@ final class KernelPrograms {
                 k.leave();
             }
             case "unuse" -> unuse(k, t);
+            case "zap" -> mmOp(k, t, false);
+            case "munmap" -> mmOp(k, t, true);
             case "mbreg" -> {
                 k.enter();
                 k.membarrier.registerPrivateExpedited();
@@ -173,16 +179,30 @@ final class KernelPrograms {
         }
     }
 
-    /** User code (or a kthread's copy_to_user) touching the mm it runs on. */
+    /** User code (or a kthread's copy_to_user on its used mm) touching the mm it runs on. */
     private static void userAccess(Kernel k, TaskStruct t) {
         MmStruct mm = k.mem.read(t.mm);
-        if (mm == null) return;
+        if (mm == null) {
+            // a kthread without an mm runs kernel code; in lazy TLB mode the CPU may still walk
+            // the lazily loaded user page tables speculatively
+            if (t.kthread) k.arch.speculativeWalk(0);
+            return;
+        }
         Rq rq = k.thisRq();
         if (rq.hwMm != mm) {
             throw new Violation("RefcountInvariant", "active_mm",
                     t + " touches user memory of " + mm + " on cpu" + rq.cpu + " but " + rq.hwMm + " is loaded");
         }
-        k.mem.writeOnce(mm.userPage, k.mem.readOnce(mm.userPage) + 1);
+        k.userMm.userAccess(mm);
+    }
+
+    /** madvise(MADV_DONTNEED) or munmap() on the task's own mm. */
+    private static void mmOp(Kernel k, TaskStruct t, boolean munmap) {
+        MmStruct mm = k.mem.read(t.mm);
+        if (mm == null) return;
+        k.enter();
+        if (munmap) k.userMm.munmap(mm); else k.userMm.madviseDontneed(mm);
+        k.leave();
     }
 
     private static void use(Kernel k, TaskStruct t, int g) {
@@ -232,7 +252,8 @@ final class KernelPrograms {
     }
 
     static Program randomProgram(Config cfg, RandomGenerator rnd) {
-        boolean membarrier = KConfig.of(cfg.variant(), cfg.lazyTlb()).membarrierMix();
+        KConfig kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
+        boolean membarrier = kc.membarrierMix();
         List<List<String>> rows = new ArrayList<>();
         int groups = 1 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
@@ -242,8 +263,10 @@ final class KernelPrograms {
                 if (membarrier && u == 0 && rnd.nextInt(4) != 0) row.add("mbreg");
                 int n = 1 + rnd.nextInt(4);
                 for (int i = 0; i < n; i++) {
-                    int r = rnd.nextInt(membarrier ? 14 : 10);
-                    row.add(r < 4 ? "run" : r < 7 ? "sched" : r < 9 ? "clone" : r < 10 ? "exec" : r < 12 ? "mbfast" : "mbslow");
+                    int r = rnd.nextInt(membarrier ? 16 : 12);
+                    String op = r < 4 ? "run" : r < 6 ? "sched" : r < 7 ? "clone" : r < 8 ? "exec" : r < 10 ? "zap"
+                            : r < 11 ? "munmap" : r < 12 ? "run" : r < 14 ? "mbfast" : "mbslow";
+                    row.add(!kc.tlbOps() && (op.equals("zap") || op.equals("munmap")) ? "run" : op);
                 }
                 rows.add(row);
             }
@@ -257,6 +280,7 @@ final class KernelPrograms {
                 if (rnd.nextBoolean()) row.add("run");
                 if (rnd.nextBoolean()) row.add("sched");
                 row.add("unuse");
+                if (rnd.nextBoolean()) row.add("run");  // lazy on the mm it used: a speculative walk
             }
             rows.add(row);
         }

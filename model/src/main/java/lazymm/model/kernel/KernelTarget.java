@@ -21,18 +21,21 @@ public final class KernelTarget implements Target {
     }
 
     private static final List<Variant> VARIANTS = List.of(
-            v("upstream", "today's kernel (v7.1.5): MMU_LAZY_TLB_REFCOUNT, x86", "x86", "refcount", "tso", null),
+            v("upstream", "today's kernel (v7.1.5): MMU_LAZY_TLB_REFCOUNT, x86 TLB flushing, membarrier users (the task->mm race of TASK-MM-RACE is known and not repeated)", "x86", "refcount", "tso", null),
             v("shootdown", "MMU_LAZY_TLB_SHOOTDOWN as powerpc 64s selects it, today's hotplug", "powerpc", "shootdown", "weak", null),
-            v("hazard", "the seed-003 hazard-pointer scheme done right (lazy_mm published on every lazy path), x86", "x86", "hazard", "tso", null),
+            v("hazard", "the seed-003 hazard-pointer scheme done right (lazy_mm published on every lazy path, online CPUs scanned), x86", "x86", "hazard", "tso", null),
             v("hazard-batch", "the hazard scheme with Andy Lutomirski's lazily batched references in mm_unlazy_mm_count", "x86", "hazard-batch", "tso", null),
             v("hazard-arm64", "the hazard scheme done right on arm64 (the default iterator: online CPUs)", "arm64", "hazard", "weak", null),
             v("HP-HOTPLUG", "hazard pointers with the 5.13 offline path: finish_cpu mmdrop()s an uncounted idle->active_mm", "x86", "hazard", "tso", "UseAfterFree"),
             v("HP-CPUMASK", "hazard pointers iterating mm_cpumask on arm64, which never sets it", "arm64", "hazard", "weak", "UseAfterFree"),
+            v("HP-X86-TRIM", "hazard pointers iterating mm_cpumask on x86, as the RFC did: today's x86 trims the bit of a CPU a flush sent to init_mm while its rq->lazy_mm still names the mm (found by lazymm)", "x86", "hazard", "tso", "UseAfterFree"),
             v("HP-WARN", "hazard pointers with Peter Zijlstra's WARN in mmdrop_lazy: must never fire", "x86", "hazard", "tso", null),
             v("membarrier", "membarrier users on today's kernel with task->mm as READ_ONCE / WRITE_ONCE (Andy Lutomirski's patch)", "x86", "refcount", "tso", null),
             v("TASK-MM-RACE", "membarrier users on today's kernel: task->mm written plain, read remotely by membarrier", "x86", "refcount", "tso", "DataRace"),
-            v("hazard-membarrier", "the hazard scheme done right with membarrier users (marked task->mm)", "x86", "hazard", "tso", null),
-            v("HP-NO-MB", "the hazard RFC without the barrier finish_task_switch's mmdrop gave membarrier", "x86", "hazard", "tso", "MembarrierOrdering"),
+            v("hazard-membarrier", "the hazard scheme done right with membarrier users (marked task->mm) on powerpc, whose switch_mm leaves kernel->user to finish_task_switch's barrier", "powerpc", "hazard", "weak", null),
+            v("HP-NO-MB", "the hazard RFC without the barrier finish_task_switch's mmdrop gave membarrier, on powerpc (x86's switch_mm_irqs_off has its own)", "powerpc", "hazard", "weak", "MembarrierOrdering"),
+            v("X86-SWITCH-ORDER", "x86 switch_mm_irqs_off before fea4e317f9e7 (CVE-2025-37964): LOADED_MM_SWITCHING stored after the tlb_gen read", "x86", "refcount", "tso", "StaleTlb"),
+            v("X86-SWITCH-MB", "x86 switch_mm_irqs_off before 83b0177a6c48 (CVE-2025-40174): no smp_mb() when the mm_cpumask bit is already set", "x86", "refcount", "tso", "StaleTlb"),
             v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"));
 
     @Override public String id() { return "kernel"; }

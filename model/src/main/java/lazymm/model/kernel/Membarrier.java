@@ -26,6 +26,8 @@ final class Membarrier {
 
     static final int PRIVATE_EXPEDITED_READY = 1 << 0;
     static final int PRIVATE_EXPEDITED = 1 << 1;
+    static final int GLOBAL_EXPEDITED_READY = 1 << 2;  // MEMBARRIER_STATE_GLOBAL_EXPEDITED_READY
+    static final int GLOBAL_EXPEDITED = 1 << 3;
 
     private final Kernel k;
 

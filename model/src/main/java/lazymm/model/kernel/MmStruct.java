@@ -2,13 +2,17 @@ package lazymm.model.kernel;
 
 import lazymm.model.mem.IntVar;
 import lazymm.model.mem.Memory;
+import lazymm.model.mem.RefVar;
+import lazymm.model.mem.SpinLock;
 import lazymm.model.sim.Ghost;
 
 /**
  * struct mm_struct (include/linux/mm_types.h, v7.1.5): the fields the lazy-mm, membarrier and
- * TLB paths touch. Left out: the VMA tree, mmap_lock (exit_mm's read lock protects nothing this
- * model races on), rss counters (replaced by {@link #exitMmapDone}: check_mm's "Bad rss-counter
- * state" is "freed before exit_mmap ran").
+ * TLB paths touch, and a small user address space: one VMA of {@link #USER_PAGES} pages, one page
+ * table (pmd -> {@link Pgtable}), the x86 mm->context (ctx_id, tlb_gen). Left out: the VMA tree
+ * (one VMA, present or unmapped), mmap_lock (the page-table lock stands for it: faults, zaps and
+ * munmap of one mm are serialized by it), rss counters (replaced by {@link #exitMmapDone}:
+ * check_mm's "Bad rss-counter state" is "freed before exit_mmap ran").
  */
 public final class MmStruct {
 
@@ -22,13 +26,26 @@ public final class MmStruct {
     final IntVar mmCount;
     /** mm_cpumask(mm): one bit per CPU; what a bit means is the arch's business. */
     final IntVar cpumask;
-    /** A word of user memory, what user code touches ("run"). */
-    final IntVar userPage;
     /** mm->membarrier_state. */
     final IntVar membarrierState;
     /** The user-space flags of the membarrier fast and slow paths. */
     final IntVar mbFast;
     final IntVar mbSlow;
+
+    /** The user pages of the one VMA: virtual pages 0 .. USER_PAGES-1. */
+    static final int USER_PAGES = 2;
+
+    /** The pmd entry that maps the VMA's page table (pmd_populate / pmd_clear); null when none. */
+    final RefVar<Pgtable> pmd;
+    /** mm->page_table_lock (and the split pte lock: one lock for the one table). */
+    final SpinLock ptl;
+    /** x86 mm->context.ctx_id: unique, never reused (init_new_context: atomic64_inc_return(&last_mm_ctx_id)). */
+    final long ctxId;
+    /** x86 mm->context.tlb_gen (atomic64_t): bumped by every flush, compared by switch_mm and flush_tlb_func. */
+    final IntVar tlbGen;
+
+    /** The VMA is mapped (until munmap or exit_mmap removes it). */
+    @Ghost boolean vma = true;
 
     /** The mm group of the program this mm was made for (0 for init_mm and exec'd mms). */
     @Ghost final int group;
@@ -40,17 +57,20 @@ public final class MmStruct {
     /** The three innermost kernel functions that freed it: the signature of a use after it. */
     @Ghost String freedIn;
 
-    MmStruct(Memory mem, String name, boolean isInitMm, int group, int users, int count) {
+    MmStruct(Memory mem, String name, boolean isInitMm, int group, int users, int count, long ctxId) {
         this.name = name;
         this.isInitMm = isInitMm;
         this.group = group;
         this.mmUsers = mem.intVar(this, name + ".mm_users", users);
         this.mmCount = mem.intVar(this, name + ".mm_count", count);
         this.cpumask = mem.intVar(this, name + ".cpumask", 0);
-        this.userPage = mem.intVar(this, name + ".user_page", 0);
         this.membarrierState = mem.intVar(this, name + ".membarrier_state", 0);
         this.mbFast = mem.intVar(this, name + ".user_fast_flag", 0);
         this.mbSlow = mem.intVar(this, name + ".user_slow_flag", 0);
+        this.pmd = mem.refVar(this, name + ".pmd", null);
+        this.ptl = mem.spinLock(this, name + ".page_table_lock");
+        this.ctxId = ctxId;
+        this.tlbGen = mem.intVar(this, name + ".context.tlb_gen", 0);  // init_new_context: atomic64_set(&tlb_gen, 0)
     }
 
     @Override public String toString() { return name; }

@@ -27,6 +27,8 @@ final class Rq {
     /** rq->membarrier_state. */
     final IntVar membarrierState;
     final TaskStruct idle;
+    /** This CPU's MMU (hardware): TLB and paging-structure caches. */
+    final Mmu mmu;
 
     /** current on this CPU (the per-CPU current_task, set by switch_to). */
     @Ghost TaskStruct current;
@@ -46,6 +48,7 @@ final class Rq {
     Rq(Memory mem, int cpu, TaskStruct idle) {
         this.cpu = cpu;
         this.idle = idle;
+        this.mmu = new Mmu(cpu);
         this.lock = mem.spinLock(this, "rq" + cpu + ".lock");
         this.curr = mem.refVar(this, "rq" + cpu + ".curr", idle);
         this.prevMm = mem.refVar(this, "rq" + cpu + ".prev_mm", null);

@@ -6,11 +6,13 @@ import lazymm.model.mem.IntVar;
 import lazymm.model.sim.Ghost;
 
 /**
- * kernel/smp.c (v7.1.5), what these paths use of it: on_each_cpu_mask() with and without wait.
+ * kernel/smp.c (v7.1.5), what these paths use of it: on_each_cpu_mask() and
+ * on_each_cpu_cond_mask() (the condition is evaluated by the sender, for each target), with and
+ * without wait.
  * A call is queued on each target (llist_add, fully ordered) and taken there as an interrupt, when
  * the target has interrupts on; the handler runs with interrupts off and releases the csd, which
- * a waiting sender acquires. Offline CPUs are never targets. Left out: the single-target and
- * cond variants, csd locking against reuse (each call has its own csd).
+ * a waiting sender acquires. Offline CPUs are never targets. Left out: the single-target
+ * variants, csd locking against reuse (each call has its own csd).
  */
 final class Smp {
 
@@ -24,6 +26,7 @@ final class Smp {
     /** CPUs inside on_each_cpu_mask(), which runs with preemption off: stop_machine waits for them. */
     @Ghost private int calling;
     @Ghost private boolean stopped;
+    @Ghost private int stoppedBy = -1;
 
     Smp(Kernel k) {
         this.k = k;
@@ -58,38 +61,67 @@ final class Smp {
      * {@code wait}, returns when every one has run it.
      */
     void onEachCpuMask(long mask, Runnable func, boolean wait, String what) {
+        onEachCpuCondMask(null, mask, func, wait, what);
+    }
+
+    /**
+     * on_each_cpu_cond_mask(cond_func, func, info, wait, mask): the same, for the CPUs of
+     * {@code mask} for which {@code cond} (run here, on the sender) says yes; null: all.
+     */
+    void onEachCpuCondMask(java.util.function.IntPredicate cond, long mask, Runnable func, boolean wait, String what) {
         k.m.await(() -> !stopped, "stop_machine() to end");
         calling++;
         try {
-            call(mask, func, wait, what);
+            call(cond, mask, func, wait, what);
         } finally {
             calling--;
         }
     }
 
     /**
-     * stop_machine(): every CPU runs the stopper with preemption off, so none is inside
-     * on_each_cpu_mask() while the machine is stopped (a CPU cannot go offline between reading
-     * cpu_online_mask and queueing its calls).
+     * stop_machine() around the calling CPU's work: every other online CPU runs the stopper
+     * (multi_cpu_stop, interrupts off), which it can only do where it is preemptible: not inside
+     * on_each_cpu_mask() (so a CPU cannot go offline between reading cpu_online_mask and queueing
+     * its calls), not with interrupts or preemption off, not in a context switch. Until
+     * stopMachine(false) those CPUs do nothing at all ({@link Kernel#cpuStopped}).
      */
     void stopMachine(boolean stop) {
-        if (stop) k.m.await(() -> calling == 0, "CPUs to leave on_each_cpu_mask() for stop_machine()");
+        if (stop) {
+            int self = k.smpProcessorId();
+            k.m.await(() -> calling == 0 && othersPreemptible(self), "the other CPUs to enter stop_machine()'s stopper");
+            stoppedBy = self;
+        } else {
+            stoppedBy = -1;
+        }
         stopped = stop;
     }
 
-    private void call(long mask, Runnable func, boolean wait, String what) {
+    private boolean othersPreemptible(int self) {
+        for (Rq rq : k.rqs) {
+            if (rq.cpu == self || !k.cpuOnline(rq.cpu)) continue;
+            if (rq.irqsDisabled || rq.current.preemptCount > 0 || rq.inSwitch) return false;
+        }
+        return true;
+    }
+
+    /** The CPU that runs its work in stop_machine() now, or -1. */
+    int stoppedBy() { return stoppedBy; }
+
+    private void call(java.util.function.IntPredicate cond, long mask, Runnable func, boolean wait, String what) {
         int self = k.smpProcessorId();
         mask &= k.cpuOnlineMaskStable();
         k.warnOn(wait && k.irqsDisabled(), "smp_call_function_many_cond", "waiting for IPIs with interrupts off");
+        boolean runLocal = (mask & (1L << self)) != 0 && (cond == null || cond.test(self));
         List<Csd> sent = new ArrayList<>();
         for (int c = 0; c < k.cpus(); c++) {
             if (c == self || (mask & (1L << c)) == 0) continue;
+            if (cond != null && !cond.test(c)) continue;
             Csd csd = new Csd(func, k.mem.intVar("csd" + (csds++) + "(" + what + " on cpu" + c + ")", 0), what);
             k.mem.smpMb();  // llist_add(): a cmpxchg; pairs with: flush()'s llist_del_all
             queue.get(c).add(csd);
             sent.add(csd);
         }
-        if ((mask & (1L << self)) != 0) {
+        if (runLocal) {
             boolean was = k.localIrqSave();
             func.run();
             k.localIrqRestore(was);

@@ -26,7 +26,8 @@ public abstract class Loc {
     // tso: the race-detector sync of the newest store that reached memory
     Object memSync;
 
-    // race detector: the last write and the reads since it
+    // race detector: a known race that is not reported (Memory.knownRace), the last write and the reads since it
+    boolean raceKnown;
     int wCpu = -1;
     int wEpoch;
     boolean wPlain;

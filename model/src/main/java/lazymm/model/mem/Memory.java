@@ -575,6 +575,12 @@ public final class Memory {
 
     public String label(int action) { return be.label(action); }
 
+    /**
+     * Marks the races on {@code l} as known: the detector does not report them (as a known,
+     * triaged KCSAN report is not reported again). Ordering is still tracked.
+     */
+    public void knownRace(Loc l) { l.raceKnown = true; }
+
     /** The value of {@code l} in memory (the newest store that left its store buffer). */
     public long peek(Loc l) { return be.peek(l); }
 

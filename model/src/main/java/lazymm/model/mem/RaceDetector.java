@@ -70,6 +70,7 @@ final class RaceDetector {
      * @throws Violation a DataRace naming both sites
      */
     void access(Loc l, int cpu, boolean write, boolean plain, String site) {
+        if (l.raceKnown) return;
         int[] mine = vc[cpu];
         if (l.wCpu >= 0 && l.wCpu != cpu && l.wEpoch > mine[l.wCpu] && (plain || l.wPlain)) {
             throw race(l, l.wCpu, true, l.wPlain, l.wSite, cpu, write, plain, site);

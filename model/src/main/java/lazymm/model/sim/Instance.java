@@ -34,6 +34,12 @@ public interface Instance {
     default boolean interruptPending(int cpu) { return false; }
 
     /**
+     * True while CPU {@code cpu} is held by the model (stop_machine: it sits in the stopper with
+     * interrupts off): the scheduler neither runs it nor delivers its interrupts.
+     */
+    default boolean cpuStopped(int cpu) { return false; }
+
+    /**
      * Takes CPU {@code cpu}'s pending interrupts: called on that CPU (in its current thread,
      * between two of its shared accesses, as hardware takes an interrupt between instructions).
      */

@@ -20,6 +20,25 @@ public record Program(List<List<String>> perCpu) {
 
     public static Program of(List<List<String>> perCpu) { return new Program(perCpu); }
 
+    /**
+     * The inline form: rows separated by '|', operations by spaces or ';' (what {@link
+     * #toString} writes and explore's --program reads).
+     *
+     * @throws IllegalArgumentException on an empty row
+     */
+    public static Program parse(String text) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String row : text.split("\\|")) {
+            List<String> toks = new ArrayList<>();
+            for (String t : row.trim().split("[\\s;]+")) {
+                if (!t.isEmpty()) toks.add(t);
+            }
+            if (toks.isEmpty()) throw new IllegalArgumentException("an empty row in '" + text + "'");
+            rows.add(toks);
+        }
+        return of(rows);
+    }
+
     public int cpus() { return perCpu.size(); }
 
     public List<String> ops(int cpu) { return perCpu.get(cpu); }

@@ -39,7 +39,12 @@ class KernelExploreTest {
             "TASK-MM-RACE, random",
             // membarrier's missing barrier needs stores to stay in a store buffer across a switch:
             // PCT, whose drains are low-priority actors half the time, finds it; random drains too soon
-            "HP-NO-MB, pct"})
+            "HP-NO-MB, pct",
+            // lazymm's finding: the RFC's x86 iterator misses a CPU that a flush trimmed from mm_cpumask
+            "HP-X86-TRIM, random",
+            // the x86 switch_mm_irqs_off CVEs: the flusher must read loaded_mm inside a window of a
+            // few accesses of the switching CPU, with stores still buffered (X86-SWITCH-MB): PCT
+            "X86-SWITCH-ORDER, pct", "X86-SWITCH-MB, pct"})
     void foundFromScratchAndReplayed(String variant, String strategy) throws Exception {
         Config cfg = Catalog.variant(variant).defaults();
         Explorer.Outcome o = Explorer.explore(new Explorer.Settings(Catalog.targetOf(variant), cfg, strategy, 1, 3, 2,

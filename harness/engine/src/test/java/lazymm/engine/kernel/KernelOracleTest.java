@@ -10,6 +10,8 @@ import lazymm.engine.Explorer;
 import lazymm.engine.NeedsAgent;
 import lazymm.model.kernel.KernelTarget;
 import lazymm.model.sim.Config;
+import lazymm.model.sim.Program;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,25 +50,51 @@ class KernelOracleTest {
     }
 
     static Explorer.Outcome explorePct(String variant, long executions) {
+        return explorePct(variant, executions, null);
+    }
+
+    static Explorer.Outcome explorePct(String variant, long executions, Program program) {
         Config cfg = new Config(variant, "x86", "refcount", "tso", 3);
         return Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, "pct", 1, 3, 2,
-                Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null);
+                Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, true, program), 1e9, null);
     }
 
     /**
      * membarrier's barriers, removed one at a time (the letters of membarrier.c's comment), with
-     * membarrier users on today's kernel (task->mm marked) on x86: the membarrier(2) oracle
-     * catches the missing (e), the CR3 write's. Without (a), (c) or (d) nothing was found in
+     * membarrier users (task->mm marked) on x86. Without (a), (c) or (d) nothing was found in
      * 300,000 PCT executions each, and on x86 that is expected: (d) is smp_mb__after_spinlock,
      * a no-op after x86's locked spin_lock; (a) and (c) are backed by the locked instructions of
      * sending the IPIs and waiting for them. They need a weakly ordered arch to matter.
+     *
+     * <p>(e), the CR3 write's serialization, is redundant in v7.1.5 too: since 83b0177a6c48
+     * (v6.18, CVE-2025-40174) switch_mm_irqs_off() executes a locked cpumask_set_cpu() or an
+     * smp_mb() between the rq->curr store and the return to user space on every path that
+     * changes mm, and its lazy path (same mm) has an smp_mb(). Before that fix, when the CPU's
+     * bit was already set, the CR3 write was the only full barrier there: removing it from that
+     * code ({@code plant-no-mb-e-6.17}) is caught, on a program where a CPU goes back to a
+     * process it ran before; the same program with (e) removed from today's code stays quiet.
+     */
+    @Test
+    void removingBarrierEIsCaughtBefore83b0177a6c48AndRedundantSince() {
+        Program p = Program.parse("user:1 mbreg run sched mbfast mbfast | user:1 run mbslow mbslow | user:2 run sched run");
+        Explorer.Outcome old = explorePct("plant-no-mb-e-6.17", 100_000, p);
+        assertNotNull(old.failing(), "plant-no-mb-e-6.17: nothing found in " + old.executions() + " executions");
+        assertEquals("MembarrierOrdering", old.failing().violation().kind(), old.failing().violation().toString());
+        Explorer.Outcome today = explorePct("plant-no-mb-e", 20_000, p);
+        assertNull(today.failing(), () -> "plant-no-mb-e on v7.1.5: " + today.failing().violation());
+    }
+
+    /**
+     * The x86 TLB oracle (StaleTlb): a lazy CPU that comes back to its mm without comparing
+     * generations uses translations a flush removed while it was lazy; a flush that frees page
+     * tables but skips lazy CPUs lets one of them walk speculatively through a freed table.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"plant-no-mb-e"})
-    void removingOneOfMembarriersBarriersIsCaught(String plant) {
-        Explorer.Outcome o = explorePct(plant, 300_000);
+    @ValueSource(strings = {"plant-no-lazy-catchup", "plant-no-freed-tables-ipi"})
+    void tlbFlushPlantsAreCaught(String plant) {
+        Explorer.Outcome o = explorePct(plant, 200_000);
         assertNotNull(o.failing(), plant + ": nothing found in " + o.executions() + " executions");
-        assertEquals("MembarrierOrdering", o.failing().violation().kind(), o.failing().violation().toString());
+        assertEquals("StaleTlb", o.failing().violation().kind(), o.failing().violation().toString());
     }
 
     @ParameterizedTest(name = "{0}")
