@@ -172,6 +172,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> workers.forEach(w -> w.process.destroyForcibly())));
 
         Set<String> signatures = new LinkedHashSet<>();
+        Map<String, Integer> finder = new java.util.HashMap<>();  // reproducer file -> the worker that reported it first
         long nextProgress = start + 5_000_000_000L;
         long deadline = time == 0 ? Long.MAX_VALUE : start + (time + 30) * 1_000_000_000L;  // the workers stop themselves at time
         boolean stop = false;
@@ -185,6 +186,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                     case "finding" -> {
                         if (signatures.add(e.a())) {
                             Path file = Path.of(e.b());
+                            finder.put(e.b(), e.worker());
                             o.printf("VIOLATION %s (worker %d, %.1f s)%n  reproducer: %s%n  replay:     ./lazymm replay %s%n",
                                     e.a(), e.worker(), (now - start) / 1e9, file, file);
                             o.flush();
@@ -200,6 +202,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                         }
                     }
                     case "minimized" -> {
+                        if (!Integer.valueOf(e.worker()).equals(finder.get(e.a()))) break;  // another worker's copy
                         if (!keepGoing) stop = true;  // the finder has written its minimized input: stop
                         o.printf("  minimized:  %s (input %s -> %s bytes)%n", e.a(), e.b().split("\t")[0], e.b().split("\t")[1]);
                         o.flush();
