@@ -62,6 +62,71 @@ class LauncherTest {
     }
 
     @Test
+    void fuzzFindsAPositiveControlAndReplayReproducesIt() throws Exception {
+        Run r = lazymm(tmp, "fuzz", "--variant", "HP-HOTPLUG", "--time", "60", "--report", "fuzz.json");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("VIOLATION UseAfterFree:"), r.out());
+        String report = Files.readString(tmp.resolve("fuzz.json"));
+        assertTrue(report.contains("\"verdict\": \"violation\""), report);
+        Path repro;
+        try (var s = Files.list(tmp.resolve("lazymm-out"))) {
+            repro = s.filter(p -> p.getFileName().toString().startsWith("HP-HOTPLUG.UseAfterFree.")).findFirst().orElseThrow();
+        }
+        assertTrue(report.contains(repro.getFileName().toString()), report);
+        Run replay = lazymm(tmp, "replay", "--no-trace", repro.toString());
+        assertEquals(1, replay.code(), replay.out() + replay.err());
+        assertTrue(replay.out().contains("(the recorded signature)"), replay.out());
+    }
+
+    /**
+     * A campaign killed with SIGKILL right after it reported a finding: the reproducer is whole and
+     * replays, the workers end with it, and the next run resumes from the corpus it left.
+     */
+    @Test
+    void aKilledCampaignLosesNoFindingAndResumes() throws Exception {
+        Path root = Path.of(System.getProperty("lazymm.root"));
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("lazymm").toString(), "fuzz", "--variant", "HP-HOTPLUG",
+                "--keep-going", "--time", "100").directory(tmp.toFile());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        List<String> lines = new ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            // kill it once it has reported a finding and written some corpus of its own
+            String line;
+            boolean violation = false;
+            boolean corpus = false;
+            java.util.regex.Pattern progress = java.util.regex.Pattern.compile("corpus ([0-9,]+),");
+            while (!(violation && corpus) && (line = in.readLine()) != null) {
+                lines.add(line);
+                violation |= line.startsWith("VIOLATION");
+                java.util.regex.Matcher m = progress.matcher(line);
+                corpus |= m.find() && !m.group(1).equals("0");
+            }
+            assertTrue(violation && corpus, String.join("\n", lines));
+            List<ProcessHandle> workers = p.descendants().toList();
+            p.destroyForcibly();  // SIGKILL: no shutdown hook runs
+            p.waitFor(10, TimeUnit.SECONDS);
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (workers.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) Thread.sleep(200);
+            assertTrue(workers.stream().noneMatch(ProcessHandle::isAlive), "a worker outlived its campaign");
+        }
+        Path repro;
+        try (var s = Files.list(tmp.resolve("lazymm-out"))) {
+            repro = s.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        Run replay = lazymm(tmp, "replay", "--no-trace", repro.toString());
+        assertEquals(1, replay.code(), replay.out() + replay.err());
+        long corpus;
+        try (var s = Files.list(tmp.resolve("lazymm-out/corpus/kernel"))) {
+            corpus = s.count();
+        }
+        assertTrue(corpus > 0, "no corpus left");
+        Run again = lazymm(tmp, "fuzz", "--variant", "upstream", "--time", "5");
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("corpus lazymm-out/corpus/kernel (" + corpus + " inputs)"), again.out());
+    }
+
+    @Test
     void theMainJobRunsOnItsDefaults() throws Exception {
         Run r = lazymm(tmp, "explore", "--time", "5");
         assertTrue(r.code() == 0 || r.code() == 1, r.out() + r.err());

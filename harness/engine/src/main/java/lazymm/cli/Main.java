@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lazymm",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {ExploreCommand.class, ReplayCommand.class, ListCommand.class,
+        subcommands = {FuzzCommand.class, ExploreCommand.class, ReplayCommand.class, ListCommand.class,
                 BenchCommand.class, LitmusCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Finds concurrency bugs in the Linux kernel's lazy-mm, membarrier and TLB-flush "

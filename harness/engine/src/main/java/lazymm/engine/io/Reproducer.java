@@ -68,7 +68,8 @@ public record Reproducer(String target, int modelVersion, Config config, Program
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         // write then rename, so that an interrupted run never leaves half a reproducer
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        // (the pid keeps two processes writing the same reproducer, fuzzing workers, apart)
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         Files.writeString(tmp, Json.write(toJson(file)), StandardCharsets.UTF_8);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -1,0 +1,411 @@
+package lazymm.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import lazymm.engine.BadInput;
+import lazymm.engine.Execution;
+import lazymm.engine.fuzz.FuzzEntry;
+import lazymm.engine.fuzz.FuzzTarget;
+import lazymm.model.Catalog;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Target;
+import lazymm.model.sim.Variant;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "fuzz", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Fuzzes one variant with Jazzer (coverage-guided, libFuzzer's engine): each input decodes into a "
+                        + "program and a schedule (which CPU steps at each shared access, when a store buffer "
+                        + "drains, when an interrupt is taken, where a task is preempted), and the interleavings an "
+                        + "input reaches are fed back to the fuzzer beside code coverage.",
+                "A progress line every 5 s. Each finding is written at once as a reproducer that "
+                        + "'./lazymm replay FILE' re-runs exactly (and its input, minimized), and the campaign stops "
+                        + "at the first unless --keep-going. The corpus is kept in OUT/corpus/<target>/: the next "
+                        + "run resumes from it, with fuzz-corpus/<target>/ as seeds.",
+                "",
+                "Examples:",
+                "  ./lazymm fuzz                                      (today's kernel on its default configuration, 30 s)",
+                "  ./lazymm fuzz --variant HP-HOTPLUG --time 60",
+                "  ./lazymm fuzz --variant upstream --jobs 2 --keep-going --time 600 --report fuzz.json",
+                "  ./lazymm fuzz --variant hazard --arch arm64 --cpus 2-4",
+                ""})
+final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--variant", paramLabel = "ID", description = "the variant to fuzz (see ./lazymm list); default: ${DEFAULT-VALUE}")
+    String variant = ExploreCommand.DEFAULT_VARIANT;
+
+    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture (the memory mode follows it: x86 tso, others weak, unless --memory)")
+    String arch;
+
+    @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
+    long time = 30;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "fuzzing workers (JVMs) sharing one corpus (default: ${DEFAULT-VALUE})")
+    int jobs = 1;
+
+    @Option(names = "--keep-going", description = "do not stop at the first violation; report each signature once")
+    boolean keepGoing;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "reproducers, inputs, the corpus and the workers' logs (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("lazymm-out");
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary (rewritten at each finding)")
+    Path report;
+
+    @Option(names = "--cpus", paramLabel = "N|MIN-MAX", description = "the CPU count, or a range that the inputs choose from (default: the variant's)")
+    String cpus;
+
+    @Option(names = "--memory", paramLabel = "MODE", description = "override the memory mode (sc, tso, weak)")
+    String memory;
+
+    @Option(names = "--seed", description = "the first worker's libFuzzer seed; worker i uses seed+i (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--no-feedback", description = "code coverage only: no interleaving features (for comparison)")
+    boolean noFeedback;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "steps per execution before it is a Livelock (default: ${DEFAULT-VALUE})")
+    long maxSteps = Execution.DEFAULT_STEP_BOUND;
+
+    private static final Pattern LIBFUZZER = Pattern.compile("^#(\\d+)\\s.*?cov: (\\d+) ft: (\\d+) corp: (\\d+)/");
+
+    /** What one worker said last. */
+    private static final class Worker {
+        final int id;
+        Process process;
+        volatile long execs;
+        volatile long features;
+        volatile long cov;
+        volatile long ft;
+        volatile long corp;
+        volatile boolean done;
+        Worker(int id) { this.id = id; }
+    }
+
+    private record Event(int worker, String kind, String a, String b) {}
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        Variant v = Catalog.variant(variant);
+        if (v == null) throw new BadInput("unknown variant '" + variant + "' (see ./lazymm list)");
+        Target target = Catalog.targetOf(variant);
+        Config cfg = v.defaults();
+        if (arch != null) {
+            Set<String> arches = new LinkedHashSet<>();
+            for (Variant w : target.variants()) {
+                if (!"none".equals(w.defaults().arch())) arches.add(w.defaults().arch());
+            }
+            if (!arches.contains(arch)) {
+                throw new BadInput("unknown arch '" + arch + "' for target " + target.id() + " (expected one of "
+                        + (arches.isEmpty() ? "none: its variants have no architecture" : String.join(", ", arches)) + ")");
+            }
+            cfg = cfg.withArch(arch);
+            if (memory == null) cfg = cfg.withMemory("x86".equals(arch) ? "tso" : "weak");
+        }
+        cfg = Options.configure(new Variant(v.id(), v.summary(), cfg, v.expects()), null, memory);
+        int[] range = cpuRange(cpus, cfg.cpus());
+        if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
+        if (jobs < 1 || jobs > 64) throw new BadInput("--jobs must be 1..64, got " + jobs);
+        if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
+        // the campaign, checked here: the workers build the same one from the properties
+        FuzzTarget.Campaign campaign = new FuzzTarget.Campaign(target, cfg, range[0], range[1], maxSteps, true);
+
+        Path corpus = out.resolve("corpus").resolve(target.id());
+        Path crashes = out.resolve("crashes");
+        Path logs = out.resolve("logs");
+        Files.createDirectories(corpus);
+        Files.createDirectories(crashes);
+        Files.createDirectories(logs);
+        Path seeds = seedsDir(target.id());
+        o.printf("lazymm fuzz: %s, CPUs %s, %d job%s, %s, %s%n", cfg, range[0] == range[1] ? "" + range[0] : range[0] + "-" + range[1],
+                jobs, jobs == 1 ? "" : "s", noFeedback ? "code coverage only" : "code coverage + interleaving feedback",
+                time == 0 ? "no time limit" : time + " s");
+        o.printf("  corpus %s (%d inputs)%s%n", corpus, count(corpus),
+                seeds == null ? "" : ", seeds fuzz-corpus/" + target.id() + " (" + count(seeds) + ")");
+        o.flush();
+
+        Map<String, Object> rep = new LinkedHashMap<>();
+        rep.put("command", "fuzz");
+        rep.put("variant", cfg.variant());
+        rep.put("config", configJson(cfg, range));
+        rep.put("jobs", (long) jobs);
+        rep.put("feedback", !noFeedback);
+        rep.put("verdict", "running");
+        List<Map<String, Object>> found = new ArrayList<>();
+        rep.put("findings", found);
+        Options.writeReport(report, rep);
+
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        List<Worker> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < jobs; i++) {
+            Worker w = new Worker(i);
+            w.process = start(w, campaign, corpus, seeds, crashes, logs, events);
+            workers.add(w);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> workers.forEach(w -> w.process.destroyForcibly())));
+
+        Set<String> signatures = new LinkedHashSet<>();
+        Map<String, Integer> finder = new java.util.HashMap<>();  // reproducer file -> the worker that reported it first
+        long nextProgress = start + 5_000_000_000L;
+        long deadline = time == 0 ? Long.MAX_VALUE : start + (time + 30) * 1_000_000_000L;  // the workers stop themselves at time
+        boolean stop = false;
+        long stopBy = Long.MAX_VALUE;  // after the first finding: time for the finder to minimize it
+        int error = 0;
+        while (!stop) {
+            Event e = events.poll(200, TimeUnit.MILLISECONDS);
+            long now = System.nanoTime();
+            if (e != null) {
+                switch (e.kind()) {
+                    case "finding" -> {
+                        if (signatures.add(e.a())) {
+                            Path file = Path.of(e.b());
+                            finder.put(e.b(), e.worker());
+                            o.printf("VIOLATION %s (worker %d, %.1f s)%n  reproducer: %s%n  replay:     ./lazymm replay %s%n",
+                                    e.a(), e.worker(), (now - start) / 1e9, file, file);
+                            o.flush();
+                            Map<String, Object> f = new LinkedHashMap<>();
+                            f.put("signature", e.a());
+                            f.put("kind", e.a().contains(":") ? e.a().substring(0, e.a().indexOf(':')) : e.a());
+                            f.put("reproducer", file.toString());
+                            f.put("seconds", (now - start) / 1e9);
+                            found.add(f);
+                            rep.put("verdict", "violation");
+                            Options.writeReport(report, rep);
+                            if (!keepGoing) stopBy = Math.min(stopBy, now + 30_000_000_000L);
+                        }
+                    }
+                    case "minimized" -> {
+                        if (!Integer.valueOf(e.worker()).equals(finder.get(e.a()))) break;  // another worker's copy
+                        if (!keepGoing) stop = true;  // the finder has written its minimized input: stop
+                        o.printf("  minimized:  %s (input %s -> %s bytes)%n", e.a(), e.b().split("\t")[0], e.b().split("\t")[1]);
+                        o.flush();
+                    }
+                    case "error" -> {
+                        o.flush();
+                        spec.commandLine().getErr().println("lazymm: worker " + e.worker() + ": " + e.a());
+                        error = 1;
+                    }
+                    case "exit" -> {
+                        workers.get(e.worker()).done = true;
+                        int code = Integer.parseInt(e.a());
+                        if (code != 0 && !(code == 77 || signatures.size() > 0)) {
+                            spec.commandLine().getErr().println("lazymm: error: fuzzing worker " + e.worker()
+                                    + " ended with exit code " + code + " (its output: " + logs.resolve("worker-" + e.worker() + ".log") + ")");
+                            error = 2;
+                        }
+                        if (workers.stream().allMatch(w -> w.done)) stop = true;
+                    }
+                    default -> { }
+                }
+            }
+            if (now >= stopBy) stop = true;  // a finder that does not report its minimization in time
+            if (now >= nextProgress) {
+                nextProgress += 5_000_000_000L;
+                o.println(progress(workers, corpus, signatures.size(), (now - start) / 1e9));
+                o.flush();
+            }
+            if (now >= deadline) stop = true;
+        }
+        for (Worker w : workers) {
+            if (w.process.isAlive()) w.process.destroy();
+        }
+        for (Worker w : workers) {
+            if (!w.process.waitFor(10, TimeUnit.SECONDS)) w.process.destroyForcibly();
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        long execs = workers.stream().mapToLong(w -> w.execs).sum();
+        o.println(progress(workers, corpus, signatures.size(), secs));
+        if (signatures.isEmpty()) {
+            o.printf("no violation in %,d executions (%.1f s, %,.0f exec/s)%n", execs, secs, execs / Math.max(secs, 1e-9));
+        } else {
+            o.printf("%d violation%s found in %,d executions (%.1f s)%n", signatures.size(), signatures.size() == 1 ? "" : "s", execs, secs);
+        }
+        rep.put("verdict", signatures.isEmpty() ? "clean" : "violation");
+        rep.put("violation", found.isEmpty() ? null : found.get(0));
+        rep.put("reproducer", found.isEmpty() ? null : found.get(0).get("reproducer"));
+        rep.put("executions", execs);
+        rep.put("seconds", secs);
+        rep.put("corpus", (long) count(corpus));
+        rep.put("coverage", workers.stream().mapToLong(w -> w.cov).max().orElse(0));
+        rep.put("interleaving_features", workers.stream().mapToLong(w -> w.features).max().orElse(0));
+        Options.writeReport(report, rep);
+        if (!signatures.isEmpty()) return Main.VIOLATION;
+        return error == 2 ? Main.USAGE : Main.OK;
+    }
+
+    private long lastExecs;
+    private double lastSecs;
+
+    /** A progress line; the rate is over the time since the previous line. */
+    private String progress(List<Worker> workers, Path corpus, int findings, double secs) {
+        long execs = workers.stream().mapToLong(w -> w.execs).sum();
+        double rate = (execs - lastExecs) / Math.max(secs - lastSecs, 1e-9);
+        lastExecs = execs;
+        lastSecs = secs;
+        return String.format(Locale.ROOT, "[%6.1fs] %,d execs (%,.0f/s), corpus %,d, coverage %,d (ft %,d), interleavings %,d, findings %d",
+                secs, execs, rate, count(corpus),
+                workers.stream().mapToLong(w -> w.cov).max().orElse(0),
+                workers.stream().mapToLong(w -> w.ft).max().orElse(0),
+                workers.stream().mapToLong(w -> w.features).max().orElse(0), findings);
+    }
+
+    static int[] cpuRange(String text, int dflt) {
+        if (text == null) return new int[] {dflt, dflt};
+        Matcher m = Pattern.compile("(\\d{1,2})(?:-(\\d{1,2}))?").matcher(text.trim());
+        if (!m.matches()) throw new BadInput("--cpus must be N or MIN-MAX, got '" + text + "'");
+        int lo = Integer.parseInt(m.group(1));
+        int hi = m.group(2) == null ? lo : Integer.parseInt(m.group(2));
+        if (lo < 1 || hi > 64 || lo > hi) throw new BadInput("--cpus must be within 1..64 with MIN <= MAX, got '" + text + "'");
+        return new int[] {lo, hi};
+    }
+
+    private static Map<String, Object> configJson(Config c, int[] range) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("arch", c.arch());
+        m.put("lazy_tlb", c.lazyTlb());
+        m.put("memory", c.memory());
+        m.put("min_cpus", (long) range[0]);
+        m.put("max_cpus", (long) range[1]);
+        return m;
+    }
+
+    /** fuzz-corpus/<target>/ of this lazymm, if there is one. */
+    private static Path seedsDir(String target) {
+        String home = System.getProperty("lazymm.home");
+        if (home == null) return null;
+        Path p = Path.of(home, "fuzz-corpus", target);
+        return Files.isDirectory(p) ? p : null;
+    }
+
+    private static int count(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return (int) s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("README")).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private Process start(Worker w, FuzzTarget.Campaign c, Path corpus, Path seeds, Path crashes, Path logs,
+                          BlockingQueue<Event> events) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Xmx")) cmd.add(a);
+        }
+        cmd.addAll(List.of("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED", "-Xshare:off"));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        Config cfg = c.config();
+        cmd.add("-Dlazymm.fuzz.variant=" + cfg.variant());
+        cmd.add("-Dlazymm.fuzz.arch=" + cfg.arch());
+        cmd.add("-Dlazymm.fuzz.memory=" + cfg.memory());
+        cmd.add("-Dlazymm.fuzz.minCpus=" + c.minCpus());
+        cmd.add("-Dlazymm.fuzz.maxCpus=" + c.maxCpus());
+        cmd.add("-Dlazymm.fuzz.maxSteps=" + c.maxSteps());
+        cmd.add("-Dlazymm.fuzz.out=" + out);
+        cmd.add("-Dlazymm.fuzz.keepGoing=" + keepGoing);
+        cmd.add("-Dlazymm.fuzz.feedback=" + !noFeedback);
+        cmd.add("-Dlazymm.fuzz.worker=" + w.id);
+        cmd.add("-Dlazymm.fuzz.watchParent=true");
+        cmd.add("com.code_intelligence.jazzer.Jazzer");
+        cmd.add("--target_class=" + FuzzEntry.class.getName());
+        cmd.add("--instrumentation_includes=lazymm.model.**:lazymm.example.**");
+        cmd.add("--custom_hook_includes=lazymm.model.**:lazymm.example.**");
+        // edge coverage only: the decoder never compares input bytes with constants, so libFuzzer's
+        // comparison tracing cannot help, and it costs (measured: 1,307 against 2,918 exec/s)
+        cmd.add("--trace=cov");
+        cmd.add("--reproducer_path=" + logs);
+        if (keepGoing) cmd.add("--keep_going=0");
+        cmd.add("-seed=" + (seed + w.id));
+        if (time > 0) cmd.add("-max_total_time=" + time);
+        cmd.add("-artifact_prefix=" + crashes + "/");
+        cmd.add("-max_len=4096");
+        cmd.add("-timeout=120");
+        cmd.add("-rss_limit_mb=4096");
+        cmd.add("-reload=1");
+        cmd.add(corpus.toString());
+        if (seeds != null) cmd.add(seeds.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Process p = pb.start();
+        Path log = logs.resolve("worker-" + w.id + ".log");
+        Thread reader = new Thread(() -> read(w, p, log, events), "lazymm-worker-" + w.id);
+        reader.setDaemon(true);
+        reader.start();
+        return p;
+    }
+
+    /** Reads a worker's output: our @lazymm lines and libFuzzer's status lines; everything goes to its log. */
+    private static void read(Worker w, Process p, Path log, BlockingQueue<Event> events) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             Writer logw = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                logw.write(line);
+                logw.write('\n');
+                if (line.startsWith("@lazymm ")) {
+                    String[] f = line.substring(8).split(" ", 2);
+                    String rest = f.length > 1 ? f[1] : "";
+                    switch (f[0]) {
+                        case "stats" -> {
+                            String[] n = rest.split(" ");
+                            w.execs = Long.parseLong(n[0]);
+                            w.features = Long.parseLong(n[1]);
+                        }
+                        case "finding" -> {
+                            int tab = rest.indexOf('\t');
+                            events.add(new Event(w.id, "finding", rest.substring(0, tab), rest.substring(tab + 1)));
+                            logw.flush();
+                        }
+                        case "minimized" -> {
+                            int tab = rest.indexOf('\t');
+                            events.add(new Event(w.id, "minimized", rest.substring(0, tab), rest.substring(tab + 1)));
+                        }
+                        case "error" -> events.add(new Event(w.id, "error", rest, ""));
+                        default -> { }
+                    }
+                } else {
+                    Matcher m = LIBFUZZER.matcher(line);
+                    if (m.find()) {
+                        w.cov = Long.parseLong(m.group(2));
+                        w.ft = Long.parseLong(m.group(3));
+                        w.corp = Long.parseLong(m.group(4));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the worker is gone; its exit code says how
+        }
+        try {
+            events.add(new Event(w.id, "exit", "" + p.waitFor(), ""));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package lazymm.engine.fuzz;
+
+import com.code_intelligence.jazzer.api.Jazzer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lazymm.engine.Execution;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Violation;
+
+/**
+ * The fuzz target that {@code ./lazymm fuzz} runs under Jazzer's standalone driver, one per worker
+ * JVM. It is configured by system properties ({@code lazymm.fuzz.*}, set by the fuzz command),
+ * runs each input through {@link FuzzTarget}, gives the interleaving features to Jazzer
+ * ({@link Jazzer#exploreState}), and reports to the fuzz command on standard error with lines
+ * that start with {@code @lazymm}: statistics every second, each finding as soon as its files are
+ * written, and its minimized input.
+ *
+ * <p>A violation is written (reproducer and input) before anything else happens. Then, unless
+ * the campaign keeps going, it is thrown so that Jazzer stops this worker; with
+ * {@code keep_going}, the input returns normally and a signature seen before is not written again.
+ */
+public final class FuzzEntry {
+
+    /** Jazzer's state ids for our features: 4096 ids of 32 counters each, one counter per feature. */
+    static final int ID_BASE = 0x4c5a0000;
+    static final int IDS = 4096;
+
+    private static FuzzTarget.Campaign campaign;
+    private static Findings findings;
+    private static boolean keepGoing;
+    private static boolean feedback;
+    private static int minimizeRuns;
+    private static String worker;
+    private static PrintStream report;
+    private static long execs;
+    private static long lastStats;
+    private static int findingsCount;
+    private static final BitSet FEATURES = new BitSet(1 << 17);
+    private static int featureCount;
+
+    /** Thrown to end a worker at its first finding (Jazzer saves the input as a crash). */
+    public static final class Finding extends RuntimeException {
+        Finding(String message) { super(message, null, false, true); }
+    }
+
+    private FuzzEntry() {}
+
+    public static void fuzzerInitialize() {
+        String variant = System.getProperty("lazymm.fuzz.variant", "upstream");
+        FuzzTarget.Campaign base = FuzzTarget.Campaign.of(variant);
+        Config cfg = base.config();
+        String arch = System.getProperty("lazymm.fuzz.arch");
+        if (arch != null && !arch.isEmpty()) cfg = cfg.withArch(arch);
+        String memory = System.getProperty("lazymm.fuzz.memory");
+        if (memory != null && !memory.isEmpty()) cfg = cfg.withMemory(memory);
+        int min = Integer.getInteger("lazymm.fuzz.minCpus", cfg.cpus());
+        int max = Integer.getInteger("lazymm.fuzz.maxCpus", cfg.cpus());
+        long maxSteps = Long.getLong("lazymm.fuzz.maxSteps", Execution.DEFAULT_STEP_BOUND);
+        campaign = new FuzzTarget.Campaign(base.target(), cfg, min, max, maxSteps, true);
+        findings = new Findings(campaign, Path.of(System.getProperty("lazymm.fuzz.out", "lazymm-out")));
+        keepGoing = Boolean.getBoolean("lazymm.fuzz.keepGoing");
+        feedback = !"false".equals(System.getProperty("lazymm.fuzz.feedback"));
+        minimizeRuns = Integer.getInteger("lazymm.fuzz.minimizeRuns", 2000);
+        worker = System.getProperty("lazymm.fuzz.worker", "0");
+        report = System.err;
+        if (Boolean.getBoolean("lazymm.fuzz.watchParent")) watchParent();
+        lastStats = System.nanoTime();
+    }
+
+    /** When the fuzz command's end of our standard input closes (it died), this worker ends too. */
+    private static void watchParent() {
+        Thread t = new Thread(() -> {
+            try {
+                InputStream in = System.in;
+                while (in.read() >= 0) {
+                    // nothing is sent; we only wait for the end of the stream
+                }
+            } catch (IOException ignored) {
+                // the same as the end of the stream
+            }
+            Runtime.getRuntime().halt(0);
+        }, "lazymm-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public static void fuzzerTestOneInput(byte[] data) {
+        FuzzTarget.Run r = FuzzTarget.run(campaign, data, feedback ? FuzzEntry::feature : null);
+        execs++;
+        if ((execs & 63) == 0) {
+            long now = System.nanoTime();
+            if (now - lastStats >= 1_000_000_000L) {
+                lastStats = now;
+                stats();
+            }
+        }
+        Violation v = r.violation();
+        if (v == null) return;
+        if (findings.isNew(v)) {
+            findingsCount++;
+            Path file = findings.fileFor(v);
+            Map<String, Object> foundBy = new LinkedHashMap<>();
+            foundBy.put("worker", worker);
+            foundBy.put("execution", execs);
+            foundBy.put("feedback", feedback);
+            try {
+                findings.write(r, data, foundBy);
+                report.println("@lazymm finding " + v.signature() + "\t" + file);
+                report.flush();
+                byte[] small = Minimizer.minimize(campaign, data, v.signature(), minimizeRuns);
+                if (small.length < data.length || !java.util.Arrays.equals(small, data)) {
+                    FuzzTarget.Run again = FuzzTarget.run(campaign, small, null);
+                    foundBy.put("minimized_from_bytes", (long) data.length);
+                    findings.write(again, small, foundBy);
+                }
+                report.println("@lazymm minimized " + file + "\t" + data.length + "\t" + small.length);
+                report.flush();
+            } catch (IOException e) {
+                report.println("@lazymm error cannot write the finding " + v.signature() + ": " + e.getMessage());
+                report.flush();
+                Runtime.getRuntime().halt(2);
+            }
+            stats();
+            if (!keepGoing) throw new Finding(v.signature() + " (reproducer: " + file + ")");
+        }
+    }
+
+    private static void stats() {
+        report.println("@lazymm stats " + execs + " " + featureCount + " " + findingsCount);
+        report.flush();
+    }
+
+    /** One feature: counter {@code (h >>> 12) & 31} of state id {@code ID_BASE + (h & 4095)}. */
+    static void feature(int h) {
+        int slot = h & ((1 << 17) - 1);  // the id and counter bits: what Jazzer tells apart
+        if (!FEATURES.get(slot)) {
+            FEATURES.set(slot);
+            featureCount++;
+        }
+        int counter = (h >>> 12) & 31;
+        Jazzer.exploreState((byte) (counter << 3), ID_BASE + (h & (IDS - 1)));
+    }
+}

@@ -1,0 +1,32 @@
+package lazymm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import lazymm.engine.NeedsAgent;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** ./lazymm fuzz refuses bad options with one line and exit 2, before it starts any worker. */
+@NeedsAgent
+class FuzzOptionsTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "--variant no-such;unknown variant 'no-such' (see ./lazymm list)",
+            "--arch s390x;unknown arch 's390x' for target kernel (expected one of x86, powerpc, arm64)",
+            "--variant example-lost-update --arch x86;unknown arch 'x86' for target example (expected one of none: its variants have no architecture)",
+            "--cpus 0;--cpus must be within 1..64 with MIN <= MAX, got '0'",
+            "--cpus 4-2;--cpus must be within 1..64 with MIN <= MAX, got '4-2'",
+            "--cpus two;--cpus must be N or MIN-MAX, got 'two'",
+            "--jobs 0;--jobs must be 1..64, got 0",
+            "--time -1;--time must be 0 or more, got -1",
+            "--memory strong;unknown memory mode 'strong' (expected one of [sc, tso, weak])",
+            "--max-steps 0;--max-steps must be at least 1, got 0"})
+    void badOptionsAreOneLineAndExitTwo(String args, String message) {
+        MainTest.Out r = MainTest.run(("fuzz " + args).split(" "));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("lazymm: error: " + message, r.err().strip());
+        assertTrue(r.out().isEmpty(), r.out());
+    }
+}
