@@ -1,5 +1,8 @@
 package lazymm.model.kernel;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 /**
  * What a variant changes in the kernel model: the Kconfig-like choices and the historical shapes
  * of the code. A broken variant changes only the lines its patch changed; those lines are marked
@@ -18,7 +21,7 @@ package lazymm.model.kernel;
  * @param hpWarn         Peter Zijlstra's WARN_ON_ONCE(!old_mm) in mmdrop_lazy (HP-WARN)
  * @param preempt        CONFIG_PREEMPT: tasks may be preempted where the kernel allows it
  * @param taskMmMarked   task->mm written with WRITE_ONCE and read remotely with READ_ONCE (Andy
- *                       Lutomirski's 2022 series, seed 000); false: plain, as in v7.1.5
+ *                       Lutomirski's 2022 series, seed 000); false: plain, as in v7.1.5 (TASK-MM-RACE)
  * @param membarrierMix  random programs include membarrier users (register, fast and slow paths)
  * @param hpNoMb         the hazard RFC without the barrier finish_task_switch's mmdrop gave
  *                       membarrier (HP-NO-MB)
@@ -28,29 +31,32 @@ package lazymm.model.kernel;
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean hpNoMb, String plant) {
 
-    /** The bugs tests can plant, each at one line marked {@code // PLANTED: <id>}. */
-    static final java.util.List<String> PLANTS = java.util.List.of(
-            "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
+    /** The plants in membarrier's paths: they run with membarrier users. */
+    private static final List<String> MEMBARRIER_PLANTS = List.of(
             "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e");
+
+    /** The bugs tests can plant, each at one line marked {@code // PLANTED: <id>}. */
+    static final List<String> PLANTS = Stream.concat(Stream.of(
+            "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab"),
+            MEMBARRIER_PLANTS.stream()).toList();
+
+    /** The variants with membarrier users; the others run without. */
+    private static final List<String> MEMBARRIER_VARIANTS = List.of("membarrier", "TASK-MM-RACE",
+            "hazard-membarrier", "HP-NO-MB");
 
     boolean planted(String id) { return id.equals(plant); }
 
     static KConfig of(String variant, String lazyTlb) {
-        LazyTlb s = LazyTlb.of(lazyTlb);
-        if (PLANTS.contains(variant)) {
-            boolean mb = variant.startsWith("plant-no-mb-");  // membarrier's barriers: with membarrier users, marked task->mm
-            return new KConfig(s, false, false, false, false, true, mb, mb, false, variant);
-        }
-        return switch (variant) {
-            case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true, false, false, false, null);
-            case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true, false, false, false, null);
-            case "HP-WARN" -> new KConfig(s, false, false, false, true, true, false, false, false, null);
-            case "SHOOT-TRIM" -> new KConfig(s, true, false, false, false, true, false, false, false, null);
-            case "hazard-membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, null);
-            case "HP-NO-MB" -> new KConfig(s, false, false, false, false, true, true, true, true, null);
-            case "membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, null);
-            case "TASK-MM-RACE" -> new KConfig(s, false, false, false, false, true, false, true, false, null);
-            default -> new KConfig(s, false, false, false, false, true, false, false, false, null);
-        };
+        boolean mb = MEMBARRIER_VARIANTS.contains(variant) || MEMBARRIER_PLANTS.contains(variant);
+        return new KConfig(LazyTlb.of(lazyTlb),
+                /* oldHotplug */ variant.equals("HP-HOTPLUG") || variant.equals("SHOOT-TRIM"),
+                /* finishCpuMmdrop */ variant.equals("HP-HOTPLUG"),
+                /* hpLazymmMask */ variant.equals("HP-CPUMASK"),
+                /* hpWarn */ variant.equals("HP-WARN"),
+                /* preempt */ true,
+                /* taskMmMarked */ mb && !variant.equals("TASK-MM-RACE"),
+                /* membarrierMix */ mb,
+                /* hpNoMb */ variant.equals("HP-NO-MB"),
+                PLANTS.contains(variant) ? variant : null);
     }
 }

@@ -26,9 +26,6 @@ public final class MmStruct {
     final IntVar userPage;
     /** mm->membarrier_state. */
     final IntVar membarrierState;
-    /** The user-space flags of the membarrier fast and slow paths. */
-    final IntVar mbFast;
-    final IntVar mbSlow;
 
     /** The mm group of the program this mm was made for (0 for init_mm and exec'd mms). */
     @Ghost final int group;
@@ -49,8 +46,6 @@ public final class MmStruct {
         this.cpumask = mem.intVar(this, name + ".cpumask", 0);
         this.userPage = mem.intVar(this, name + ".user_page", 0);
         this.membarrierState = mem.intVar(this, name + ".membarrier_state", 0);
-        this.mbFast = mem.intVar(this, name + ".user_fast_flag", 0);
-        this.mbSlow = mem.intVar(this, name + ".user_slow_flag", 0);
     }
 
     @Override public String toString() { return name; }
