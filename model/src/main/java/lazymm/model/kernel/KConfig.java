@@ -22,27 +22,46 @@ import java.util.stream.Stream;
  * @param preempt        CONFIG_PREEMPT: tasks may be preempted where the kernel allows it
  * @param taskMmMarked   task->mm written with WRITE_ONCE and read remotely with READ_ONCE (Andy
  *                       Lutomirski's 2022 series, seed 000); false: plain, as in v7.1.5 (TASK-MM-RACE)
- * @param membarrierMix  random programs include membarrier users (register, fast and slow paths)
+ * @param membarrierMix  random programs include membarrier users (registrations, fast and slow paths)
  * @param hpNoMb         the hazard RFC without the barrier finish_task_switch's mmdrop gave
  *                       membarrier (HP-NO-MB)
+ * @param hpNoSyncCore   the hazard RFC without finish_task_switch's
+ *                       membarrier_mm_sync_core_before_usermode() (HP-NO-SYNC-CORE)
+ * @param kthreadUseMmSyncCore kthread_use_mm() does membarrier_mm_sync_core_before_usermode(mm)
+ *                       (this project's fix); false: v7.1.5, where a kthread that starts using the
+ *                       mm it held lazily, then switches to a thread of that process, never
+ *                       serializes the core (SYNC-CORE-KTHREAD)
+ * @param switchMmSameMm membarrier_switch_mm() refreshes rq->membarrier_state also when prev_mm ==
+ *                       next_mm (this project's fix); false: v7.1.5, whose shortcut leaves it stale
+ *                       (GLOBAL-STALE-STATE)
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
-               boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean hpNoMb, String plant) {
+               boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean hpNoMb, boolean hpNoSyncCore,
+               boolean kthreadUseMmSyncCore, boolean switchMmSameMm, String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
-            "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e");
+            "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e", "plant-no-mb-g",
+            "plant-no-ipi-global", "plant-no-ipi-cpu", "plant-no-ipi-sync-core", "plant-no-sync-core-switch");
 
-    /** The bugs tests can plant, each at one line marked {@code // PLANTED: <id>}. */
+    /**
+     * The bugs tests can plant, each at the line marked {@code // PLANTED: <id>} (membarrier's (a)
+     * and (c) at two: membarrier_global_expedited's and membarrier_private_expedited's).
+     */
     static final List<String> PLANTS = Stream.concat(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab"),
             MEMBARRIER_PLANTS.stream()).toList();
 
-    /** The variants with membarrier users; the others run without. */
-    private static final List<String> MEMBARRIER_VARIANTS = List.of("membarrier", "TASK-MM-RACE",
-            "hazard-membarrier", "HP-NO-MB");
+    /**
+     * The variants with membarrier users. They run today's kernel with the fixes that make
+     * membarrier(2) hold (marked task->mm, kthreadUseMmSyncCore, switchMmSameMm), each variant
+     * named after a bug taking its fix away; the variants without membarrier users run today's
+     * code unchanged.
+     */
+    private static final List<String> MEMBARRIER_VARIANTS = List.of("membarrier", "TASK-MM-RACE", "SYNC-CORE-KTHREAD",
+            "GLOBAL-STALE-STATE", "hazard-membarrier", "HP-NO-MB", "HP-NO-SYNC-CORE");
 
     boolean planted(String id) { return id.equals(plant); }
 
@@ -57,6 +76,9 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* taskMmMarked */ mb && !variant.equals("TASK-MM-RACE"),
                 /* membarrierMix */ mb,
                 /* hpNoMb */ variant.equals("HP-NO-MB"),
+                /* hpNoSyncCore */ variant.equals("HP-NO-SYNC-CORE"),
+                /* kthreadUseMmSyncCore */ mb && !variant.equals("SYNC-CORE-KTHREAD"),
+                /* switchMmSameMm */ mb && !variant.equals("GLOBAL-STALE-STATE"),
                 PLANTS.contains(variant) ? variant : null);
     }
 }

@@ -29,15 +29,18 @@ public final class KernelTarget implements Target {
             v("HP-HOTPLUG", "hazard pointers with the 5.13 offline path: finish_cpu mmdrop()s an uncounted idle->active_mm", "x86", "hazard", "tso", "UseAfterFree"),
             v("HP-CPUMASK", "hazard pointers iterating mm_cpumask on arm64, which never sets it", "arm64", "hazard", "weak", "UseAfterFree"),
             v("HP-WARN", "hazard pointers with Peter Zijlstra's WARN in mmdrop_lazy: must never fire", "x86", "hazard", "tso", null),
-            v("membarrier", "membarrier users on today's kernel with task->mm as READ_ONCE / WRITE_ONCE (Andy Lutomirski's patch)", "x86", "refcount", "tso", null),
+            v("membarrier", "membarrier users on today's kernel with task->mm as READ_ONCE / WRITE_ONCE (Andy Lutomirski's patch) and two fixes (SYNC-CORE-KTHREAD, GLOBAL-STALE-STATE)", "x86", "refcount", "tso", null),
+            v("SYNC-CORE-KTHREAD", "membarrier SYNC_CORE on today's kernel: a kthread that kthread_use_mm()s the mm it holds lazily, then switches to a thread of that process, never serializes the core", "x86", "refcount", "tso", "MembarrierSyncCore"),
+            v("GLOBAL-STALE-STATE", "membarrier GLOBAL_EXPEDITED on today's kernel: membarrier_switch_mm() skips prev_mm == next_mm, so a CPU keeps a stale rq->membarrier_state and is not IPI'd", "x86", "refcount", "tso", "MembarrierOrdering"),
             v("TASK-MM-RACE", "membarrier users on today's kernel: task->mm written plain, read remotely by membarrier", "x86", "refcount", "tso", "DataRace"),
-            v("hazard-membarrier", "the hazard scheme done right with membarrier users (marked task->mm)", "x86", "hazard", "tso", null),
+            v("hazard-membarrier", "the hazard scheme done right with membarrier users (marked task->mm, membarrier's barrier and core sync back in finish_task_switch)", "x86", "hazard", "tso", null),
             v("HP-NO-MB", "the hazard RFC without the barrier finish_task_switch's mmdrop gave membarrier", "x86", "hazard", "tso", "MembarrierOrdering"),
+            v("HP-NO-SYNC-CORE", "the hazard RFC without finish_task_switch's membarrier_mm_sync_core_before_usermode()", "x86", "hazard", "tso", "MembarrierSyncCore"),
             v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"));
 
     @Override public String id() { return "kernel"; }
 
-    @Override public int modelVersion() { return 1; }
+    @Override public int modelVersion() { return 2; }
 
     @Override public List<Variant> variants() { return VARIANTS; }
 

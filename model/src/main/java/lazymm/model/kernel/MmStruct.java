@@ -36,6 +36,10 @@ public final class MmStruct {
     @Ghost String freedBy;
     /** The three innermost kernel functions that freed it: the signature of a use after it. */
     @Ghost String freedIn;
+    /** The membarrier oracles': when its registration for GLOBAL_EXPEDITED returned (0: never). */
+    @Ghost long mbGlobalRegistered;
+    /** The membarrier oracles': the newest code generation a successful SYNC_CORE call covers (0: none). */
+    @Ghost long codeSynced;
 
     MmStruct(Memory mem, String name, boolean isInitMm, int group, int users, int count) {
         this.name = name;
