@@ -35,6 +35,10 @@ import picocli.CommandLine.Option;
                 "",
                 "Kernel programs are rows of tasks: user:G (a thread of process G: run, sched, clone, exec, exit),",
                 "kthread (use:G, unuse, run, sched), cpuhp (down:C, up:C). See ./lazymm list for the variants.",
+                "membarrier users (user:G): mbreg, mbfast, mbslow (PRIVATE_EXPEDITED: register, fast path, slow path);",
+                "mbregg, mbgfast, mbgslow (GLOBAL_EXPEDITED, over memory all processes share); mbregsc, mbsc",
+                "(SYNC_CORE: register; modify code and call it); mbregrseq, mbcpu:C (PRIVATE_EXPEDITED_RSEQ with",
+                "MEMBARRIER_CMD_FLAG_CPU on CPU C). A kthread runs mbfast and mbgfast on the mm it uses.",
                 ""})
 final class ExploreCommand implements Callable<Integer> {
 

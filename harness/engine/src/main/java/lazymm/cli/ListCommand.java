@@ -22,11 +22,11 @@ final class ListCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         for (Target t : Catalog.targets()) {
             out.printf("target %s (model version %d)%n", t.id(), t.modelVersion());
-            out.printf("  %-28s %-8s %-13s %-7s %-5s %-13s %s%n",
+            out.printf("  %-28s %-8s %-13s %-7s %-5s %-18s %s%n",
                     "VARIANT", "ARCH", "LAZY_TLB", "MEMORY", "CPUS", "EXPECTS", "WHAT");
             for (Variant v : t.variants()) {
                 Config c = v.defaults();
-                out.printf("  %-28s %-8s %-13s %-7s %-5d %-13s %s%n", v.id(), c.arch(), c.lazyTlb(),
+                out.printf("  %-28s %-8s %-13s %-7s %-5d %-18s %s%n", v.id(), c.arch(), c.lazyTlb(),
                         c.memory(), c.cpus(), v.isBroken() ? v.expects() : "clean", v.summary());
             }
             out.println();

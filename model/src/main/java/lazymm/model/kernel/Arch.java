@@ -32,6 +32,26 @@ abstract class Arch {
         k.localIrqRestore(was);
     }
 
+    /**
+     * IS_ENABLED(CONFIG_ARCH_HAS_SYNC_CORE_BEFORE_USERMODE) (x86): the return to user space does
+     * not always serialize the core, so membarrier SYNC_CORE needs sync_core_before_usermode().
+     * Elsewhere it is an exception return, which does.
+     */
+    boolean hasSyncCoreBeforeUsermode() { return false; }
+
+    /**
+     * sync_core_before_usermode(): the dummy of include/linux/sync_core.h, "for all architectures
+     * which return to user-space through core serializing instructions".
+     */
+    void syncCoreBeforeUsermode() {}
+
+    /**
+     * An exception return (x86 IRET, arm64 ERET, powerpc rfid): the end of an interrupt, and the
+     * first return of a new task to user space. It serializes the core: "ARCH_HAS_MEMBARRIER_SYNC_CORE
+     * rely on IRET core serialization when returning from IPI handler" (entry_64.S).
+     */
+    void exceptionReturn() { k.membarrier.coreSerialized(); }
+
     /** finish_arch_post_lock_switch(): s390 flushes here; the others have none. */
     void finishArchPostLockSwitch() {}
 

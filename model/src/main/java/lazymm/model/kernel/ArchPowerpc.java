@@ -37,7 +37,7 @@ final class ArchPowerpc extends Arch {
      */
     private void membarrierArchSwitchMm(MmStruct prev, MmStruct next) {
         int state = k.mem.atomicRead(next.membarrierState);
-        if ((state & (Membarrier.PRIVATE_EXPEDITED | Membarrier.GLOBAL_EXPEDITED)) == 0 || prev == null) return;
+        if ((state & (Membarrier.MEMBARRIER_STATE_PRIVATE_EXPEDITED | Membarrier.MEMBARRIER_STATE_GLOBAL_EXPEDITED)) == 0 || prev == null) return;
         /*
          * The membarrier system call requires a full memory barrier
          * after storing to rq->curr, before going back to user-space.

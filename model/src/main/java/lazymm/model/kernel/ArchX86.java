@@ -29,6 +29,10 @@ import lazymm.model.sim.Ghost;
  * PCE updates, the trim timer (whether this flush trims is a scheduler choice), the
  * flush_tlb_info reentrancy checks, temporary mms, arch_tlbbatch_flush (reclaim's batched
  * flushes), leave_mm from idle drivers.
+ *
+ * <p>Core serialization, what membarrier SYNC_CORE relies on: the CR3 write, IRET
+ * (arch/x86/entry/entry_64.S) and sync_core_before_usermode() (arch/x86/include/asm/sync_core.h);
+ * not SYSRET.
  */
 final class ArchX86 extends Arch {
 
@@ -87,6 +91,27 @@ final class ArchX86 extends Arch {
         rq.mmu.flushAll();  // write_cr3(build_cr3(init_mm.pgd, 0, 0)) with CR4.PCIDE toggled
         rq.mmu.cr3Pcid = 0;
         rq.hwMm = k.initMm;
+    }
+
+    /** IRET is serializing: it also drains the store buffer. */
+    @Override
+    void exceptionReturn() {
+        k.mem.smpMb();  // IRET, serializing
+        k.membarrier.coreSerialized();
+    }
+
+    @Override boolean hasSyncCoreBeforeUsermode() { return true; }
+
+    /**
+     * sync_core_before_usermode(): "x86 implements return to user-space through sysexit, sysrel,
+     * and sysretq, which are not core serializing", so sync_core() (SERIALIZE, or IRET to self):
+     * serializing, so also a full barrier. The model is without PTI (with it, the return to user
+     * space writes CR3 and this returns at once).
+     */
+    @Override
+    void syncCoreBeforeUsermode() {
+        k.mem.smpMb();  // sync_core() drains the store buffer as every serializing instruction does
+        k.membarrier.coreSerialized();
     }
 
     /** The boot state (what cpu_init() leaves at boot): init_mm loaded in slot 0. */
@@ -243,6 +268,7 @@ final class ArchX86 extends Arch {
         rq.hwMm = next;
         rq.mmu.cr3Pcid = asid;
         if (needFlush) rq.mmu.flushPcid(asid);  // without CR3_NOFLUSH: the PCID's entries go
+        k.membarrier.coreSerialized();  // the CR3 write serializes the core: membarrier SYNC_CORE after changing mm
     }
 
     // ---- user accesses ----

@@ -200,14 +200,21 @@ final class Core {
              * already sent lazy CPUs to init_mm, leaving only a dangling active_mm.
              */
             if (k.mem.readOnce(rq.lazyMm) == null) mmdropLazy(rq);
+            // hazard done right: membarrier SYNC_CORE's core sync, on every switch to a user task
+            // (the RFC removed rq->prev_mm, which said the switch came from a lazy kthread)
+            MmStruct currentMm = k.mem.read(k.current().mm);
+            if (currentMm != null && !k.kc.hpNoSyncCore()) k.smm.membarrierMmSyncCoreBeforeUsermode(currentMm);  // BROKEN: HP-NO-SYNC-CORE: the RFC dropped it with the mmdrop
             if (!k.kc.hpNoMb()) k.mem.smpMb();  // BROKEN: HP-NO-MB: the RFC dropped this barrier with the mmdrop. membarrier (e): the barrier after rq->curr that mmdrop_lazy_tlb_sched() gave; pairs with: membarrier's smp_mb() (a)
         } else if (mm != null) {
             /*
              * When switching through a kernel thread, the loop in
              * membarrier_{private,global}_expedited() may have observed that
              * kernel thread and not issued an IPI. [...] provide them here:
-             * a full memory barrier implicitly provided by mmdrop_lazy_tlb().
+             * - a full memory barrier for {PRIVATE,GLOBAL}_EXPEDITED, implicitly
+             *   provided by mmdrop_lazy_tlb(),
+             * - a sync_core for SYNC_CORE.
              */
+            if (!k.kc.planted("plant-no-sync-core-switch")) k.smm.membarrierMmSyncCoreBeforeUsermode(mm);  // PLANTED: plant-no-sync-core-switch
             k.smm.mmdropLazyTlbSched(mm);
         }
         if (prevState == TaskStruct.TASK_DEAD) {
@@ -227,6 +234,8 @@ final class Core {
     /** A task's thread: schedule_tail() (ret_from_fork), its program, then do_exit(). */
     void taskMain(TaskStruct t) {
         finishTaskSwitch(k.thisRq().last);  // schedule_tail(prev)
+        // ret_from_fork_asm returns to user space through swapgs_restore_regs_and_return_to_usermode: IRET
+        if (!t.kthread) k.arch.exceptionReturn();
         KernelPrograms.run(k, t);
         k.exit.doExit();
     }

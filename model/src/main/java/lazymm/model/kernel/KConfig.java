@@ -1,5 +1,8 @@
 package lazymm.model.kernel;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 /**
  * What a variant changes in the kernel model: the Kconfig-like choices and the historical shapes
  * of the code. A broken variant changes only the lines its patch changed; those lines are marked
@@ -19,28 +22,59 @@ package lazymm.model.kernel;
  * @param hpWarn         Peter Zijlstra's WARN_ON_ONCE(!old_mm) in mmdrop_lazy (HP-WARN)
  * @param preempt        CONFIG_PREEMPT: tasks may be preempted where the kernel allows it
  * @param taskMmMarked   task->mm written with WRITE_ONCE and read remotely with READ_ONCE (Andy
- *                       Lutomirski's 2022 series, seed 000); false: plain, as in v7.1.5
- * @param membarrierMix  random programs include membarrier users (register, fast and slow paths)
- * @param hpNoMb         the hazard RFC without the barrier finish_task_switch's mmdrop gave
- *                       membarrier (HP-NO-MB)
+ *                       Lutomirski's 2022 series, seed 000); false: plain, as in v7.1.5 (TASK-MM-RACE)
+ * @param membarrierMix  random programs include membarrier users of PRIVATE_EXPEDITED (registration,
+ *                       fast and slow paths)
+ * @param membarrierAll  ... and of the other expedited commands: GLOBAL_EXPEDITED, SYNC_CORE, RSEQ
+ *                       with cpu_id. {@code upstream} has only the private ones: the others find
+ *                       the two bugs of v7.1.5 every time (SYNC-CORE-KTHREAD, GLOBAL-STALE-STATE)
  * @param taskMmRaceKnown the task->mm race of TASK-MM-RACE is a known report, not repeated (the
  *                       membarrier users of {@code upstream}: the race is today's kernel, and
  *                       {@code TASK-MM-RACE} is the variant that reports it)
  * @param x86Switch      the x86 switch_mm_irqs_off of a historical kernel: "order" before
  *                       fea4e317f9e7 (X86-SWITCH-ORDER), "mb" before 83b0177a6c48 (X86-SWITCH-MB),
  *                       or null: today's
+ * @param hpNoMb         the hazard RFC without the barrier finish_task_switch's mmdrop gave
+ *                       membarrier (HP-NO-MB)
+ * @param hpNoSyncCore   the hazard RFC without finish_task_switch's
+ *                       membarrier_mm_sync_core_before_usermode() (HP-NO-SYNC-CORE)
+ * @param kthreadUseMmSyncCore kthread_use_mm() does membarrier_mm_sync_core_before_usermode(mm)
+ *                       (this project's fix); false: v7.1.5, where a kthread that starts using the
+ *                       mm it held lazily, then switches to a thread of that process, never
+ *                       serializes the core (SYNC-CORE-KTHREAD)
+ * @param switchMmSameMm membarrier_switch_mm() refreshes rq->membarrier_state also when prev_mm ==
+ *                       next_mm (this project's fix); false: v7.1.5, whose shortcut leaves it stale
+ *                       (GLOBAL-STALE-STATE)
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
-               boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean hpNoMb, boolean taskMmRaceKnown, String x86Switch,
-               String plant) {
+               boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
+               boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
+               String x86Switch, String plant) {
 
-    /** The bugs tests can plant, each at one line marked {@code // PLANTED: <id>}. */
-    static final java.util.List<String> PLANTS = java.util.List.of(
+    /** The plants in membarrier's paths: they run with membarrier users. */
+    private static final List<String> MEMBARRIER_PLANTS = List.of(
+            "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e", "plant-no-mb-e-6.17", "plant-no-mb-g",
+            "plant-no-ipi-global", "plant-no-ipi-cpu", "plant-no-ipi-sync-core", "plant-no-sync-core-switch");
+
+    /**
+     * The bugs tests can plant, each at the line marked {@code // PLANTED: <id>} (membarrier's (a)
+     * and (c) at two: membarrier_global_expedited's and membarrier_private_expedited's).
+     */
+    static final List<String> PLANTS = Stream.concat(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
-            "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e", "plant-no-mb-e-6.17",
-            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi");
+            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi"),
+            MEMBARRIER_PLANTS.stream()).toList();
+
+    /**
+     * The variants with membarrier users. They run today's kernel with the fixes that make
+     * membarrier(2) hold (marked task->mm, kthreadUseMmSyncCore, switchMmSameMm), each variant
+     * named after a bug taking its fix away; the variants without membarrier users run today's
+     * code unchanged.
+     */
+    private static final List<String> MEMBARRIER_VARIANTS = List.of("membarrier", "TASK-MM-RACE", "SYNC-CORE-KTHREAD",
+            "GLOBAL-STALE-STATE", "hazard-membarrier", "hazard-membarrier-x86", "HP-NO-MB", "HP-NO-SYNC-CORE");
 
     boolean planted(String id) { return id.equals(plant); }
 
@@ -48,7 +82,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
      * Random programs include zap and munmap, except when a test removes one of membarrier's
      * barriers: a TLB operation would find the TLB bug of plant-no-mb-e-6.17's kernel first.
      */
-    boolean tlbOps() { return plant == null || !plant.startsWith("plant-no-mb-"); }
+    boolean tlbOps() { return plant == null || !MEMBARRIER_PLANTS.contains(plant); }
 
     /** X86-SWITCH-ORDER: loaded_mm = LOADED_MM_SWITCHING after the tlb_gen read (before fea4e317f9e7). */
     boolean x86SwitchingLate() { return "order".equals(x86Switch); }
@@ -57,29 +91,26 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
     boolean x86SwitchNoMb() { return "mb".equals(x86Switch); }
 
     static KConfig of(String variant, String lazyTlb) {
-        LazyTlb s = LazyTlb.of(lazyTlb);
-        if (PLANTS.contains(variant)) {
-            boolean mb = variant.startsWith("plant-no-mb-");  // membarrier's barriers: with membarrier users, marked task->mm
-            // plant-no-mb-e-6.17: (e) removed from the switch_mm_irqs_off of X86-SWITCH-MB (before
-            // 83b0177a6c48), where the CR3 write was the only full barrier when the mask bit was set
-            boolean old = variant.equals("plant-no-mb-e-6.17");
-            return new KConfig(s, false, false, false, false, true, mb, mb, false, false, old ? "mb" : null,
-                    old ? "plant-no-mb-e" : variant);
-        }
-        return switch (variant) {
-            case "HP-HOTPLUG" -> new KConfig(s, true, true, false, false, true, false, false, false, false, null, null);
-            case "HP-CPUMASK" -> new KConfig(s, false, false, true, false, true, false, false, false, false, null, null);
-            case "HP-X86-TRIM" -> new KConfig(s, false, false, true, false, true, false, false, false, false, null, null);
-            case "HP-WARN" -> new KConfig(s, false, false, false, true, true, false, false, false, false, null, null);
-            case "SHOOT-TRIM" -> new KConfig(s, true, false, false, false, true, false, false, false, false, null, null);
-            case "hazard-membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, false, null, null);
-            case "HP-NO-MB" -> new KConfig(s, false, false, false, false, true, true, true, true, false, null, null);
-            case "membarrier" -> new KConfig(s, false, false, false, false, true, true, true, false, false, null, null);
-            case "TASK-MM-RACE" -> new KConfig(s, false, false, false, false, true, false, true, false, false, null, null);
-            case "X86-SWITCH-ORDER" -> new KConfig(s, false, false, false, false, true, false, false, false, false, "order", null);
-            case "X86-SWITCH-MB" -> new KConfig(s, false, false, false, false, true, false, false, false, false, "mb", null);
-            case "upstream" -> new KConfig(s, false, false, false, false, true, false, true, false, true, null, null);
-            default -> new KConfig(s, false, false, false, false, true, false, false, false, false, null, null);
-        };
+        boolean up = variant.equals("upstream");
+        boolean mb = MEMBARRIER_VARIANTS.contains(variant) || MEMBARRIER_PLANTS.contains(variant);
+        // plant-no-mb-e-6.17: (e) removed from the switch_mm_irqs_off of X86-SWITCH-MB (before
+        // 83b0177a6c48), where the CR3 write was the only full barrier when the mask bit was set
+        boolean old = variant.equals("plant-no-mb-e-6.17");
+        return new KConfig(LazyTlb.of(lazyTlb),
+                /* oldHotplug */ variant.equals("HP-HOTPLUG") || variant.equals("SHOOT-TRIM"),
+                /* finishCpuMmdrop */ variant.equals("HP-HOTPLUG"),
+                /* hpLazymmMask */ variant.equals("HP-CPUMASK") || variant.equals("HP-X86-TRIM"),
+                /* hpWarn */ variant.equals("HP-WARN"),
+                /* preempt */ true,
+                /* taskMmMarked */ mb && !variant.equals("TASK-MM-RACE"),
+                /* membarrierMix */ mb || up,
+                /* membarrierAll */ mb,
+                /* hpNoMb */ variant.equals("HP-NO-MB"),
+                /* hpNoSyncCore */ variant.equals("HP-NO-SYNC-CORE"),
+                /* kthreadUseMmSyncCore */ mb && !variant.equals("SYNC-CORE-KTHREAD"),
+                /* switchMmSameMm */ mb && !variant.equals("GLOBAL-STALE-STATE"),
+                /* taskMmRaceKnown */ up,
+                /* x86Switch */ variant.equals("X86-SWITCH-ORDER") ? "order" : variant.equals("X86-SWITCH-MB") || old ? "mb" : null,
+                old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }

@@ -204,12 +204,14 @@ public final class Kernel implements Instance {
 
     /**
      * A preemption point of a preemptible kernel: with IRQs and preemption on, the task may be
-     * switched out here (a choice of the scheduler; 0 goes on).
+     * switched out here (a choice of the scheduler; 0 goes on). Returns whether it was.
      */
-    void preemptPoint() {
+    boolean preemptPoint() {
         Rq rq = thisRq();
-        if (!kc.preempt() || rq.irqsDisabled || rq.current.preemptCount > 0 || rq.current.idle) return;
-        if (m.preempt()) core.schedule();
+        if (!kc.preempt() || rq.irqsDisabled || rq.current.preemptCount > 0 || rq.current.idle) return false;
+        if (!m.preempt()) return false;
+        core.schedule();
+        return true;
     }
 
     /** WARN_ON / WARN_ON_ONCE: a kernel warning is a finding. */

@@ -17,9 +17,18 @@ import lazymm.model.sim.Violation;
  *   user:G    run | sched | clone | exec | exit     a user task of process G (mm group G)
  *             zap | munmap                          madvise(MADV_DONTNEED) of page 0; munmap of the
  *                                                   whole VMA (its page table is freed too)
- *             mbreg | mbfast | mbslow               membarrier(REGISTER_PRIVATE_EXPEDITED), and the
- *                                                   fast / slow paths of a membarrier user
+ *             mbreg | mbfast | mbslow               membarrier REGISTER_PRIVATE_EXPEDITED; the fast path
+ *                                                   (store, barrier(), loads of the process's flags) and the
+ *                                                   slow path (store, membarrier(PRIVATE_EXPEDITED), loads)
+ *             mbregg | mbgfast | mbgslow            REGISTER_GLOBAL_EXPEDITED; the fast and slow paths over
+ *                                                   memory all processes share (every task's flag), the slow
+ *                                                   one with membarrier(GLOBAL_EXPEDITED)
+ *             mbregsc | mbsc                        REGISTER_PRIVATE_EXPEDITED_SYNC_CORE; a JIT: store, modify
+ *                                                   the code, membarrier(PRIVATE_EXPEDITED_SYNC_CORE), loads
+ *             mbregrseq | mbcpu:C                   REGISTER_PRIVATE_EXPEDITED_RSEQ; the slow path with
+ *                                                   membarrier(PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, C)
  *   kthread   use:G | unuse | run | sched           a kernel thread; use:G is mmget_not_zero() + kthread_use_mm()
+ *             mbfast | mbgfast                      the fast paths on the mm it uses (nothing without one)
  *   cpuhp     down:C | up:C | sched                 the CPU-hotplug controller (cpu_down / cpu_up)
  * </pre>
  *
@@ -27,14 +36,16 @@ import lazymm.model.sim.Violation;
  * (in a kthread: copy_to_user on the used mm, or with no mm a speculative page walk of whatever
  * user page tables the CPU still has loaded);
  * {@code sched} is a voluntary schedule(); a task exits after its last operation. Tasks may also
- * be preempted between operations and at the kernel's preemption points.
+ * be preempted between operations and at the kernel's preemption points. A membarrier command
+ * that does not apply (not registered) fails as the kernel's does, with -EPERM.
  */
 final class KernelPrograms {
 
     private KernelPrograms() {}
 
-    static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "zap", "munmap", "mbreg", "mbfast", "mbslow");
-    static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched");
+    static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "zap", "munmap",
+            "mbreg", "mbfast", "mbslow", "mbregg", "mbgfast", "mbgslow", "mbregsc", "mbsc", "mbregrseq", "mbcpu:C");
+    static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched", "mbfast", "mbgfast");
     static final List<String> CPUHP_OPS = List.of("down:C", "up:C", "sched");
 
     /** The highest mm group the program names (user:G and use:G). */
@@ -83,7 +94,7 @@ final class KernelPrograms {
                 }
                 int n = op.contains(":") ? number(op) : 0;
                 if (op.startsWith("use:") && (n < 1 || n > 9)) return "task " + i + ": '" + op + "': the group must be 1..9";
-                if ((op.startsWith("down:") || op.startsWith("up:")) && (n < 0 || n >= cfg.cpus())) {
+                if ((op.startsWith("down:") || op.startsWith("up:") || op.startsWith("mbcpu:")) && (n < 0 || n >= cfg.cpus())) {
                     return "task " + i + ": '" + op + "': the CPU must be 0.." + (cfg.cpus() - 1);
                 }
             }
@@ -133,14 +144,23 @@ final class KernelPrograms {
         }
     }
 
-    /** Runs the task's operations (its thread has done schedule_tail). */
+    /**
+     * Runs the task's operations (its thread has done schedule_tail). A user task runs user code
+     * before each operation (the call) and after it (the return): the membarrier SYNC_CORE
+     * oracle looks at the CPU then. A user task preempted between two operations was preempted in
+     * user mode, by an interrupt: it goes back to user space through the interrupt's return (an
+     * exception return: IRET on x86, which serializes the core); a system call returns with
+     * SYSRET, which does not.
+     */
     static void run(Kernel k, TaskStruct t) {
         boolean first = true;
         for (String op : t.ops) {
-            if (!first) k.preemptPoint();
+            if (!first && k.preemptPoint() && !t.kthread) k.arch.exceptionReturn();  // irqentry_exit_to_user_mode(), then IRET
             first = false;
+            k.membarrier.userCode(t);
             if (op.equals("exit")) return;
             apply(k, t, op);
+            k.membarrier.userCode(t);
         }
     }
 
@@ -163,18 +183,21 @@ final class KernelPrograms {
             case "unuse" -> unuse(k, t);
             case "zap" -> mmOp(k, t, false);
             case "munmap" -> mmOp(k, t, true);
-            case "mbreg" -> {
-                k.enter();
-                k.membarrier.registerPrivateExpedited();
-                k.leave();
-            }
-            case "mbfast" -> k.membarrier.userFast(t);
-            case "mbslow" -> k.membarrier.userSlow(t);
+            case "mbreg" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);
+            case "mbregg" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);
+            case "mbregsc" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
+            case "mbregrseq" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ);
+            case "mbfast" -> k.membarrier.userFast(t, false);
+            case "mbgfast" -> k.membarrier.userFast(t, true);
+            case "mbslow" -> k.membarrier.userSlowPrivate(t);
+            case "mbgslow" -> k.membarrier.userSlowGlobal(t);
+            case "mbsc" -> k.membarrier.userSyncCore(t);
             default -> {
                 int n = number(op);
                 if (op.startsWith("use:")) use(k, t, n);
                 else if (op.startsWith("down:")) k.hotplug.cpuDown(n);
                 else if (op.startsWith("up:")) k.hotplug.cpuUp(n);
+                else if (op.startsWith("mbcpu:")) k.membarrier.userSlowCpu(t, n);
             }
         }
     }
@@ -251,22 +274,37 @@ final class KernelPrograms {
         return Program.of(rows);
     }
 
+    /** A user task's operations in random programs, as often as they appear here. */
+    private static final List<String> USER_MIX = List.of("run", "run", "run", "run", "sched", "sched", "sched",
+            "clone", "clone", "exec", "zap", "zap", "munmap");
+    /** ... and with membarrier users, these besides (after the registrations that open the first row of a process): */
+    private static final List<String> PRIVATE_MIX = List.of("mbfast", "mbfast", "mbslow", "mbslow");
+    /** ... and with users of every command. */
+    private static final List<String> MEMBARRIER_MIX = List.of("mbfast", "mbfast", "mbslow", "mbslow", "mbgfast",
+            "mbgslow", "mbsc", "mbcpu:C");
+
     static Program randomProgram(Config cfg, RandomGenerator rnd) {
         KConfig kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
         boolean membarrier = kc.membarrierMix();
+        List<String> mbMix = kc.membarrierAll() ? MEMBARRIER_MIX : PRIVATE_MIX;
         List<List<String>> rows = new ArrayList<>();
         int groups = 1 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
             int users = 1 + rnd.nextInt(2) + (membarrier ? 1 : 0);
             for (int u = 0; u < users; u++) {
                 List<String> row = new ArrayList<>(List.of("user:" + g));
-                if (membarrier && u == 0 && rnd.nextInt(4) != 0) row.add("mbreg");
+                if (membarrier && u == 0) {
+                    if (rnd.nextInt(4) != 0) row.add("mbreg");
+                    for (String reg : kc.membarrierAll() ? List.of("mbregg", "mbregsc", "mbregrseq") : List.<String>of()) {
+                        if (rnd.nextBoolean()) row.add(reg);
+                    }
+                }
                 int n = 1 + rnd.nextInt(4);
                 for (int i = 0; i < n; i++) {
-                    int r = rnd.nextInt(membarrier ? 16 : 12);
-                    String op = r < 4 ? "run" : r < 6 ? "sched" : r < 7 ? "clone" : r < 8 ? "exec" : r < 10 ? "zap"
-                            : r < 11 ? "munmap" : r < 12 ? "run" : r < 14 ? "mbfast" : "mbslow";
-                    row.add(!kc.tlbOps() && (op.equals("zap") || op.equals("munmap")) ? "run" : op);
+                    int r = rnd.nextInt(USER_MIX.size() + (membarrier ? mbMix.size() : 0));
+                    String op = r < USER_MIX.size() ? USER_MIX.get(r) : mbMix.get(r - USER_MIX.size());
+                    if (!kc.tlbOps() && (op.equals("zap") || op.equals("munmap"))) op = "run";
+                    row.add(op.equals("mbcpu:C") ? "mbcpu:" + rnd.nextInt(cfg.cpus()) : op);
                 }
                 rows.add(row);
             }
@@ -277,6 +315,7 @@ final class KernelPrograms {
             int n = 1 + rnd.nextInt(2);
             for (int j = 0; j < n; j++) {
                 row.add("use:" + (1 + rnd.nextInt(groups)));
+                if (membarrier && rnd.nextBoolean()) row.add(kc.membarrierAll() && rnd.nextBoolean() ? "mbgfast" : "mbfast");
                 if (rnd.nextBoolean()) row.add("run");
                 if (rnd.nextBoolean()) row.add("sched");
                 row.add("unuse");

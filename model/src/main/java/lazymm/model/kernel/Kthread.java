@@ -1,7 +1,8 @@
 package lazymm.model.kernel;
 
 /**
- * kernel/kthread.c (v7.1.5): kthread_use_mm and kthread_unuse_mm. Left out: task_lock (only
+ * kernel/kthread.c (v7.1.5): kthread_use_mm and kthread_unuse_mm, and with membarrier users
+ * this project's fix for SYNC-CORE-KTHREAD (the line marked with it). Left out: task_lock (only
  * the task itself takes it here), the user_ns check.
  */
 final class Kthread {
@@ -29,6 +30,11 @@ final class Kthread {
         if (k.kc.taskMmMarked()) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5
         k.membarrier.membarrierUpdateCurrentMm(mm);
         k.arch.switchMmIrqsOff(activeMm, mm, tsk);
+        // lazymm: a sync_core for SYNC_CORE, as finish_task_switch() gives a kthread -> user
+        // switch. From here this kthread is a user of mm: it may switch to a thread of mm as
+        // "user -> user", with no CR3 write (active_mm was mm) and no core sync. Before the
+        // preemption point of task_unlock().
+        if (k.kc.kthreadUseMmSyncCore()) k.smm.membarrierMmSyncCoreBeforeUsermode(mm);  // BROKEN: SYNC-CORE-KTHREAD: v7.1.5 has no core sync here
         k.localIrqEnable();
         // task_unlock(tsk);
         k.arch.finishArchPostLockSwitch();
@@ -46,7 +52,7 @@ final class Kthread {
          * {PRIVATE,GLOBAL}_EXPEDITED is implicitly provided by
          * mmdrop_lazy_tlb().
          */
-        k.smm.mmdropLazyTlb(activeMm);  // membarrier barrier (g)
+        if (!k.kc.planted("plant-no-mb-g")) k.smm.mmdropLazyTlb(activeMm);  // membarrier barrier (g); pairs with: membarrier's smp_mb() (a); PLANTED: plant-no-mb-g (on a scheme where it is a bare smp_mb(): under REFCOUNT the count would leak)
     }
 
     /** kthread_unuse_mm - reverse the effect of kthread_use_mm(). */

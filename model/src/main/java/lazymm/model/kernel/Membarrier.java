@@ -8,47 +8,95 @@ import lazymm.model.sim.Ghost;
 import lazymm.model.sim.Violation;
 
 /**
- * kernel/sched/membarrier.c (v7.1.5): MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED and
- * MEMBARRIER_CMD_PRIVATE_EXPEDITED (every CPU: cpu_id -1), the IPI handlers, and the helpers the
- * scheduler and the mm paths call (membarrier_switch_mm from kernel/sched/sched.h,
- * membarrier_update_current_mm, membarrier_exec_mmap). The barriers keep the letters of the
- * comment at the top of membarrier.c: (a) before the scan of rq->curr, (c) after the IPIs, (d)
- * before a CPU stops being observable as running the mm, (e)/(g) after it starts.
+ * kernel/sched/membarrier.c (v7.1.5): the system call (sys_membarrier's checks of cmd, flags and
+ * cpu_id), MEMBARRIER_CMD_GLOBAL_EXPEDITED, MEMBARRIER_CMD_PRIVATE_EXPEDITED with its SYNC_CORE and
+ * RSEQ forms (every CPU, or the cpu_id form, which v7.1.5 accepts only with
+ * MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ and MEMBARRIER_CMD_FLAG_CPU), the four registrations
+ * with sync_runqueues_membarrier_state, the IPI handlers, and the helpers the scheduler and the
+ * mm paths call (membarrier_switch_mm from kernel/sched/sched.h, membarrier_update_current_mm,
+ * membarrier_exec_mmap). The barriers keep the letters of the comment at the top of
+ * membarrier.c: (a) before the scan of rq->curr, (c) after the IPIs, (d) before a CPU stops being
+ * observable as running the mm, (e)/(g) after it starts. With membarrier users,
+ * membarrier_switch_mm carries this project's fix for GLOBAL-STALE-STATE (the line marked with it).
  *
- * <p>Also the oracle of membarrier(2) for user space: a fast path (WRITE_ONCE of its flag,
- * barrier(), READ_ONCE of the other) and a slow path (WRITE_ONCE, membarrier(), READ_ONCE) of
- * one process never both miss each other's store.
+ * <p>Also the oracles of membarrier(2) in user-space terms (see {@link #covers} and
+ * {@link #userCode}): {@code MembarrierOrdering}, a fast path (WRITE_ONCE of its flag, barrier(),
+ * READ_ONCE of the others') and a slow path (the same with membarrier() in place of barrier())
+ * that the command covers never both miss each other's store; and {@code MembarrierSyncCore},
+ * after membarrier(SYNC_CORE) returns, no thread of the process runs user code on a CPU that has
+ * not serialized its core since the code was modified.
  *
- * <p>Left out: GLOBAL_EXPEDITED, SYNC_CORE, RSEQ, the cpu_id form, membarrier_ipi_mutex and
- * cpus_read_lock (IPIs to CPUs going offline are already excluded by the stop_machine model).
+ * <p>Left out: MEMBARRIER_CMD_GLOBAL (synchronize_rcu() alone), QUERY and GET_REGISTRATIONS;
+ * the rseq part of ipi_rseq (rseq critical sections are not modelled, its smp_mb() is);
+ * membarrier_ipi_mutex and cpus_read_lock (IPIs to CPUs going offline are already excluded by the
+ * stop_machine model); -ENOMEM; prepare_sync_core_cmd() (a no-op except on riscv, which selects
+ * ARCH_HAS_PREPARE_SYNC_CORE_CMD).
  */
 final class Membarrier {
 
-    static final int PRIVATE_EXPEDITED_READY = 1 << 0;
-    static final int PRIVATE_EXPEDITED = 1 << 1;
-    static final int GLOBAL_EXPEDITED_READY = 1 << 2;  // MEMBARRIER_STATE_GLOBAL_EXPEDITED_READY
-    static final int GLOBAL_EXPEDITED = 1 << 3;
+    /* enum membarrier_cmd (include/uapi/linux/membarrier.h) */
+    static final int MEMBARRIER_CMD_GLOBAL_EXPEDITED = 1 << 1;
+    static final int MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 1 << 2;
+    static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED = 1 << 3;
+    static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = 1 << 4;
+    static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE = 1 << 5;
+    static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 1 << 6;
+    static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ = 1 << 7;
+    static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = 1 << 8;
+    /* enum membarrier_cmd_flag */
+    static final int MEMBARRIER_CMD_FLAG_CPU = 1 << 0;
+
+    /* mm->membarrier_state and rq->membarrier_state bits (include/linux/sched/mm.h) */
+    static final int MEMBARRIER_STATE_PRIVATE_EXPEDITED_READY = 1 << 0;
+    static final int MEMBARRIER_STATE_PRIVATE_EXPEDITED = 1 << 1;
+    static final int MEMBARRIER_STATE_GLOBAL_EXPEDITED_READY = 1 << 2;
+    static final int MEMBARRIER_STATE_GLOBAL_EXPEDITED = 1 << 3;
+    static final int MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE_READY = 1 << 4;
+    static final int MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE = 1 << 5;
+    static final int MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ_READY = 1 << 6;
+    static final int MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ = 1 << 7;
+    static final int MEMBARRIER_FLAG_SYNC_CORE = 1 << 0;
+    static final int MEMBARRIER_FLAG_RSEQ = 1 << 1;
+
+    private static final int EPERM = 1;
+    private static final int EINVAL = 22;
 
     private final Kernel k;
 
+    /** What a user-space operation of the oracle is: a fast path, or the command its slow path runs. */
+    private enum Kind { FAST, PRIVATE, GLOBAL, SYNC_CORE, CPU }
+
     /**
      * One user-space fast or slow path: the ticket it stored in its thread's flag, and what it
-     * read of the flags of the other threads of its process. Each flag has one writer, whose
-     * tickets grow, so a smaller ticket read is a store not seen.
+     * read of the other threads' flags. Each flag has one writer, whose tickets grow, so a smaller
+     * ticket read is a store not seen. {@code start} orders it against registrations (the oracle's
+     * clock), {@code cpuFrom} / {@code cpuTo} are the CPUs of its store and of its last load,
+     * {@code cpuId} the CPU a cpu_id slow path targets.
      */
-    private record UserOp(TaskStruct task, MmStruct mm, long stored, Map<TaskStruct, Long> reads, boolean ok) {}
+    private record UserOp(Kind kind, TaskStruct task, MmStruct mm, long stored, long start, int cpuFrom, int cpuTo,
+                          int cpuId, Map<TaskStruct, Long> reads, boolean ok) {}
 
     @Ghost private final List<UserOp> fastOps = new ArrayList<>();
     @Ghost private final List<UserOp> slowOps = new ArrayList<>();
     @Ghost private long tickets;
+    /** The oracle's clock: user operations and returns from registration, in the order they happen. */
+    @Ghost private long now;
+    /** Code modifications so far: a CPU that serialized its core after the n-th has serialized up to n. */
+    @Ghost private long codeGen;
 
     Membarrier(Kernel k) { this.k = k; }
 
     // ---- the scheduler's and mm paths' helpers ----
 
-    /** membarrier_switch_mm(rq, prev_mm, next_mm) (kernel/sched/sched.h): no barrier of its own. */
+    /**
+     * membarrier_switch_mm(rq, prev_mm, next_mm) (kernel/sched/sched.h). The scheduler provides
+     * the barriers membarrier needs around the store to rq->membarrier_state, as around the
+     * store to rq->curr: no barrier of its own.
+     */
     void membarrierSwitchMm(Rq rq, MmStruct prevMm, MmStruct nextMm) {
-        if (prevMm == nextMm) return;
+        // lazymm: prev_mm is the lazy active_mm; exit_mm and kthread_unuse_mm cleared
+        // rq->membarrier_state while keeping it, and a registration does not reach a lazy CPU
+        if (prevMm == nextMm && !k.kc.switchMmSameMm()) return;  // BROKEN: GLOBAL-STALE-STATE: v7.1.5's shortcut keeps a stale rq->membarrier_state
         int state = k.mem.atomicRead(nextMm.membarrierState);
         if (k.mem.readOnce(rq.membarrierState) == state) return;
         k.mem.writeOnce(rq.membarrierState, state);
@@ -74,34 +122,222 @@ final class Membarrier {
         k.mem.writeOnce(k.thisRq().membarrierState, 0);  // this_cpu_write(runqueues.membarrier_state, 0)
     }
 
-    // ---- the system call ----
+    // ---- the IPI handlers ----
 
     private void ipiMb() {
         k.mem.smpMb();  /* IPIs should be serializing but paranoid. */
     }
 
+    private void ipiSyncCore() {
+        /*
+         * The smp_mb() in membarrier after all the IPIs is supposed to
+         * ensure that memory on remote CPUs that occur before the IPI
+         * become visible to membarrier()'s caller -- see scenario B in
+         * the big comment at the top of this file.
+         *
+         * A sync_core() would provide this guarantee, but
+         * sync_core_before_usermode() might end up being deferred until
+         * after membarrier()'s smp_mb().
+         */
+        k.mem.smpMb();  /* IPIs should be serializing but paranoid. */
+
+        k.arch.syncCoreBeforeUsermode();
+    }
+
+    private void ipiRseq() {
+        /*
+         * Ensure that all stores done by the calling thread are visible
+         * to the current task before the current task resumes.  We could
+         * probably optimize this away on most architectures, but by the
+         * time we've already sent an IPI, the cost of the extra smp_mb()
+         * is negligible.
+         */
+        k.mem.smpMb();
+        // rseq_sched_switch_event(current) or rseq_force_update(): rseq is not modelled
+    }
+
     private void ipiSyncRqState(MmStruct mm) {
         if (k.mem.read(k.current().mm) != mm) return;
         k.mem.writeOnce(k.thisRq().membarrierState, k.mem.atomicRead(mm.membarrierState));
-        k.mem.smpMb();  // no access after registration before it; pairs with: membarrier's smp_mb() (a)
+        /*
+         * Issue a memory barrier after setting
+         * MEMBARRIER_STATE_GLOBAL_EXPEDITED in the current runqueue to
+         * guarantee that no memory access following registration is reordered
+         * before registration.
+         */
+        k.mem.smpMb();  // pairs with: membarrier's smp_mb() (a)
     }
 
-    /** The CPUs whose rq->curr runs {@code mm}: p = rcu_dereference(rq->curr); p->mm == mm. */
-    private long cpusRunning(MmStruct mm) {
-        long mask = 0;
-        long online = k.mem.readOnce(k.cpuOnlineMask);
-        for (Rq rq : k.rqs) {
-            if ((online & (1L << rq.cpu)) == 0) continue;
-            TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(cpu_rq(cpu)->curr)
-            MmStruct pm = p == null ? null : k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
-            if (p != null && pm == mm) mask |= 1L << rq.cpu;
+    // ---- the system call ----
+
+    /**
+     * SYSCALL_DEFINE3(membarrier, int, cmd, unsigned int, flags, int, cpu_id), for the commands
+     * modelled; a system call, so a kernel path of the calling task.
+     */
+    int sysMembarrier(int cmd, int flags, int cpuId) {
+        if (cmd == MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) {
+            if (flags != 0 && flags != MEMBARRIER_CMD_FLAG_CPU) return -EINVAL;
+        } else if (flags != 0) {
+            return -EINVAL;
         }
-        return mask;
+        if ((flags & MEMBARRIER_CMD_FLAG_CPU) == 0) cpuId = -1;
+
+        k.enter();
+        try {
+            return switch (cmd) {
+                case MEMBARRIER_CMD_GLOBAL_EXPEDITED -> membarrierGlobalExpedited();
+                case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED -> membarrierRegisterGlobalExpedited();
+                case MEMBARRIER_CMD_PRIVATE_EXPEDITED -> membarrierPrivateExpedited(0, cpuId);
+                case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED -> membarrierRegisterPrivateExpedited(0);
+                case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE -> membarrierPrivateExpedited(MEMBARRIER_FLAG_SYNC_CORE, cpuId);
+                case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE -> membarrierRegisterPrivateExpedited(MEMBARRIER_FLAG_SYNC_CORE);
+                case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ -> membarrierPrivateExpedited(MEMBARRIER_FLAG_RSEQ, cpuId);
+                case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ -> membarrierRegisterPrivateExpedited(MEMBARRIER_FLAG_RSEQ);
+                default -> -EINVAL;
+            };
+        } finally {
+            k.leave();
+        }
+    }
+
+    /** num_online_cpus(). */
+    private int numOnlineCpus() { return Long.bitCount(k.mem.readOnce(k.cpuOnlineMask)); }
+
+    /** cpu_online(cpu). */
+    private boolean cpuOnline(int cpu) { return (k.mem.readOnce(k.cpuOnlineMask) & (1L << cpu)) != 0; }
+
+    private int membarrierGlobalExpedited() {
+        if (numOnlineCpus() == 1) return 0;
+
+        /*
+         * Matches memory barriers after rq->curr modification in
+         * scheduler.
+         */
+        if (!k.kc.planted("plant-no-mb-a")) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PLANTED: plant-no-mb-a
+
+        long tmpmask = 0;
+        for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
+            if (!cpuOnline(rq.cpu)) continue;
+            /*
+             * Skipping the current CPU is OK even through we can be
+             * migrated at any point. The current CPU, at the point
+             * where we read raw_smp_processor_id(), is ensured to
+             * be in program order with respect to the caller
+             * thread. Therefore, we can skip this CPU from the
+             * iteration.
+             */
+            if (rq.cpu == k.smpProcessorId()) continue;
+
+            if ((k.mem.readOnce(rq.membarrierState) & MEMBARRIER_STATE_GLOBAL_EXPEDITED) == 0) continue;
+
+            /*
+             * Skip the CPU if it runs a kernel thread which is not using
+             * a task mm.
+             */
+            TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(cpu_rq(cpu)->curr)
+            MmStruct pm = k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
+            if (pm == null) continue;
+
+            tmpmask |= 1L << rq.cpu;
+        }
+        if (k.kc.planted("plant-no-ipi-global")) tmpmask = 0;  // PLANTED: plant-no-ipi-global: no IPI is sent
+        k.smp.onEachCpuMask(tmpmask, this::ipiMb, true, "ipi_mb");  // smp_call_function_many(tmpmask, ipi_mb, NULL, 1)
+
+        /*
+         * Memory barrier on the caller thread _after_ we finished
+         * waiting for the last IPI. Matches memory barriers before
+         * rq->curr modification in scheduler.
+         */
+        if (!k.kc.planted("plant-no-mb-c")) k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d); PLANTED: plant-no-mb-c
+        return 0;
+    }
+
+    private int membarrierPrivateExpedited(int flags, int cpuId) {
+        MmStruct mm = k.mem.read(k.current().mm);
+        Runnable ipiFunc = this::ipiMb;
+        String ipiName = "ipi_mb";
+
+        if (flags == MEMBARRIER_FLAG_SYNC_CORE) {
+            // IS_ENABLED(CONFIG_ARCH_HAS_MEMBARRIER_SYNC_CORE): x86, arm64 and powerpc select it
+            if ((k.mem.atomicRead(mm.membarrierState) & MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE_READY) == 0) return -EPERM;
+            ipiFunc = this::ipiSyncCore;
+            ipiName = "ipi_sync_core";
+            // prepare_sync_core_cmd(mm): nothing here (riscv only)
+        } else if (flags == MEMBARRIER_FLAG_RSEQ) {
+            // IS_ENABLED(CONFIG_RSEQ)
+            if ((k.mem.atomicRead(mm.membarrierState) & MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ_READY) == 0) return -EPERM;
+            ipiFunc = this::ipiRseq;
+            ipiName = "ipi_rseq";
+        } else {
+            if ((k.mem.atomicRead(mm.membarrierState) & MEMBARRIER_STATE_PRIVATE_EXPEDITED_READY) == 0) return -EPERM;
+        }
+
+        if (flags != MEMBARRIER_FLAG_SYNC_CORE
+                && (k.mem.atomicRead(mm.mmUsers) == 1 || numOnlineCpus() == 1)) return 0;
+
+        /*
+         * Matches memory barriers after rq->curr modification in
+         * scheduler.
+         *
+         * On RISC-V, this barrier pairing is also needed for the
+         * SYNC_CORE command when switching between processes, cf.
+         * the inline comments in membarrier_arch_switch_mm().
+         */
+        if (!k.kc.planted("plant-no-mb-a")) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PLANTED: plant-no-mb-a
+
+        if (cpuId >= 0) {
+            if (cpuId < k.cpus() && cpuOnline(cpuId)) {  // else goto out
+                TaskStruct p = k.mem.readOnce(k.rqs[cpuId].curr);  // rcu_dereference(cpu_rq(cpu_id)->curr)
+                MmStruct pm = p == null ? null : k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
+                if (p != null && pm == mm && !k.kc.planted("plant-no-ipi-cpu")) {  // else goto out; PLANTED: plant-no-ipi-cpu: no IPI is sent
+                    /*
+                     * smp_call_function_single() will call ipi_func() if cpu_id
+                     * is the calling CPU.
+                     */
+                    k.smp.onEachCpuMask(1L << cpuId, ipiFunc, true, ipiName);  // smp_call_function_single(cpu_id, ipi_func, NULL, 1)
+                }
+            }
+        } else {
+            long tmpmask = 0;
+            for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
+                if (!cpuOnline(rq.cpu)) continue;
+                TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(cpu_rq(cpu)->curr)
+                MmStruct pm = p == null ? null : k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
+                if (p != null && pm == mm) tmpmask |= 1L << rq.cpu;
+            }
+            if (k.kc.planted("plant-no-ipi-sync-core") && flags == MEMBARRIER_FLAG_SYNC_CORE) tmpmask = 0;  // PLANTED: plant-no-ipi-sync-core: no IPI is sent
+            /*
+             * For regular membarrier, we can save a few cycles by
+             * skipping the current cpu -- we're about to do smp_mb()
+             * below, and if we migrate to a different cpu, this cpu
+             * and the new cpu will execute a full barrier in the
+             * scheduler.
+             *
+             * For SYNC_CORE, we do need a barrier on the current cpu --
+             * otherwise, if we are migrated and replaced by a different
+             * task in the same mm just before, during, or after
+             * membarrier, we will end up with some thread in the mm
+             * running without a core sync.
+             */
+            if (flags != MEMBARRIER_FLAG_SYNC_CORE) {
+                tmpmask &= ~(1L << k.smpProcessorId());  // smp_call_function_many() skips this CPU
+            }
+            k.smp.onEachCpuMask(tmpmask, ipiFunc, true, ipiName);
+        }
+
+        // out:
+        /*
+         * Memory barrier on the caller thread _after_ we finished
+         * waiting for the last IPI. Matches memory barriers before
+         * rq->curr modification in scheduler.
+         */
+        if (!k.kc.planted("plant-no-mb-c")) k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d); PLANTED: plant-no-mb-c
+        return 0;
     }
 
     private int syncRunqueuesMembarrierState(MmStruct mm) {
         int state = k.mem.atomicRead(mm.membarrierState);
-        if (k.mem.atomicRead(mm.mmUsers) == 1 || Long.bitCount(k.mem.readOnce(k.cpuOnlineMask)) == 1) {
+        if (k.mem.atomicRead(mm.mmUsers) == 1 || numOnlineCpus() == 1) {
             k.mem.writeOnce(k.thisRq().membarrierState, state);
             /*
              * For single mm user, we can simply issue a memory barrier
@@ -118,88 +354,226 @@ final class Membarrier {
          * scheduler executions will observe @mm's new membarrier state.
          */
         k.rcu.synchronizeRcu();
-        k.smp.onEachCpuMask(cpusRunning(mm), () -> ipiSyncRqState(mm), true, "ipi_sync_rq_state");
+        /*
+         * For each cpu runqueue, if the task's mm match @mm, ensure that all
+         * @mm's membarrier state set bits are also set in the runqueue's
+         * membarrier state. This ensures that a runqueue scheduling
+         * between threads which are users of @mm has its membarrier state
+         * updated.
+         */
+        long tmpmask = 0;
+        for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
+            if (!cpuOnline(rq.cpu)) continue;
+            TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(rq->curr)
+            MmStruct pm = p == null ? null : k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
+            if (p != null && pm == mm) tmpmask |= 1L << rq.cpu;
+        }
+        k.smp.onEachCpuMask(tmpmask, () -> ipiSyncRqState(mm), true, "ipi_sync_rq_state");
         return 0;
     }
 
-    /** MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED. */
-    int registerPrivateExpedited() {
+    private int membarrierRegisterGlobalExpedited() {
         MmStruct mm = k.mem.read(k.current().mm);
-        if ((k.mem.atomicRead(mm.membarrierState) & PRIVATE_EXPEDITED_READY) == PRIVATE_EXPEDITED_READY) return 0;
-        k.mem.atomicOr(PRIVATE_EXPEDITED, mm.membarrierState);
+        if ((k.mem.atomicRead(mm.membarrierState) & MEMBARRIER_STATE_GLOBAL_EXPEDITED_READY) != 0) return 0;
+        k.mem.atomicOr(MEMBARRIER_STATE_GLOBAL_EXPEDITED, mm.membarrierState);
         int ret = syncRunqueuesMembarrierState(mm);
         if (ret != 0) return ret;
-        k.mem.atomicOr(PRIVATE_EXPEDITED_READY, mm.membarrierState);
+        k.mem.atomicOr(MEMBARRIER_STATE_GLOBAL_EXPEDITED_READY, mm.membarrierState);
         return 0;
     }
 
-    /** MEMBARRIER_CMD_PRIVATE_EXPEDITED, cpu_id -1: 0, or -EPERM when the mm is not registered. */
-    int privateExpedited() {
+    private int membarrierRegisterPrivateExpedited(int flags) {
         MmStruct mm = k.mem.read(k.current().mm);
-        if ((k.mem.atomicRead(mm.membarrierState) & PRIVATE_EXPEDITED_READY) == 0) return -1;  // -EPERM
-        if (k.mem.atomicRead(mm.mmUsers) == 1 || Long.bitCount(k.mem.readOnce(k.cpuOnlineMask)) == 1) return 0;
+        int readyState = MEMBARRIER_STATE_PRIVATE_EXPEDITED_READY;
+        int setState = MEMBARRIER_STATE_PRIVATE_EXPEDITED;
+
+        if (flags == MEMBARRIER_FLAG_SYNC_CORE) {
+            readyState = MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE_READY;
+        } else if (flags == MEMBARRIER_FLAG_RSEQ) {
+            readyState = MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ_READY;
+        }
+
         /*
-         * Matches memory barriers after rq->curr modification in scheduler.
+         * We need to consider threads belonging to different thread
+         * groups, which use the same mm. (CLONE_VM but not
+         * CLONE_THREAD).
          */
-        if (!k.kc.planted("plant-no-mb-a")) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PLANTED: plant-no-mb-a
-        long mask = cpusRunning(mm) & ~(1L << k.smpProcessorId());  // smp_call_function_many skips self
-        k.smp.onEachCpuMask(mask, this::ipiMb, true, "ipi_mb");
-        /*
-         * Memory barrier on the caller thread _after_ we finished
-         * waiting for the last IPI. Matches memory barriers before
-         * rq->curr modification in scheduler.
-         */
-        if (!k.kc.planted("plant-no-mb-c")) k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d); PLANTED: plant-no-mb-c
+        if ((k.mem.atomicRead(mm.membarrierState) & readyState) == readyState) return 0;
+        if ((flags & MEMBARRIER_FLAG_SYNC_CORE) != 0) setState |= MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE;
+        if ((flags & MEMBARRIER_FLAG_RSEQ) != 0) setState |= MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ;
+        k.mem.atomicOr(setState, mm.membarrierState);
+        int ret = syncRunqueuesMembarrierState(mm);
+        if (ret != 0) return ret;
+        k.mem.atomicOr(readyState, mm.membarrierState);
         return 0;
     }
 
-    // ---- user space, and the oracle ----
+    // ---- user space, and the oracles ----
 
-    /** The fast path: WRITE_ONCE(my_flag, t); barrier(); READ_ONCE of the other threads' flags. */
-    void userFast(TaskStruct t) {
+    /** membarrier(REGISTER_...) from user space; a registration for GLOBAL_EXPEDITED is noted when it returns. */
+    void userRegister(TaskStruct t, int cmd) {
         MmStruct mm = k.mem.read(t.mm);
+        if (mm == null) return;
+        int ret = sysMembarrier(cmd, 0, 0);
+        if (cmd == MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED && ret == 0 && mm.mbGlobalRegistered == 0) {
+            mm.mbGlobalRegistered = ++now;
+        }
+    }
+
+    /**
+     * The fast path: WRITE_ONCE(my_flag, t); barrier(); READ_ONCE of the other threads' flags:
+     * those of its own process ({@code shared} false), or of every task, in memory all
+     * processes map ({@code shared} true). A kthread runs it on the mm it uses (kthread_use_mm),
+     * and does nothing without one.
+     */
+    void userFast(TaskStruct t, boolean shared) {
+        MmStruct mm = k.mem.read(t.mm);
+        if (mm == null) return;
         long ticket = ++tickets;
+        long start = ++now;
+        int cpuFrom = k.smpProcessorId();
         k.mem.writeOnce(t.userFlag, (int) ticket);
         k.mem.barrier();
-        UserOp op = new UserOp(t, mm, ticket, readFlags(t, mm), true);
+        Map<TaskStruct, Long> reads = readFlags(t, shared ? null : mm);
+        UserOp op = new UserOp(Kind.FAST, t, mm, ticket, start, cpuFrom, k.smpProcessorId(), -1, reads, true);
         for (UserOp s : slowOps) check(op, s);
         fastOps.add(op);
     }
 
-    /** The slow path: WRITE_ONCE(my_flag, t); membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED); READ_ONCEs. */
-    void userSlow(TaskStruct t) {
+    /** The slow path of membarrier(PRIVATE_EXPEDITED): WRITE_ONCE(my_flag, t); membarrier(); READ_ONCE of the process's flags. */
+    void userSlowPrivate(TaskStruct t) { userSlow(t, Kind.PRIVATE, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, -1); }
+
+    /** The slow path of membarrier(GLOBAL_EXPEDITED), over memory every process maps: it reads every task's flag. */
+    void userSlowGlobal(TaskStruct t) { userSlow(t, Kind.GLOBAL, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, -1); }
+
+    /**
+     * The slow path of membarrier(PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu): only
+     * {@code cpu} is interrupted, if it runs a thread of the process.
+     */
+    void userSlowCpu(TaskStruct t, int cpu) {
+        userSlow(t, Kind.CPU, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu);
+    }
+
+    /**
+     * A JIT publishing code: WRITE_ONCE(my_flag, t); modify the process's code (a ghost code
+     * generation of the mm); membarrier(PRIVATE_EXPEDITED_SYNC_CORE); READ_ONCE of the process's
+     * flags. When the call succeeds, every thread of the process must run user code from then on
+     * only on CPUs that serialized their core after the modification ({@link #userCode}).
+     */
+    void userSyncCore(TaskStruct t) { userSlow(t, Kind.SYNC_CORE, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, -1); }
+
+    private void userSlow(TaskStruct t, Kind kind, int cmd, int flags, int cpuId) {
         MmStruct mm = k.mem.read(t.mm);
+        if (mm == null) return;
         long ticket = ++tickets;
+        long start = ++now;
+        int cpuFrom = k.smpProcessorId();
         k.mem.writeOnce(t.userFlag, (int) ticket);
-        k.enter();
-        int ret = privateExpedited();
-        k.leave();
-        UserOp op = new UserOp(t, mm, ticket, readFlags(t, mm), ret == 0);
+        long gen = kind == Kind.SYNC_CORE ? ++codeGen : 0;  // the new code is written (user memory the model does not hold)
+        int ret = sysMembarrier(cmd, flags, cpuId);
+        if (kind == Kind.SYNC_CORE && ret == 0) mm.codeSynced = Math.max(mm.codeSynced, gen);
+        userCode(t);  // the return to user space
+        Map<TaskStruct, Long> reads = readFlags(t, kind == Kind.GLOBAL ? null : mm);
+        UserOp op = new UserOp(kind, t, mm, ticket, start, cpuFrom, k.smpProcessorId(), cpuId, reads, ret == 0);
         for (UserOp f : fastOps) check(f, op);
         slowOps.add(op);
     }
 
-    /** The flags of the other live threads of this process (user memory every thread can read). */
+    /**
+     * The flags of the other live tasks that have user memory (a kthread has it while it uses an
+     * mm): of one process ({@code mm}), or of all ({@code mm} null: memory every process maps).
+     */
     private Map<TaskStruct, Long> readFlags(TaskStruct self, MmStruct mm) {
         Map<TaskStruct, Long> out = new LinkedHashMap<>();
         for (TaskStruct o : new ArrayList<>(k.tasks)) {  // a copy: the loads below yield, and tasks may be made meanwhile
-            if (o == self || o.kthread || o.idle || o.dead || o.mm.peek() != mm) continue;
+            if (o == self || o.idle || o.dead) continue;
+            MmStruct om = k.mem.peekLatest(o.mm);  // its mm as the task knows it, even if the store is still buffered
+            if (om == null || (mm != null && om != mm)) continue;
             out.put(o, (long) k.mem.readOnce(o.userFlag));
         }
         return out;
     }
 
+    /**
+     * Which fast paths membarrier(2) orders with a successful slow path, as include/uapi/linux/
+     * membarrier.h and the code state it ("non-running threads are de facto in such a state"):
+     * <ul>
+     *   <li>PRIVATE_EXPEDITED (and SYNC_CORE, which gives the same ordering): every fast path run
+     *       on the caller's mm, by a thread of the process or a kthread using the mm; not the
+     *       fast paths of other processes, nor those run before an exec on the old mm by a
+     *       thread that is now elsewhere (the mm differs).
+     *   <li>GLOBAL_EXPEDITED, whatever the caller's process (registered or not): every fast path
+     *       run on an mm whose registration for GLOBAL_EXPEDITED had returned before the fast
+     *       path began; not fast paths of processes that never registered, registered only
+     *       after the fast path began, or exec'd since (exec gives an unregistered mm).
+     *   <li>PRIVATE_EXPEDITED_RSEQ with MEMBARRIER_CMD_FLAG_CPU on CPU c: the fast paths on the
+     *       caller's mm that ran on CPU c (their store and last load on c); a fast path on
+     *       another CPU is not covered. Neither the uapi header nor membarrier(2) promises
+     *       ordering for the RSEQ command (they promise the restart of rseq critical sections),
+     *       but the code gives it (ipi_rseq's smp_mb() between (a) and (c)) and rseq users rely
+     *       on it; this is what the oracle checks. PRIVATE_EXPEDITED itself refuses
+     *       MEMBARRIER_CMD_FLAG_CPU in v7.1.5 (-EINVAL), although
+     *       membarrier_private_expedited() has the cpu_id path for it.
+     * </ul>
+     * A thread's own fast and slow paths are never a pair.
+     */
+    private boolean covers(UserOp slow, UserOp fast) {
+        return switch (slow.kind()) {
+            case PRIVATE, SYNC_CORE -> fast.mm() == slow.mm();
+            case CPU -> fast.mm() == slow.mm() && fast.cpuFrom() == slow.cpuId() && fast.cpuTo() == slow.cpuId();
+            case GLOBAL -> fast.mm().mbGlobalRegistered != 0 && fast.mm().mbGlobalRegistered < fast.start();
+            case FAST -> false;
+        };
+    }
+
+    private static final Map<Kind, String> COMMAND = Map.of(
+            Kind.PRIVATE, "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)",
+            Kind.SYNC_CORE, "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)",
+            Kind.GLOBAL, "membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)",
+            Kind.CPU, "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu%d)");
+
     private void check(UserOp fast, UserOp slow) {
-        if (!slow.ok() || fast.mm() != slow.mm() || fast.task() == slow.task()) return;
+        if (!slow.ok() || fast.task() == slow.task() || !covers(slow, fast)) return;
         Long fastSaw = fast.reads().get(slow.task());
         Long slowSaw = slow.reads().get(fast.task());
         if (fastSaw == null || slowSaw == null) return;
         if (fastSaw < slow.stored() && slowSaw < fast.stored()) {
-            throw new Violation("MembarrierOrdering", "membarrier",
+            String cmd = COMMAND.get(slow.kind()).formatted(slow.cpuId());
+            throw new Violation("MembarrierOrdering", slow.kind() == Kind.GLOBAL ? "membarrier_global_expedited"
+                    : "membarrier_private_expedited",
                     "membarrier(2) broken: the slow path of " + slow.task() + " (store " + slow.stored()
-                            + ", membarrier(), load) and the fast path of " + fast.task() + " (store "
-                            + fast.stored() + ", barrier(), load) each missed the other's store in "
-                            + fast.mm() + " (they read " + slowSaw + " and " + fastSaw + ")");
+                            + ", " + cmd + ", load) and the fast path of " + fast.task() + " on " + fast.mm()
+                            + " (store " + fast.stored() + ", barrier(), load, on cpu" + fast.cpuTo()
+                            + ") each missed the other's store (they read " + slowSaw + " and " + fastSaw + ")");
+        }
+    }
+
+    /** The core of this CPU serializes (IRET, a CR3 write, sync_core()): it runs the newest code from now on. */
+    void coreSerialized() { k.thisRq().coreSerializedGen = codeGen; }
+
+    /**
+     * The oracle of membarrier(PRIVATE_EXPEDITED_SYNC_CORE), checked whenever a user task runs
+     * user code (before and after each of its operations): once a SYNC_CORE call of its process
+     * has returned, the task runs only on a CPU that serialized its core after the code
+     * modification that preceded the call. What serializes: the return from an interrupt (IRET),
+     * a CR3 write (switch_mm to another mm), sync_core(); not SYSRET / SYSEXIT, the x86 return
+     * from a system call (see Documentation/features/sched/membarrier-sync-core). Checked only
+     * where the arch needs sync_core_before_usermode() (x86): elsewhere every return to user space
+     * is an exception return, which serializes, and the model has no event for it. Kthreads run no
+     * user code.
+     */
+    void userCode(TaskStruct t) {
+        if (t.kthread || !k.arch.hasSyncCoreBeforeUsermode()) return;
+        MmStruct mm = k.mem.peekLatest(t.mm);
+        if (mm == null || mm.codeSynced == 0) return;
+        Rq rq = k.thisRq();
+        if (rq.coreSerializedGen < mm.codeSynced) {
+            throw new Violation("MembarrierSyncCore", "membarrier_private_expedited",
+                    "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) broken: it returned, but " + t
+                            + " runs user code of " + mm + " on cpu" + rq.cpu
+                            + ", which has not serialized its core since the code was modified (code generation "
+                            + mm.codeSynced + ", cpu" + rq.cpu + " last serialized at generation "
+                            + rq.coreSerializedGen + ")");
         }
     }
 }

@@ -28,9 +28,6 @@ public final class MmStruct {
     final IntVar cpumask;
     /** mm->membarrier_state. */
     final IntVar membarrierState;
-    /** The user-space flags of the membarrier fast and slow paths. */
-    final IntVar mbFast;
-    final IntVar mbSlow;
 
     /** The user pages of the one VMA: virtual pages 0 .. USER_PAGES-1. */
     static final int USER_PAGES = 2;
@@ -56,6 +53,10 @@ public final class MmStruct {
     @Ghost String freedBy;
     /** The three innermost kernel functions that freed it: the signature of a use after it. */
     @Ghost String freedIn;
+    /** The membarrier oracles': when its registration for GLOBAL_EXPEDITED returned (0: never). */
+    @Ghost long mbGlobalRegistered;
+    /** The membarrier oracles': the newest code generation a successful SYNC_CORE call covers (0: none). */
+    @Ghost long codeSynced;
 
     MmStruct(Memory mem, String name, boolean isInitMm, int group, int users, int count, long ctxId) {
         this.name = name;
@@ -65,8 +66,6 @@ public final class MmStruct {
         this.mmCount = mem.intVar(this, name + ".mm_count", count);
         this.cpumask = mem.intVar(this, name + ".cpumask", 0);
         this.membarrierState = mem.intVar(this, name + ".membarrier_state", 0);
-        this.mbFast = mem.intVar(this, name + ".user_fast_flag", 0);
-        this.mbSlow = mem.intVar(this, name + ".user_slow_flag", 0);
         this.pmd = mem.refVar(this, name + ".pmd", null);
         this.ptl = mem.spinLock(this, name + ".page_table_lock");
         this.ctxId = ctxId;

@@ -8,7 +8,7 @@ import lazymm.model.sim.Violation;
 /**
  * The kernel model's oracles, besides the ones in the paths themselves (the kernel's own BUG_ON
  * and WARN_ON, KASAN on freed mms in Memory, the refcount underflow in mmdrop / mmput, the race
- * detector):
+ * detector, membarrier(2)'s guarantees with the user-space operations in {@link Membarrier}):
  * <ul>
  *   <li>after every step: no freed mm is still in use: loaded in a CPU's MMU, a task's mm or
  *       active_mm, an rq's prev_mm or lazy_mm (use-after-free);

@@ -42,6 +42,8 @@ final class Rq {
     @Ghost long switchCount;
     /** Its task sleeps in synchronize_rcu() (spinning here, where the kernel would schedule). */
     @Ghost boolean sleepingInRcu;
+    /** The code generation this CPU last serialized its core at (the membarrier SYNC_CORE oracle). */
+    @Ghost long coreSerializedGen;
     /** Between __schedule's start and the end of the finish_task_switch that completes it. */
     @Ghost boolean inSwitch;
 

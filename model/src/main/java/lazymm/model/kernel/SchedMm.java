@@ -6,8 +6,8 @@ import lazymm.model.sim.Violation;
  * include/linux/sched/mm.h (v7.1.5): the mm refcount helpers. mmgrab and mmget are void atomics
  * (unordered); mmdrop and mmput are atomic_dec_and_test (fully ordered: membarrier relies on
  * it). The _lazy_tlb helpers take and drop counts only under CONFIG_MMU_LAZY_TLB_REFCOUNT;
- * otherwise (SHOOTDOWN, and the hazard-pointer schemes) the drops are a bare smp_mb().
- * Left out: mmdrop_sched's PREEMPT_RT call_rcu path (not PREEMPT_RT), mmput_async.
+ * otherwise (SHOOTDOWN, and the hazard-pointer schemes) the drops are a bare smp_mb(). And
+ * membarrier_mm_sync_core_before_usermode(). Left out: mmdrop_sched's PREEMPT_RT call_rcu path (not PREEMPT_RT), mmput_async.
  */
 final class SchedMm {
 
@@ -59,6 +59,22 @@ final class SchedMm {
         } else {
             k.mem.smpMb(); /* see mmdrop_lazy_tlb() above */
         }
+    }
+
+    /**
+     * membarrier_mm_sync_core_before_usermode(mm) [CONFIG_MEMBARRIER]: no memory barrier of its
+     * own (finish_task_switch's comes from the mmdrop_lazy_tlb_sched() after it).
+     */
+    void membarrierMmSyncCoreBeforeUsermode(MmStruct mm) {
+        /*
+         * The atomic_read() below prevents CSE. The following should
+         * help the compiler generate more efficient code on architectures
+         * where sync_core_before_usermode() is a no-op.
+         */
+        if (!k.arch.hasSyncCoreBeforeUsermode()) return;  // IS_ENABLED(CONFIG_ARCH_HAS_SYNC_CORE_BEFORE_USERMODE)
+        if (k.mem.read(k.current().mm) != mm) return;
+        if ((k.mem.atomicRead(mm.membarrierState) & Membarrier.MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE) == 0) return;
+        k.arch.syncCoreBeforeUsermode();
     }
 
     /** mmget(mm): atomic_inc(&mm->mm_users). */

@@ -36,11 +36,15 @@ final class Smp {
     /** A call is queued for {@code cpu}. */
     boolean pending(int cpu) { return !queue.get(cpu).isEmpty(); }
 
-    /** generic_smp_call_function_single_interrupt(): on {@code cpu}, with interrupts off. */
+    /**
+     * generic_smp_call_function_single_interrupt(): on {@code cpu}, with interrupts off; then the
+     * return from the interrupt, an exception return.
+     */
     void handle(int cpu) {
         boolean was = k.localIrqSave();
         flush(cpu);
         k.localIrqRestore(was);
+        k.arch.exceptionReturn();
     }
 
     /** flush_smp_call_function_queue(): also what a dying CPU does for calls still queued. */

@@ -38,6 +38,19 @@ class KernelScheduleTest {
         return new Execution(new KernelTarget(), cfg, Program.of(rows), s, Execution.DEFAULT_STEP_BOUND, true, true).run();
     }
 
+    /** The run ended in this violation; its message, for more checks. */
+    static String assertFound(Result r, String signature) {
+        assertNotNull(r.violation(), String.join("\n", r.trace()));
+        assertEquals(signature, r.violation().signature(), r.violation().toString());
+        return r.violation().getMessage();
+    }
+
+    /** The run ended clean; its trace, for more checks. */
+    static String assertClean(Result r) {
+        assertNull(r.violation(), () -> r.violation() + "\n" + String.join("\n", r.trace()));
+        return String.join("\n", r.trace());
+    }
+
     /**
      * HP-HOTPLUG (seed 003, Paul McKenney's splat). cpu1 runs task#3 of process 1, which
      * switches to kthread#4: user->kernel, so under the hazard scheme cpu1 is lazy on mm#1 with
@@ -55,15 +68,13 @@ class KernelScheduleTest {
     @Test
     void hpHotplug() {
         Result r = run("HP-HOTPLUG", "x86", "hazard", 2, HOTPLUG_PROGRAM, HOTPLUG_SCRIPT, HOTPLUG_VALUES);
-        assertNotNull(r.violation(), String.join("\n", r.trace()));
-        assertEquals("UseAfterFree", r.violation().kind(), r.violation().toString());
-        assertEquals("UseAfterFree:__mmdrop<-mmdrop<-finish_cpu", r.violation().signature(), r.violation().toString());
+        assertFound(r, "UseAfterFree:__mmdrop<-mmdrop<-finish_cpu");
     }
 
     @Test
     void theSameScheduleOnTheHazardSchemeDoneRightIsClean() {
         Result r = run("hazard", "x86", "hazard", 2, HOTPLUG_PROGRAM, HOTPLUG_SCRIPT, HOTPLUG_VALUES);
-        assertNull(r.violation(), () -> r.violation() + "\n" + String.join("\n", r.trace()));
+        assertClean(r);
     }
 
     /**
@@ -81,14 +92,13 @@ class KernelScheduleTest {
     @Test
     void hpCpumask() {
         Result r = run("HP-CPUMASK", "arm64", "hazard", 2, CPUMASK_PROGRAM, CPUMASK_SCRIPT, CPUMASK_VALUES);
-        assertNotNull(r.violation(), String.join("\n", r.trace()));
-        assertEquals("UseAfterFree:__mmdrop<-mmdrop<-__mmput", r.violation().signature(), r.violation().toString());
+        assertFound(r, "UseAfterFree:__mmdrop<-mmdrop<-__mmput");
     }
 
     @Test
     void theSameScheduleWithTheDefaultIteratorIsClean() {
         Result r = run("hazard-arm64", "arm64", "hazard", 2, CPUMASK_PROGRAM, CPUMASK_SCRIPT, CPUMASK_VALUES);
-        assertNull(r.violation(), () -> r.violation() + "\n" + String.join("\n", r.trace()));
+        assertClean(r);
     }
 
     /**
@@ -108,14 +118,97 @@ class KernelScheduleTest {
     @Test
     void shootTrim() {
         Result r = run("SHOOT-TRIM", "powerpc", "shootdown", 3, TRIM_PROGRAM, TRIM_SCRIPT, TRIM_VALUES);
-        assertNotNull(r.violation(), String.join("\n", r.trace()));
-        assertEquals("UseAfterFree:__mmdrop<-mmdrop<-__mmput", r.violation().signature(), r.violation().toString());
-        assertTrue(r.violation().getMessage().contains("still loaded in cpu1's MMU"), r.violation().getMessage());
+        String message = assertFound(r, "UseAfterFree:__mmdrop<-mmdrop<-__mmput");
+        assertTrue(message.contains("still loaded in cpu1's MMU"), message);
     }
 
     @Test
     void theSameScheduleWithTodaysHotplugIsClean() {
         Result r = run("shootdown", "powerpc", "shootdown", 3, TRIM_PROGRAM, TRIM_SCRIPT, TRIM_VALUES);
-        assertNull(r.violation(), () -> r.violation() + "\n" + String.join("\n", r.trace()));
+        assertClean(r);
+    }
+
+    /**
+     * SYNC-CORE-KTHREAD (found by explore on today's kernel). cpu1 runs task#3, which calls
+     * sched_yield(): cpu1 switches to kthread#5, lazily on mm#1. task#4 on cpu0 modifies code and
+     * calls membarrier(PRIVATE_EXPEDITED_SYNC_CORE): cpu1 runs a kthread without an mm, so it is
+     * not interrupted. kthread#5 then kthread_use_mm()s mm#1, the mm it already holds lazily (no
+     * CR3 write), and switches back to task#3 while using it: a "user -> user" switch on one mm,
+     * again no CR3 write and no sync_core. task#3 returns from sched_yield() with SYSRET, which
+     * does not serialize, and runs the old code.
+     */
+    private static final String SYNC_CORE_PROGRAM = "user:1 sched run | user:1 mbregsc mbsc | kthread use:1 sched unuse";
+    private static final String SYNC_CORE_SCRIPT = "0:Membarrier.userSlow 1:Kthread.kthreadUseMm 0:Membarrier.readFlags 1";
+    // picks: cpu0's idle takes task#4; no preemption; cpu1's idle takes task#3, whose sched picks
+    // kthread#5; no preemption in kthread_use_mm nor before kthread#5's sched, which picks task#3
+    private static final int[] SYNC_CORE_VALUES = {1, 0, 0, 0, 0, 0, 0};
+
+    @Test
+    void syncCoreKthread() {
+        Result r = run("SYNC-CORE-KTHREAD", "x86", "refcount", 2, SYNC_CORE_PROGRAM, SYNC_CORE_SCRIPT, SYNC_CORE_VALUES);
+        String message = assertFound(r, "MembarrierSyncCore:membarrier_private_expedited");
+        assertTrue(message.contains("task#3 runs user code of mm#1 on cpu1"), message);
+    }
+
+    @Test
+    void theSameScheduleWithACoreSyncInKthreadUseMmIsClean() {
+        Result r = run("membarrier", "x86", "refcount", 2, SYNC_CORE_PROGRAM, SYNC_CORE_SCRIPT, SYNC_CORE_VALUES);
+        String trace = assertClean(r);
+        assertTrue(trace.contains("cpu1 ArchX86.syncCoreBeforeUsermode"), "cpu1 never synced its core:\n" + trace);
+    }
+
+    /**
+     * GLOBAL-STALE-STATE (found by explore on today's kernel), on x86-TSO. task#3 registers
+     * process 1 for GLOBAL_EXPEDITED on cpu1 and exits: exit_mm() clears rq1->membarrier_state,
+     * and its last schedule() switches to task#4 of the same mm. membarrier_switch_mm() returns at
+     * once (prev->active_mm == next->mm), so rq1->membarrier_state stays 0 while a thread of a
+     * registered process runs there. task#4's fast path (store, barrier(), load) and task#5's
+     * slow path on cpu0 (store, membarrier(GLOBAL_EXPEDITED), load), which skips cpu1 for its
+     * state, each miss the other's store: task#4's store is still in cpu1's store buffer.
+     */
+    private static final String STALE_PROGRAM = "user:1 mbregg | user:1 mbgfast | user:2 mbgslow";
+    private static final String STALE_SCRIPT = "1:Membarrier.readFlags 1:Exit.exitMm 0";
+
+    @Test
+    void globalStaleState() {
+        Result r = runIn("tso", "GLOBAL-STALE-STATE", "x86", "refcount", 2, STALE_PROGRAM, STALE_SCRIPT);
+        assertFound(r, "MembarrierOrdering:membarrier_global_expedited");
+    }
+
+    @Test
+    void theSameScheduleWithMembarrierSwitchMmAlwaysUpdatingIsClean() {
+        Result r = runIn("tso", "membarrier", "x86", "refcount", 2, STALE_PROGRAM, STALE_SCRIPT);
+        String trace = assertClean(r);
+        assertTrue(trace.contains("cpu1 Membarrier.ipiMb"), "cpu1 was not interrupted:\n" + trace);
+    }
+
+    /**
+     * membarrier's barrier (g), kthread_use_mm()'s mmdrop_lazy_tlb(), taken away (plant-no-mb-g,
+     * on the hazard scheme where it is a bare smp_mb()), on x86-TSO. cpu1 runs task#3, which
+     * calls sched_yield(): cpu1 switches to kthread#5, lazily on mm#1. kthread#5 kthread_use_mm()s
+     * mm#1 (task#4 has registered process 1 for PRIVATE_EXPEDITED): no CR3 write (prev ==
+     * next). Without (g), only x86's lazy catch-up (is_lazy = false; smp_mb(); read tlb_gen)
+     * orders its store to tsk->mm before its fast path; a model of switch_mm_irqs_off without
+     * that smp_mb() found both sides missing each other here. With it, the schedule is clean: (g)
+     * is redundant on x86 (removing it is caught on powerpc, KernelOracleTest).
+     */
+    private static final String MB_G_PROGRAM = "user:1 sched | user:1 mbreg mbslow | kthread use:1 mbfast unuse";
+    private static final String MB_G_SCRIPT = "0:Membarrier.userSlow 1:Kthread.kthreadUnuseMm 0";
+    // picks: cpu0's idle takes task#4 (which registers); cpu1's idle takes task#3, whose sched
+    // picks kthread#5; no preemption
+    private static final int[] MB_G_VALUES = {1, 0, 0, 0};
+
+    @Test
+    void withoutBarrierGTheLazyCatchUpsSmpMbStillOrdersTheKthreadOnX86() {
+        Result r = runIn("tso", "plant-no-mb-g", "x86", "hazard", 2, MB_G_PROGRAM, MB_G_SCRIPT, MB_G_VALUES);
+        String trace = assertClean(r);
+        assertTrue(trace.contains("cpu1 ArchX86.switchMmIrqsOff"), "no switch_mm_irqs_off on cpu1:\n" + trace);
+    }
+
+    @Test
+    void theSameScheduleWithBarrierGIsClean() {
+        Result r = runIn("tso", "hazard-membarrier", "x86", "hazard", 2, MB_G_PROGRAM, MB_G_SCRIPT, MB_G_VALUES);
+        String trace = assertClean(r);
+        assertTrue(trace.contains("cpu1 Membarrier.ipiMb"), "cpu1 was not interrupted:\n" + trace);
     }
 }
