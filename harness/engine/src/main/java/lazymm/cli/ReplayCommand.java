@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import lazymm.engine.Replayer;
 import lazymm.engine.Result;
 import lazymm.engine.io.Reproducer;
+import lazymm.engine.trace.TraceView;
 import lazymm.model.sim.Violation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,8 +32,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "a reproducer written by explore")
     Path file;
 
-    @Option(names = "--no-trace", description = "print only the verdict, not the per-step trace")
+    @Option(names = "--no-trace", description = "print only the verdict, not the trace")
     boolean noTrace;
+
+    @Option(names = "--full", description = "the full trace: every event, with its source line (default: the short "
+            + "trace, the events that lead to the violation)")
+    boolean full;
 
     @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
     Path report;
@@ -46,8 +51,12 @@ final class ReplayCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         o.printf("lazymm replay: %s%n  program: %s%n", r.config(), r.program());
         if (!noTrace) {
-            o.println("  trace (step, cpu, site):");
-            for (String line : res.trace()) o.println("    " + line);
+            o.println(full ? "  trace (every event):"
+                    : "  trace (the events that lead to the violation: accesses to the objects it names, switches, "
+                    + "interrupts; --full for all):");
+            for (String line : TraceView.render(res.events(), r.config().cpus(), res.violation(), full)) {
+                o.println("  " + line);
+            }
         }
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "replay");
