@@ -39,6 +39,27 @@ class TraceTest {
         }));
     }
 
+    @org.junit.jupiter.api.Test
+    void htmlIsOneSelfContainedPageWithTheViolationHighlighted(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path f = TRACES.resolve("HP-HOTPLUG.min.json");
+        Path html = tmp.resolve("t.html");
+        StringWriter o = new StringWriter();
+        int code = Main.run(new String[] {"replay", f.toString(), "--no-trace", "--html", html.toString()},
+                new PrintWriter(o, true), new PrintWriter(new StringWriter(), true));
+        assertEquals(1, code, o.toString());
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>"));
+        for (String external : new String[] {"http:", "https:", "<link", "src=", "@import", "url("}) {
+            assertTrue(!page.contains(external), "the page loads something: " + external);
+        }
+        assertEquals(1, page.split("class=\"e ACCESS[^\"]* bad\"", -1).length - 1, "one violating event highlighted");
+        Reproducer r = Reproducer.read(f);
+        Result res = Replayer.replay(r, true);
+        assertEquals(res.events().size(), page.split("<div class=\"e ", -1).length - 1, "a lane cell per event");
+        assertTrue(page.contains("grid-column:4"), "cpu2's lane");
+        assertTrue(page.contains("mm#1 was freed by cpu2"), "the report");
+    }
+
     @TestFactory
     Stream<DynamicTest> traceFormatMatchesTheGoldenFiles() throws IOException {
         List<Path> files;
