@@ -24,20 +24,20 @@ public final class TraceHtml {
                 .append("h1{font-size:15px;margin:0 0 4px}\n.viol{color:#b00020;font-weight:bold;white-space:pre-wrap}\n")
                 .append("#grid{display:grid;grid-template-columns:4.5em repeat(").append(cpus)
                 .append(",minmax(16em,1fr));margin-right:24em}\n")
-                .append(".h{font-weight:bold;position:sticky;top:0;background:#eee;padding:2px 4px;border-bottom:1px solid #aaa}\n")
-                .append(".s{color:#888;text-align:right;padding:1px 6px}\n")
+                .append(".h{font-weight:bold;position:sticky;top:5.6em;background:#eee;padding:2px 4px;border-bottom:1px solid #aaa}\n")
+                .append(".s{grid-column:1;color:#888;text-align:right;padding:1px 6px}\n")
                 .append(".e{padding:1px 4px;border-left:1px solid #ddd;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;cursor:pointer}\n")
                 .append(".e:hover,.e.pin{background:#fff3c4}\n.SWITCH{color:#1b5e20;font-weight:bold}\n.IRQ,.IPI{color:#0d47a1;font-weight:bold}\n")
                 .append(".DRAIN{color:#6a1b9a}\n.PREEMPT,.CHOICE{color:#e65100}\n.touch{background:#fdecea}\n")
-                .append(".bad{background:#b00020!important;color:#fff!important;font-weight:bold}\n")
+                .append(".bad{background:#b00020!important;color:#fff!important;font-weight:bold;scroll-margin-top:9em}\n")
                 .append("body.short .r.x{display:none}\n")
-                .append("#panel{position:fixed;right:0;top:0;bottom:0;width:23em;border-left:1px solid #bbb;background:#fafafa;")
-                .append("padding:70px 8px 8px;white-space:pre-wrap;overflow:auto}\n")
+                .append("#panel{position:fixed;right:0;top:6.5em;bottom:0;width:23em;border-left:1px solid #bbb;background:#fafafa;")
+                .append("padding:8px;white-space:pre-wrap;overflow:auto;z-index:3}\n")
                 .append(".r{display:contents}\n</style></head>\n<body class=\"short\">\n<header><h1>")
                 .append(esc(title)).append("</h1><div>program: ").append(esc(program)).append("</div>");
         if (v != null) {
             sb.append("<div class=\"viol\">VIOLATION ").append(esc(v.signature())).append(": ")
-                    .append(esc(v.getMessage())).append("</div>");
+                    .append(esc(v.getMessage())).append(" <a href=\"#violation\">(go to it)</a></div>");
         }
         sb.append("<label><input type=\"checkbox\" id=\"full\"> every event (otherwise: what leads to the violation, ")
                 .append("and the switches)</label> &middot; ").append(events.size()).append(" events</header>\n");
@@ -62,6 +62,7 @@ public final class TraceHtml {
             if (bad) full.append("\n\n").append(v.getMessage());
             sb.append("<div class=\"r").append(keep[i] ? "" : " x").append("\"><div class=\"s\">").append(e.step)
                     .append("</div><div class=\"e ").append(cls).append("\" style=\"grid-column:").append(c + 2)
+                    .append(bad ? "\" id=\"violation" : "")
                     .append("\" title=\"").append(esc(full.toString())).append("\">")
                     .append(esc(TraceView.text(e, false))).append("</div></div>\n");
         }
@@ -71,7 +72,6 @@ public final class TraceHtml {
                 .append("for(const d of document.querySelectorAll('.e')){\n")
                 .append(" d.onmouseenter=()=>{if(!pin)p.textContent=d.title};\n")
                 .append(" d.onclick=()=>{if(pin)pin.classList.remove('pin');pin=pin===d?null:d;if(pin){d.classList.add('pin');p.textContent=d.title}};}\n")
-                .append("const b=document.querySelector('.bad');if(b)b.scrollIntoView({block:'center'});\n")
                 .append("</script>\n</body></html>\n");
         return sb.toString();
     }

@@ -158,7 +158,7 @@ public final class TraceView {
         return switch (e.kind) {
             case ACCESS -> fn + ": " + access(e) + src;
             case SWITCH -> "context switch " + e.detail;
-            case IRQ -> "takes the IPI (irq in " + fn + ")";
+            case IRQ -> "takes the IPI (interrupted in " + fn + ")";
             case IPI -> "IPI pending (interrupts on)";
             case DRAIN -> "store buffer drains " + values(e, "");
             case ACTION -> e.detail + " " + values(e, "");
