@@ -99,6 +99,10 @@ final class ExploreCommand implements Callable<Integer> {
             + "(see ./lazymm minimize --help) and the one as found is kept beside it, as VARIANT.KIND.orig.json")
     boolean noMinimize;
 
+    @Option(names = "--minimize-time", paramLabel = "SECONDS", description = "minimize for at most this long, "
+            + "then keep the smallest found so far; 0 for no limit (default: ${DEFAULT-VALUE})")
+    double minimizeTime = 60;
+
     @Override
     public Integer call() throws IOException {
         var o = spec.commandLine().getOut();
@@ -113,6 +117,7 @@ final class ExploreCommand implements Callable<Integer> {
         if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
         if (executions < 0) throw new BadInput("--executions must be 0 or more, got " + executions);
         if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
+        if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + minimizeTime);
         var settings = new Explorer.Settings(target, cfg, strategy, seed, depth, preemptions,
                 programs, executions, time, maxSteps, !noStepChecks, Options.inlineProgram(program));
         o.printf("lazymm explore: %s, strategy %s, seed %d, %s%n", cfg, strategy, seed,
@@ -147,7 +152,7 @@ final class ExploreCommand implements Callable<Integer> {
             } else {
                 repro.write(orig);
                 try {
-                    min = ReproducerMinimizer.minimize(repro);
+                    min = ReproducerMinimizer.minimize(repro, minimizeTime);
                     min.minimized().write(file);
                 } catch (RuntimeException ex) {  // keep what was found; say why it is not minimized
                     err.println("lazymm: the reproducer could not be minimized (" + ex + "); it is written as found");
@@ -160,9 +165,10 @@ final class ExploreCommand implements Callable<Integer> {
             o.printf("  program:    %s%n", r.program());
             o.printf("  schedule:   %d choices, %d steps%n", r.failing().schedule().size(), r.failing().steps());
             if (min != null) {
-                o.printf("  minimized:  %s, %d choices, %d switches (as found: %s, %d choices, %d switches; %.2f s)%n",
+                o.printf("  minimized:  %s, %d choices, %d switches (as found: %s, %d choices, %d switches; %.2f s%s)%n",
                         min.minimized().program(), min.after().choices(), min.after().switches(),
-                        r.program(), min.before().choices(), min.before().switches(), min.seconds());
+                        r.program(), min.before().choices(), min.before().switches(), min.seconds(),
+                        min.oneMinimal() ? "" : ", stopped at --minimize-time");
                 o.printf("  as found:   %s%n", orig);
             }
             o.printf("  reproducer: %s%n", file);

@@ -33,6 +33,10 @@ final class MinimizeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "where the minimized reproducer goes (default: FILE with .min.json)")
     Path out;
 
+    @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long with the smallest found so far, "
+            + "0 for no limit (default: ${DEFAULT-VALUE})")
+    double time = 0;
+
     @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
     Path report;
 
@@ -41,7 +45,8 @@ final class MinimizeCommand implements Callable<Integer> {
         var o = spec.commandLine().getOut();
         Reproducer r = Reproducer.read(file);
         o.printf("lazymm minimize: %s%n  program:   %s%n", r.config(), r.program());
-        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r);
+        if (time < 0) throw new lazymm.engine.BadInput("--time must be 0 or more, got " + time);
+        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r, time);
         Path dest = out != null ? out : defaultOut(file);
         m.minimized().write(dest);
         print(o, m, dest);
@@ -53,6 +58,7 @@ final class MinimizeCommand implements Callable<Integer> {
         rep.put("before", m.before().toJson());
         rep.put("after", m.after().toJson());
         rep.put("candidates", (long) m.candidates());
+        rep.put("one_minimal", m.oneMinimal());
         rep.put("seconds", m.seconds());
         Options.writeReport(report, rep);
         return Main.VIOLATION;
@@ -62,7 +68,8 @@ final class MinimizeCommand implements Callable<Integer> {
         o.printf("  minimized: %s (%s)%n", m.minimized().program(), m.minimized().signature());
         o.printf("  before:    %s%n", m.before());
         o.printf("  after:     %s%n", m.after());
-        o.printf("  %,d candidate runs, %.2f s%n", m.candidates(), m.seconds());
+        o.printf("  %,d candidate runs, %.2f s%s%n", m.candidates(), m.seconds(),
+                m.oneMinimal() ? ", 1-minimal" : ", stopped at the time limit: the smallest found so far, maybe not 1-minimal");
         o.printf("  reproducer: %s%n", dest);
         o.printf("  replay:     ./lazymm replay %s%n", dest);
     }

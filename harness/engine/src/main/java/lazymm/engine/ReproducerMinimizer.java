@@ -80,12 +80,20 @@ public final class ReproducerMinimizer {
     public record Run(Program program, List<String> schedule, List<Choice> choices, Result result, Size size) {}
 
     /** What minimization did. */
-    public record Outcome(Reproducer minimized, Size before, Size after, int candidates, double seconds) {}
+    /**
+     * What minimization did.
+     *
+     * @param oneMinimal false when the time limit stopped it: smaller, but maybe not 1-minimal
+     */
+    public record Outcome(Reproducer minimized, Size before, Size after, int candidates, double seconds,
+                          boolean oneMinimal) {}
 
     private final Reproducer orig;
     private final Target target;
     private final long stepBound;
     private int candidates;
+    private long deadline;
+    private boolean timedOut;
 
     private ReproducerMinimizer(Reproducer r, long stepBound) {
         this.orig = r;
@@ -98,7 +106,15 @@ public final class ReproducerMinimizer {
      *
      * @throws BadInput when {@code r} does not fit this model or does not replay to its signature
      */
-    public static Outcome minimize(Reproducer r) {
+    public static Outcome minimize(Reproducer r) { return minimize(r, 0); }
+
+    /**
+     * Minimizes {@code r} for at most {@code seconds} (0: no limit); when the limit stops it, the
+     * smallest reproducer found so far, not known to be 1-minimal.
+     *
+     * @throws BadInput when {@code r} does not fit this model or does not replay to its signature
+     */
+    public static Outcome minimize(Reproducer r, double seconds) {
         long t0 = System.nanoTime();
         Result strict = Replayer.replay(r, false);
         if (strict.violation() == null || !strict.violation().signature().equals(r.signature())) {
@@ -107,11 +123,12 @@ public final class ReproducerMinimizer {
                     + "): nothing to minimize");
         }
         ReproducerMinimizer m = new ReproducerMinimizer(r, bound(r, strict));
+        if (seconds > 0) m.deadline = t0 + (long) (seconds * 1e9);
         Run cur = m.attempt(r.program(), r.schedule());
         if (cur == null) throw new IllegalStateException("the lenient replay of an exact schedule lost its signature");
         Size before = cur.size;
         boolean changed = true;
-        while (changed) {
+        while (changed && !m.outOfTime()) {
             changed = false;
             Run next;
             while ((next = m.firstSmaller(cur, m.programCandidates(cur))) != null) { cur = next; changed = true; }
@@ -131,14 +148,20 @@ public final class ReproducerMinimizer {
         if (check.violation() == null || !check.violation().signature().equals(r.signature())) {
             throw new IllegalStateException("the minimized schedule does not replay strictly");
         }
-        return new Outcome(out, before, cur.size, m.candidates, (System.nanoTime() - t0) / 1e9);
+        return new Outcome(out, before, cur.size, m.candidates, (System.nanoTime() - t0) / 1e9, !m.timedOut);
     }
 
     /** A candidate: a program and a schedule to follow leniently. */
     public record Candidate(String what, Program program, List<String> schedule) {}
 
+    private boolean outOfTime() {
+        if (deadline != 0 && System.nanoTime() > deadline) timedOut = true;
+        return timedOut;
+    }
+
     private Run firstSmaller(Run cur, List<Candidate> cands) {
         for (Candidate c : cands) {
+            if (outOfTime()) return null;
             Run r = attempt(c.program(), c.schedule());
             if (r != null && r.size.smallerThan(cur.size)) return r;
         }

@@ -65,6 +65,16 @@ class ReproducerMinimizerTest {
     }
 
     @Test
+    void aTimeLimitKeepsTheSmallestSoFar() throws IOException {
+        Reproducer r = Reproducer.read(controls().get(controls().size() - 1));
+        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r, 1e-9);
+        assertFalse(m.oneMinimal());
+        Result res = Replayer.replay(m.minimized(), false);
+        assertEquals(r.signature(), res.violation().signature());
+        assertTrue(ReproducerMinimizer.minimize(controls().get(0) == null ? r : Reproducer.read(controls().get(0))).oneMinimal());
+    }
+
+    @Test
     void lenientReplayNeverDivergesAndFollowsWhatFits() throws IOException {
         Reproducer r = Reproducer.read(controls().get(0));
         Result exact = Replayer.replay(r, false);
