@@ -71,7 +71,7 @@ class ReproducerMinimizerTest {
         assertFalse(m.oneMinimal());
         Result res = Replayer.replay(m.minimized(), false);
         assertEquals(r.signature(), res.violation().signature());
-        assertTrue(ReproducerMinimizer.minimize(controls().get(0) == null ? r : Reproducer.read(controls().get(0))).oneMinimal());
+        assertTrue(ReproducerMinimizer.minimize(Reproducer.read(controls().get(0))).oneMinimal());
     }
 
     @Test
