@@ -91,8 +91,8 @@ public final class Execution implements Machine {
         this.checkSteps = checkSteps;
         this.trace = keepTrace ? new ArrayList<>() : null;
         this.events = keepTrace ? new ArrayList<>() : null;
-        this.lastAccess = new TraceEvent[64];
-        this.ipiSeen = new boolean[64];
+        this.lastAccess = keepTrace ? new TraceEvent[64] : null;
+        this.ipiSeen = keepTrace ? new boolean[64] : null;
         this.nrCpus = cfg.cpus();
         this.sites = new String[64];
         Arrays.fill(sites, "");
