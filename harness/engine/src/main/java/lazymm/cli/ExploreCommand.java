@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import lazymm.engine.BadInput;
 import lazymm.engine.Execution;
 import lazymm.engine.Explorer;
+import lazymm.engine.ReproducerMinimizer;
 import lazymm.engine.io.Reproducer;
 import lazymm.model.Catalog;
 import lazymm.model.sim.Config;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
         description = {
                 "Runs the model of one variant again and again under a scheduling strategy until an "
                         + "oracle reports a violation, the time limit, or the execution count.",
-                "On a violation it writes a reproducer (configuration, program, schedule, signature) "
+                "On a violation it writes a reproducer (configuration, program, schedule, signature), "
+                        + "minimized unless --no-minimize (the one as found is kept beside it), "
                         + "and exits 1; './lazymm replay FILE' re-runs it exactly.",
                 "",
                 "Examples:",
@@ -97,6 +99,14 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
     Path report;
 
+    @Option(names = "--no-minimize", description = "write the reproducer as found; by default it is minimized "
+            + "(see ./lazymm minimize --help) and the one as found is kept beside it, as VARIANT.KIND.orig.json")
+    boolean noMinimize;
+
+    @Option(names = "--minimize-time", paramLabel = "SECONDS", description = "minimize for at most this long, "
+            + "then keep the smallest found so far; 0 for no limit (default: ${DEFAULT-VALUE})")
+    double minimizeTime = 60;
+
     @Override
     public Integer call() throws IOException {
         var o = spec.commandLine().getOut();
@@ -111,6 +121,7 @@ final class ExploreCommand implements Callable<Integer> {
         if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
         if (executions < 0) throw new BadInput("--executions must be 0 or more, got " + executions);
         if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
+        if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + minimizeTime);
         var settings = new Explorer.Settings(target, cfg, strategy, seed, depth, preemptions,
                 programs, executions, time, maxSteps, !noStepChecks, Options.inlineProgram(program));
         o.printf("lazymm explore: %s, strategy %s, seed %d, %s%n", cfg, strategy, seed,
@@ -137,18 +148,43 @@ final class ExploreCommand implements Callable<Integer> {
                     r.failing().schedule(), maxSteps, viol.kind(), viol.signature(), viol.getMessage(),
                     foundBy);
             Path file = out.resolve(cfg.variant() + "." + viol.kind() + ".json");
-            repro.write(file);
+            Path orig = out.resolve(cfg.variant() + "." + viol.kind() + ".orig.json");
+            ReproducerMinimizer.Outcome min = null;
+            if (noMinimize) {
+                repro.write(file);
+                java.nio.file.Files.deleteIfExists(orig);
+            } else {
+                repro.write(orig);
+                try {
+                    min = ReproducerMinimizer.minimize(repro, minimizeTime);
+                    min.minimized().write(file);
+                } catch (RuntimeException ex) {  // keep what was found; say why it is not minimized
+                    err.println("lazymm: the reproducer could not be minimized (" + ex + "); it is written as found");
+                    repro.write(file);
+                }
+            }
             o.printf("VIOLATION %s after %,d executions (%.2f s)%n", viol.signature(),
                     r.executions(), r.seconds());
             o.printf("  %s%n", viol.getMessage());
             o.printf("  program:    %s%n", r.program());
             o.printf("  schedule:   %d choices, %d steps%n", r.failing().schedule().size(), r.failing().steps());
+            if (min != null) {
+                o.printf("  minimized:  %s, %d choices, %d switches (as found: %s, %d choices, %d switches; %.2f s%s)%n",
+                        min.minimized().program(), min.after().choices(), min.after().switches(),
+                        r.program(), min.before().choices(), min.before().switches(), min.seconds(),
+                        min.oneMinimal() ? "" : ", stopped at --minimize-time");
+                o.printf("  as found:   %s%n", orig);
+            }
             o.printf("  reproducer: %s%n", file);
             o.printf("  replay:     ./lazymm replay %s%n", file);
             rep.put("verdict", "violation");
             Map<String, Object> vj = Options.violationJson(viol);
             rep.put("violation", vj);
             rep.put("reproducer", file.toString());
+            if (min != null) {
+                rep.put("original", orig.toString());
+                rep.put("minimized", Map.of("before", min.before().toJson(), "after", min.after().toJson()));
+            }
             code = Main.VIOLATION;
         } else {
             if (r.exhausted()) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lazymm",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {FuzzCommand.class, ExploreCommand.class, ReplayCommand.class, ListCommand.class,
+        subcommands = {FuzzCommand.class, ExploreCommand.class, ReplayCommand.class, MinimizeCommand.class, ListCommand.class,
                 BenchCommand.class, LitmusCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Finds concurrency bugs in the Linux kernel's lazy-mm, membarrier and TLB-flush "
@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 "Start with:  ./lazymm list                      (the variants you can run)",
                 "             ./lazymm explore --variant ID      (search for a violation)",
                 "             ./lazymm replay FILE               (re-run a reproducer, with its trace)",
+                "             ./lazymm minimize FILE             (shrink a reproducer to a 1-minimal one)",
                 "             ./lazymm litmus FILE...            (check the simulated memory on litmus tests)"},
         footer = {"", "Exit codes: 0 nothing found, 1 violation found or reproduced, 2 bad usage or input."})
 public final class Main implements Runnable {

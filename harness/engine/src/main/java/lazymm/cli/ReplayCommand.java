@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import lazymm.engine.Replayer;
 import lazymm.engine.Result;
 import lazymm.engine.io.Reproducer;
+import lazymm.engine.trace.TraceHtml;
+import lazymm.engine.trace.TraceView;
 import lazymm.model.sim.Violation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,8 +33,16 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "a reproducer written by explore")
     Path file;
 
-    @Option(names = "--no-trace", description = "print only the verdict, not the per-step trace")
+    @Option(names = "--no-trace", description = "print only the verdict, not the trace")
     boolean noTrace;
+
+    @Option(names = "--full", description = "the full trace: every event, with its source line (default: the short "
+            + "trace, the events that lead to the violation)")
+    boolean full;
+
+    @Option(names = "--html", paramLabel = "OUT.html", description = "also write the trace as one self-contained HTML page: "
+            + "a lane per CPU, time going down, the violation highlighted, every event in full on hover or click")
+    Path html;
 
     @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
     Path report;
@@ -42,12 +52,23 @@ final class ReplayCommand implements Callable<Integer> {
         var o = spec.commandLine().getOut();
         Reproducer r = Reproducer.read(file);
         long t0 = System.nanoTime();
-        Result res = Replayer.replay(r, !noTrace);
+        Result res = Replayer.replay(r, !noTrace || html != null);
         double secs = (System.nanoTime() - t0) / 1e9;
         o.printf("lazymm replay: %s%n  program: %s%n", r.config(), r.program());
         if (!noTrace) {
-            o.println("  trace (step, cpu, site):");
-            for (String line : res.trace()) o.println("    " + line);
+            o.println(full ? "  trace (every event):"
+                    : "  trace (the events that lead to the violation: accesses to the objects it names, switches, "
+                    + "interrupts; --full for all):");
+            for (String line : TraceView.render(res.events(), r.config().cpus(), res.violation(), full)) {
+                o.println("  " + line);
+            }
+        }
+        if (html != null) {
+            Path parent = html.toAbsolutePath().getParent();
+            if (parent != null) java.nio.file.Files.createDirectories(parent);
+            java.nio.file.Files.writeString(html, TraceHtml.render(file.getFileName() + ": " + r.config(),
+                    r.program().toString(), res.events(), r.config().cpus(), res.violation()));
+            o.printf("  html: %s%n", html);
         }
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "replay");

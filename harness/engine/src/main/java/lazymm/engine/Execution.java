@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
+import lazymm.engine.trace.TraceEvent;
 import lazymm.model.sim.Actions;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Instance;
@@ -68,6 +69,11 @@ public final class Execution implements Machine {
     private boolean aborting;
     private long traceHash = 1125899906842597L;
     private final List<String> trace;
+    /** The structured trace (kept with the lines), the last access event of each CPU, the drain being performed. */
+    private final List<TraceEvent> events;
+    private final TraceEvent[] lastAccess;
+    private TraceEvent performing;
+    private final boolean[] ipiSeen;
 
     /**
      * @param target     the model
@@ -84,6 +90,9 @@ public final class Execution implements Machine {
         this.stepBound = stepBound;
         this.checkSteps = checkSteps;
         this.trace = keepTrace ? new ArrayList<>() : null;
+        this.events = keepTrace ? new ArrayList<>() : null;
+        this.lastAccess = keepTrace ? new TraceEvent[64] : null;
+        this.ipiSeen = keepTrace ? new boolean[64] : null;
         this.nrCpus = cfg.cpus();
         this.sites = new String[64];
         Arrays.fill(sites, "");
@@ -105,6 +114,30 @@ public final class Execution implements Machine {
 
     @Override public int nrCpus() { return nrCpus; }
 
+    @Override public boolean tracing() { return trace != null; }
+
+    @Override
+    public void traced(String loc, java.util.function.Supplier<String> value) {
+        if (trace == null) return;
+        TraceEvent e = performing != null ? performing : lastAccess[current];
+        if (e == null) return;
+        boolean hook = inHook;
+        inHook = true;  // naming a model object is no shared access
+        try {
+            e.values.add(new String[] {loc, value.get()});
+        } finally {
+            inHook = hook;
+        }
+    }
+
+    private void event(int cpu, TraceEvent.Kind kind, String site, String detail) {
+        TraceEvent e = new TraceEvent(steps, cpu, kind, cpu >= 0 && cpu < running.length && running[cpu] != null
+                ? running[cpu].name : "", site, detail);
+        events.add(e);
+        if (kind == TraceEvent.Kind.ACCESS) lastAccess[cpu] = e;
+        if (kind == TraceEvent.Kind.DRAIN || kind == TraceEvent.Kind.ACTION) performing = e;
+    }
+
     @Override
     public int choose(int n) {
         if (n <= 1) return 0;
@@ -114,7 +147,10 @@ public final class Execution implements Machine {
         int idx = strategy.choose(opts, n, current, steps);
         record(opts[idx]);
         traceHash = traceHash * 1_000_003L + 7919L * (idx + 1);
-        if (trace != null) trace.add(steps + " cpu" + current + "   chooses r" + idx + " of " + n + " at " + sites[current]);
+        if (trace != null) {
+            trace.add(steps + " cpu" + current + "   chooses r" + idx + " of " + n + " at " + sites[current]);
+            if (idx != 0) event(current, TraceEvent.Kind.CHOICE, sites[current], "r" + idx + " of " + n);
+        }
         return idx;
     }
 
@@ -126,7 +162,10 @@ public final class Execution implements Machine {
         int idx = strategy.choose(opts, 2, current, steps);
         record(opts[idx]);
         traceHash = traceHash * 1_000_003L + 15_485_863L * (idx + 1);
-        if (trace != null && idx == 1) trace.add(steps + " cpu" + current + "   preempted at " + sites[current]);
+        if (trace != null && idx == 1) {
+            trace.add(steps + " cpu" + current + "   preempted at " + sites[current]);
+            event(current, TraceEvent.Kind.PREEMPT, sites[current], "");
+        }
         return idx == 1;
     }
 
@@ -200,7 +239,10 @@ public final class Execution implements Machine {
         self.cpu = -1;
         n.cpu = c;
         running[c] = n;
-        if (trace != null) trace.add(steps + " cpu" + c + "   switch " + self.name + " -> " + n.name);
+        if (trace != null) {
+            trace.add(steps + " cpu" + c + "   switch " + self.name + " -> " + n.name);
+            event(c, TraceEvent.Kind.SWITCH, sites[c], self.name + " -> " + n.name);
+        }
         next = c;
         boolean hook = inHook;
         inHook = false;
@@ -259,7 +301,11 @@ public final class Execution implements Machine {
     /** Runs the interrupt handlers of {@code cpu}, on its current thread, here. */
     private void takeInterrupts(int cpu, boolean hook) {
         steps++;
-        if (trace != null) trace.add(steps + " cpu" + cpu + "   takes an interrupt");
+        if (trace != null) {
+            trace.add(steps + " cpu" + cpu + "   takes an interrupt");
+            event(cpu, TraceEvent.Kind.IRQ, sites[cpu], "");
+            ipiSeen[cpu] = false;
+        }
         traceHash = traceHash * 1_000_003L + 104_729L * (cpu + 1);
         // a CPU spinning in await runs its handler: it is not blocked while the handler runs
         ModelThread t = running[cpu];
@@ -287,7 +333,11 @@ public final class Execution implements Machine {
     private void step(int cpu, String site) {
         steps++;
         traceHash = traceHash * 1_000_003L + cpu * 31L + site.hashCode();
-        if (trace != null) trace.add(steps + " cpu" + cpu + " " + site);
+        if (trace != null) {
+            trace.add(steps + " cpu" + cpu + " " + site);
+            ipisSent();
+            event(cpu, TraceEvent.Kind.ACCESS, site, "");
+        }
         if (steps > stepBound) {
             aborting = true;
             throw new Violation("Livelock", "step-bound",
@@ -346,8 +396,41 @@ public final class Execution implements Machine {
             steps++;
             String label = inst.label(action);
             traceHash = traceHash * 1_000_003L + label.hashCode();
-            if (trace != null) trace.add(steps + " " + label);
-            inst.perform(action);
+            if (trace != null) {
+                trace.add(steps + " " + label);
+                ipisSent();
+                event(drainCpu(label), label.startsWith("d") ? TraceEvent.Kind.DRAIN : TraceEvent.Kind.ACTION, label, label);
+            }
+            try {
+                inst.perform(action);
+            } finally {
+                performing = null;
+            }
+        }
+    }
+
+    /**
+     * Tracing: an event for every CPU whose interrupt became pending (an IPI was queued for it,
+     * and its interrupts are on) since the last step; cleared when it takes it.
+     */
+    private void ipisSent() {
+        for (int c = 0; c < running.length; c++) {
+            if (!ipiSeen[c] && !halted[c] && inst.interruptPending(c)) {
+                ipiSeen[c] = true;
+                event(c, TraceEvent.Kind.IPI, sites[c], "");
+            }
+        }
+    }
+
+    /** The CPU a drain label names ({@code d2}), or -1. */
+    private static int drainCpu(String label) {
+        int i = 0;
+        while (i < label.length() && !Character.isDigit(label.charAt(i))) i++;
+        if (i == label.length()) return -1;
+        try {
+            return Integer.parseInt(label.substring(i));
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -442,7 +525,7 @@ public final class Execution implements Machine {
         }
         strategy.endExecution(steps);
         return new Result(violation, pruned, steps, switches, Arrays.copyOf(choices, nChoices), traceHash,
-                trace, this::label);
+                trace, events, this::label);
     }
 
     /** The label of an action code: {@code c1} runs CPU 1; others are the instance's. */

@@ -54,8 +54,8 @@ public final class Replayer {
             throw new BadInput(d.getMessage());
         }
         if (!res.failed() && strategy.unused() > 0) {
-            throw new BadInput("diverged: the execution ended after " + res.steps() + " steps with "
-                    + strategy.unused() + " recorded choices unused");
+            throw new BadInput("diverged at step " + res.steps() + ": expected " + strategy.unused()
+                    + " more recorded choices, found the end of the execution");
         }
         return res;
     }

@@ -3,6 +3,7 @@ package lazymm.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import lazymm.engine.trace.TraceEvent;
 import lazymm.model.sim.Violation;
 
 /**
@@ -19,10 +20,12 @@ public final class Result {
     private final int[] choices;
     private final long traceHash;
     private final List<String> trace;
+    private final List<TraceEvent> events;
     private final IntFunction<String> labels;
 
     Result(Violation violation, boolean pruned, long steps, long switches, int[] choices, long traceHash, List<String> trace,
-           IntFunction<String> labels) {
+           List<TraceEvent> events, IntFunction<String> labels) {
+        this.events = events;
         this.violation = violation;
         this.pruned = pruned;
         this.steps = steps;
@@ -58,6 +61,9 @@ public final class Result {
     }
 
     public long traceHash() { return traceHash; }
+
+    /** The trace as kernel events, or null if the trace was not kept. */
+    public List<TraceEvent> events() { return events; }
 
     /** One line per step, or null if the trace was not kept. */
     public List<String> trace() { return trace; }

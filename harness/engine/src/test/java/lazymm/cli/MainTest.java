@@ -103,8 +103,41 @@ class MainTest {
         assertFalse(r.err().contains("\tat "), "a stack trace: " + r.err());
     }
 
+    @Test
+    void exploreMinimizesByDefaultAndKeepsTheOriginalBeside() throws Exception {
+        Path out = tmp.resolve("m");
+        Out r = run("explore", "--variant", "HP-HOTPLUG", "--seed", "1", "--out", out.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        Path min = out.resolve("HP-HOTPLUG.UseAfterFree.json");
+        Path orig = out.resolve("HP-HOTPLUG.UseAfterFree.orig.json");
+        assertTrue(Files.exists(min) && Files.exists(orig), r.out());
+        assertTrue(r.out().contains("minimized:"), r.out());
+        var a = lazymm.engine.io.Reproducer.read(min);
+        var b = lazymm.engine.io.Reproducer.read(orig);
+        assertEquals(a.signature(), b.signature());
+        assertTrue(a.schedule().size() <= b.schedule().size(), a.schedule().size() + " > " + b.schedule().size());
+        for (Path f : new Path[] {min, orig}) {
+            Out rp = run("replay", f.toString(), "--no-trace");
+            assertEquals(1, rp.code(), rp.out() + rp.err());
+            assertTrue(rp.out().contains("(the recorded signature)"), rp.out());
+        }
+        // ./lazymm minimize on the original gives the same, beside it by default
+        Out m = run("minimize", orig.toString());
+        assertEquals(1, m.code(), m.out() + m.err());
+        Path beside = out.resolve("HP-HOTPLUG.UseAfterFree.orig.min.json");
+        assertEquals(Files.readString(min).replace(min.toString(), ""),
+                Files.readString(beside).replace(beside.toString(), ""));
+
+        Path raw = tmp.resolve("raw");
+        Out n = run("explore", "--variant", "HP-HOTPLUG", "--seed", "1", "--out", raw.toString(), "--no-minimize");
+        assertEquals(1, n.code(), n.out() + n.err());
+        assertFalse(Files.exists(raw.resolve("HP-HOTPLUG.UseAfterFree.orig.json")));
+        assertEquals(b.schedule(), lazymm.engine.io.Reproducer.read(raw.resolve("HP-HOTPLUG.UseAfterFree.json")).schedule());
+    }
+
     private Path reproducer() {
-        Out r = run("explore", "--variant", "example-refcount-drop", "--program", "default", "--out", tmp.toString());
+        Out r = run("explore", "--variant", "example-refcount-drop", "--program", "default", "--no-minimize",
+                "--out", tmp.toString());
         assertEquals(1, r.code(), r.out() + r.err());
         return tmp.resolve("example-refcount-drop.DoubleFree.json");
     }
@@ -116,7 +149,7 @@ class MainTest {
             "\"cpus\": 2;              \"cpus\": \"two\";        field 'config.cpus' must be a whole number, found a string",
             "\"schedule\";             \"skedule\";              missing field 'schedule'",
             "\"use\";                  \"fly\";                  field 'program': cpu0: unknown operation 'fly'",
-            "\"c1\";                   \"c7\";                   diverged at choice",
+            "\"c1\";                   \"c7\";                   diverged at step",
             "{;                        {{;                       expected a key in double quotes"})
     void badReproducersNameTheField(String from, String to, String expected) throws Exception {
         Path f = reproducer();

@@ -38,6 +38,8 @@ public final class Memory {
     private final Map<Object, Long> ids = new IdentityHashMap<>();
     private final List<Object> objects = new ArrayList<>(List.of(NULL_OBJECT));
     private IrqHooks irq = IrqHooks.NONE;
+    /** Report each access's location and value to the machine (replay traces only). */
+    private final boolean tracing;
 
     private static final Object NULL_OBJECT = new Object();
 
@@ -55,6 +57,7 @@ public final class Memory {
             default -> throw new IllegalArgumentException("unknown memory mode '" + mode + "' (expected one of " + MODES + ")");
         };
         this.race = detectRaces ? new RaceDetector(machine.nrCpus()) : null;
+        this.tracing = machine.tracing();
     }
 
     /** Sequentially consistent memory, no race detection. */
@@ -156,6 +159,7 @@ public final class Memory {
         if (race != null) race.access(l, c, false, plain, machine.site());
         long v = be.load(l, c, acquire, dep);
         if (race != null) race.loaded(c, be.lastSync, acquire);
+        if (tracing) machine.traced(l.name, () -> value(l, v));
         return v;
     }
 
@@ -168,6 +172,7 @@ public final class Memory {
             sync = race.storeSync(c, release);
         }
         be.store(l, c, v, release, sync);
+        if (tracing) machine.traced(l.name, () -> ":= " + value(l, v));
     }
 
     private long rmw(Loc l, Rmw op, long a, long b, Order o) {
@@ -183,6 +188,10 @@ public final class Memory {
         if (race != null) {
             race.loaded(c, be.lastSync, o == Order.ACQUIRE || o == Order.FULL || o == Order.LOCK);
             if (o == Order.FULL) race.mb(c);
+        }
+        if (tracing) {
+            long now = be.peekLatest(l);
+            machine.traced(l.name, () -> value(l, old) + " -> " + value(l, now));
         }
         return old;
     }
@@ -236,6 +245,7 @@ public final class Memory {
         if (race != null) race.access(v, c, false, false, machine.site());
         long val = be.loadNewest(v, c, true);
         if (race != null) race.loaded(c, be.lastSync, true);
+        if (tracing) machine.traced(v.name, () -> value(v, val));
         return (int) val;
     }
 
@@ -571,7 +581,23 @@ public final class Memory {
     /** The store-buffer drains (tso) enabled now, as instance action codes. */
     public int extraActions(int[] out, int off) { return be.extraActions(out, off); }
 
-    public void perform(int action) { be.perform(action); }
+    public void perform(int action) {
+        if (tracing && be instanceof TsoBackend t) {
+            Loc l = t.headLoc(action);
+            if (l != null) {
+                long v = t.headVal(action);
+                machine.traced(l.name, () -> ":= " + value(l, v));
+            }
+        }
+        be.perform(action);
+    }
+
+    /** A value as traces show it: a pointer location's value is the object's name. */
+    private String value(Loc l, long v) {
+        if (!(l instanceof RefVar)) return Long.toString(v);
+        Object o = object(v);
+        return o == null ? "NULL" : o.toString();
+    }
 
     public String label(int action) { return be.label(action); }
 

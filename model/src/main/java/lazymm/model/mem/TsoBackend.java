@@ -129,6 +129,15 @@ final class TsoBackend extends Backend {
     @Override
     String label(int action) { return "d" + (action - DRAIN); }
 
+    /** Tracing: the location the drain {@code action} writes, or null. */
+    Loc headLoc(int action) {
+        int c = action - DRAIN;
+        return c >= 0 && c < head.length && head[c] < tail[c] ? bufLoc[c][head[c]] : null;
+    }
+
+    /** Tracing: the value the drain {@code action} writes. */
+    long headVal(int action) { return bufVal[action - DRAIN][head[action - DRAIN]]; }
+
     /** The value of the store to {@code l} issued last, buffered or not. */
     @Override
     long peekLatest(Loc l) {

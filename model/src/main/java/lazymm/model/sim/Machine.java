@@ -55,4 +55,18 @@ public interface Machine {
      * A thread that never gets switched back to (a dead task) simply never returns.
      */
     void switchTo(Object thread);
+
+    /**
+     * True when the machine keeps a trace (replay): the memory then reports what each access
+     * did through {@link #traced}. Asked once, when the memory is made.
+     */
+    default boolean tracing() { return false; }
+
+    /**
+     * Tracing only: the location and the value of the access being performed on the current CPU
+     * (or of the store-buffer drain being performed), e.g. {@code mm#1.mm_count}, {@code 1 -> 0}.
+     * The value is computed by the machine, outside the model's yield points (it may name model
+     * objects).
+     */
+    default void traced(String loc, java.util.function.Supplier<String> value) {}
 }

@@ -2,53 +2,36 @@ package lazymm.engine.strategy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
-import lazymm.engine.Strategy;
 
 /**
  * Follows a recorded schedule (action labels at every point with two or more options). When the
  * execution no longer fits the recording, it stops with a {@link Diverged} that says where and
  * how, instead of quietly running something else.
  */
-public final class Replay implements Strategy {
+public final class Replay extends Recorded {
 
     /** The recorded schedule does not fit this execution. */
     public static final class Diverged extends RuntimeException {
         public Diverged(String message) { super(message, null, false, false); }
     }
 
-    private final List<String> schedule;
-    private IntFunction<String> labels;
-    private int pos;
-    private boolean started;
 
-    public Replay(List<String> schedule) { this.schedule = List.copyOf(schedule); }
-
-    /** How action codes are spelled in the schedule; set before the execution starts. */
-    public void labels(IntFunction<String> labels) { this.labels = labels; }
+    public Replay(List<String> schedule) { super(schedule); }
 
     @Override public String name() { return "replay"; }
-
-    @Override
-    public boolean startExecution() {
-        if (started) return false;
-        started = true;
-        pos = 0;
-        return true;
-    }
 
     @Override
     public int choose(int[] opts, int n, int running, long step) {
         List<String> found = new ArrayList<>(n);
         for (int i = 0; i < n; i++) found.add(labels.apply(opts[i]));
         if (pos >= schedule.size()) {
-            throw new Diverged("diverged at choice " + (pos + 1) + " (step " + step
-                    + "): the schedule has ended, found options " + found);
+            throw new Diverged("diverged at step " + step + " (choice " + (pos + 1)
+                    + "): expected the end, the schedule has ended; found options " + found);
         }
         String want = schedule.get(pos);
         int idx = found.indexOf(want);
         if (idx < 0) {
-            throw new Diverged("diverged at choice " + (pos + 1) + " (step " + step
+            throw new Diverged("diverged at step " + step + " (choice " + (pos + 1)
                     + "): expected " + want + ", found options " + found);
         }
         pos++;

@@ -145,7 +145,7 @@ class KernelOracleTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"upstream", "shootdown", "hazard", "hazard-batch", "hazard-arm64", "HP-WARN", "membarrier",
-            "hazard-membarrier"})
+            "hazard-membarrier", "hazard-membarrier-x86"})
     void correctSchemesStayQuietWithEveryOracleOn(String variant) {
         Config cfg = lazymm.model.Catalog.variant(variant).defaults();
         Explorer.Outcome o = explore(variant, cfg.arch(), cfg.lazyTlb(), cfg.memory(), 3_000, true);

@@ -1,0 +1,212 @@
+package lazymm.engine.trace;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import lazymm.model.sim.KernelNames;
+import lazymm.model.sim.Violation;
+
+/**
+ * A traced execution in the kernel's terms, one column per CPU, time going down: each line is
+ * one event (a marked access with its location and value, a context switch, an IPI sent or
+ * taken, a store-buffer drain, a lock taken or released, a preemption), in its CPU's column.
+ *
+ * <p>The short view keeps the events that lead to the violation: the accesses that touch an
+ * object its report names (mm#2, task#7, page#1: a field of it, or a value that points to it),
+ * every context switch, interrupt, IPI and preemption, and the last event of each CPU; a line
+ * says how many events were left out in between. The full view keeps everything.
+ */
+public final class TraceView {
+
+    /** The width of a CPU's column. */
+    public static final int WIDTH = 46;
+
+    private static final Pattern OBJECT = Pattern.compile("\\b[a-z][a-z_]*#\\d+\\b|\\bidle/\\d+\\b");
+
+    private TraceView() {}
+
+    /** The objects a violation's report names, e.g. {@code mm#2}, {@code kthread#8}. */
+    public static Set<String> objectsOf(Violation v) {
+        Set<String> out = new LinkedHashSet<>();
+        if (v == null || v.getMessage() == null) return out;
+        Matcher m = OBJECT.matcher(v.getMessage());
+        while (m.find()) out.add(m.group());
+        return out;
+    }
+
+    /** Which events the short view keeps (all of them when {@code full}). */
+    public static boolean[] select(List<TraceEvent> events, int cpus, Violation v, boolean full) {
+        boolean[] keep = new boolean[events.size()];
+        if (full) {
+            java.util.Arrays.fill(keep, true);
+            return keep;
+        }
+        Set<String> objs = objectsOf(v);
+        boolean[] lastSeen = new boolean[Math.max(cpus, 1) + 1];
+        for (int i = events.size() - 1; i >= 0; i--) {
+            TraceEvent e = events.get(i);
+            int c = e.cpu;
+            if (c >= 0 && c < cpus && !lastSeen[c] && e.kind == TraceEvent.Kind.ACCESS) {
+                lastSeen[c] = true;
+                keep[i] = true;
+            }
+            switch (e.kind) {
+                case SWITCH, IRQ, IPI, PREEMPT, CHOICE -> keep[i] = true;
+                case ACCESS, DRAIN, ACTION -> keep[i] |= touches(e, objs);
+            }
+        }
+        return keep;
+    }
+
+    static boolean touches(TraceEvent e, Set<String> objs) {
+        for (String[] lv : e.values) {
+            for (String o : objs) {
+                if (lv[0].startsWith(o + ".") || lv[0].equals(o) || mentions(lv[1], o)) return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentions(String text, String obj) {
+        int i = text.indexOf(obj);
+        while (i >= 0) {
+            int end = i + obj.length();
+            boolean before = i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1));
+            boolean after = end == text.length() || !Character.isDigit(text.charAt(end));
+            if (before && after) return true;
+            i = text.indexOf(obj, i + 1);
+        }
+        return false;
+    }
+
+    /**
+     * The text view: a header, one line per kept event, and "(N events)" lines for the gaps.
+     *
+     * @param full  every event, with source lines; otherwise the short view
+     */
+    public static List<String> render(List<TraceEvent> events, int cpus, Violation v, boolean full) {
+        boolean[] keep = select(events, cpus, v, full);
+        List<String> out = new ArrayList<>();
+        StringBuilder h = new StringBuilder(" step");
+        StringBuilder rule = new StringBuilder("-----");
+        for (int c = 0; c < cpus; c++) {
+            h.append(" | ").append(pad("cpu" + c, c == cpus - 1 ? 0 : WIDTH));
+            rule.append("-+-").append("-".repeat(WIDTH));
+        }
+        out.add(h.toString().stripTrailing());
+        out.add(rule.toString());
+        String[] task = new String[cpus];
+        int prev = -1;
+        TraceEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+        for (int idx = 0; idx < keep.length; idx++) {
+            if (!keep[idx]) continue;
+            TraceEvent e = events.get(idx);
+            if (idx > prev + 1) {
+                out.add(gapLine(idx - prev - 1, cpus));
+            }
+            prev = idx;
+            int c = e.cpu >= 0 && e.cpu < cpus ? e.cpu : 0;
+            // a line naming the task when the CPU's task changes (switches say it themselves)
+            if (e.kind != TraceEvent.Kind.SWITCH && !e.task.isEmpty() && !e.task.equals(task[c])
+                    && !e.task.equals("cpu" + c)) {
+                out.add(line(e.step, c, cpus, "[" + e.task + "]", true));
+            }
+            if (e.kind == TraceEvent.Kind.SWITCH) {
+                task[c] = e.detail.substring(e.detail.indexOf("-> ") + 3);
+            } else if (!e.task.isEmpty()) {
+                task[c] = e.task;
+            }
+            String text = text(e, full);
+            if (e == last && v != null) text += "   <== " + v.kind();
+            out.add(line(e.step, c, cpus, text, false));
+        }
+        if (!full && prev < events.size() - 1) out.add(gapLine(events.size() - 1 - prev, cpus));
+        return out;
+    }
+
+    private static String gapLine(int n, int cpus) {
+        StringBuilder sb = new StringBuilder("     ");
+        for (int c = 0; c < cpus; c++) sb.append(" : ").append(c == 0 ? pad("(" + n + (n == 1 ? " event)" : " events)"), WIDTH) : pad("", c == cpus - 1 ? 0 : WIDTH));
+        return sb.toString().stripTrailing();
+    }
+
+    private static String line(long step, int cpu, int cpus, String text, boolean noStep) {
+        StringBuilder sb = new StringBuilder(noStep ? "     " : String.format("%5d", step));
+        for (int c = 0; c < cpus; c++) {
+            sb.append(" | ");
+            if (c == cpu) {
+                sb.append(text);
+                if (text.length() > WIDTH) break;  // a long event runs over the columns to its right
+                if (c < cpus - 1) sb.append(" ".repeat(WIDTH - text.length()));
+            } else if (c < cpus - 1) {
+                sb.append(" ".repeat(WIDTH));
+            }
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static String pad(String s, int w) { return s.length() >= w ? s : s + " ".repeat(w - s.length()); }
+
+    /** One event in the kernel's terms. */
+    public static String text(TraceEvent e, boolean withSource) {
+        String fn = KernelNames.function(e.site);
+        String src = withSource && !e.site.isEmpty() && e.kind != TraceEvent.Kind.DRAIN && e.kind != TraceEvent.Kind.ACTION
+                ? "  (" + KernelNames.where(e.site) + ")" : "";
+        return switch (e.kind) {
+            case ACCESS -> fn + ": " + access(e) + src;
+            case SWITCH -> "context switch " + e.detail;
+            case IRQ -> "takes the IPI (interrupted in " + fn + ")";
+            case IPI -> "IPI pending (interrupts on)";
+            case DRAIN -> "store buffer drains " + values(e, "");
+            case ACTION -> e.detail + " " + values(e, "");
+            case PREEMPT -> "preempted in " + fn + src;
+            case CHOICE -> fn + ": takes alternative " + e.detail + src;
+        };
+    }
+
+    /** The marked-access vocabulary: the public methods of Memory. */
+    private static final Set<String> PRIMITIVES = java.util.Arrays.stream(lazymm.model.mem.Memory.class.getMethods())
+            .map(java.lang.reflect.Method::getName).collect(java.util.stream.Collectors.toSet());
+
+    private static String access(TraceEvent e) {
+        int sp = e.site.lastIndexOf(' ');
+        String name = sp < 0 ? e.site : e.site.substring(sp + 1);
+        if (!PRIMITIVES.contains(name)) return "access to field " + name;  // a model field the agent found
+        String prim = primitive(e.site);
+        if (e.values.isEmpty()) {  // a barrier, or an access that has not completed (waiting, or the violation)
+            return prim + (prim.contains("mb") || prim.equals("barrier") ? "()" : "(...)");
+        }
+        String[] lv = e.values.get(e.values.size() - 1);
+        String loc = lv[0];
+        String val = lv[1];
+        if (prim.startsWith("spin_lock") || prim.equals("spin_trylock")) {
+            return prim + "(" + loc + ")" + (val.endsWith("-> 1") ? " acquired" : " = " + val);
+        }
+        if (prim.startsWith("spin_unlock")) return prim + "(" + loc + ") released";
+        if (val.startsWith(":= ")) return prim + "(" + loc + ", " + val.substring(3) + ")";
+        if (val.contains(" -> ")) return prim + "(" + loc + "): " + val;
+        return prim + "(" + loc + ") = " + val;
+    }
+
+    private static String values(TraceEvent e, String none) {
+        if (e.values.isEmpty()) return none;
+        String[] lv = e.values.get(0);
+        return lv[0] + " " + lv[1];
+    }
+
+    /** The C name of the primitive of a site "Class.method:line primitive". */
+    static String primitive(String site) {
+        int sp = site.lastIndexOf(' ');
+        String m = sp < 0 ? site : site.substring(sp + 1);
+        return switch (m) {
+            case "readOnce" -> "READ_ONCE";
+            case "writeOnce" -> "WRITE_ONCE";
+            case "read" -> "plain read";
+            case "write" -> "plain write";
+            default -> KernelNames.toC(m);
+        };
+    }
+}
