@@ -21,7 +21,7 @@ public final class KernelTarget implements Target {
     }
 
     private static final List<Variant> VARIANTS = List.of(
-            v("upstream", "today's kernel (v7.1.5): MMU_LAZY_TLB_REFCOUNT, x86 TLB flushing, membarrier users (the task->mm race of TASK-MM-RACE is known and not repeated)", "x86", "refcount", "tso", null),
+            v("upstream", "today's kernel (v7.1.5): MMU_LAZY_TLB_REFCOUNT, x86 with its TLB flushing, PRIVATE_EXPEDITED membarrier users (TASK-MM-RACE's race is known, not repeated)", "x86", "refcount", "tso", null),
             v("shootdown", "MMU_LAZY_TLB_SHOOTDOWN as powerpc 64s selects it, today's hotplug", "powerpc", "shootdown", "weak", null),
             v("hazard", "the seed-003 hazard-pointer scheme done right (lazy_mm published on every lazy path, online CPUs scanned), x86", "x86", "hazard", "tso", null),
             v("hazard-batch", "the hazard scheme with Andy Lutomirski's lazily batched references in mm_unlazy_mm_count", "x86", "hazard-batch", "tso", null),
