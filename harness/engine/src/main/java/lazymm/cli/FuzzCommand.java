@@ -89,6 +89,9 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--no-feedback", description = "code coverage only: no interleaving features (for comparison)")
     boolean noFeedback;
 
+    @Option(names = "--no-seeds", description = "do not add fuzz-corpus/<target>/ as seeds (start from OUT's corpus alone: an empty one for a measurement from scratch)")
+    boolean noSeeds;
+
     @Option(names = "--max-steps", paramLabel = "N", description = "steps per execution before it is a Livelock (default: ${DEFAULT-VALUE})")
     long maxSteps = Execution.DEFAULT_STEP_BOUND;
 
@@ -142,7 +145,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Files.createDirectories(corpus);
         Files.createDirectories(crashes);
         Files.createDirectories(logs);
-        Path seeds = seedsDir(target.id());
+        Path seeds = noSeeds ? null : seedsDir(target.id());
         o.printf("lazymm fuzz: %s, CPUs %s, %d job%s, %s, %s%n", cfg, range[0] == range[1] ? "" + range[0] : range[0] + "-" + range[1],
                 jobs, jobs == 1 ? "" : "s", noFeedback ? "code coverage only" : "code coverage + interleaving feedback",
                 time == 0 ? "no time limit" : time + " s");
