@@ -14,7 +14,9 @@ import lazymm.model.sim.Actions;
  * goes on deterministically: every scheduling choice rotates to the next actor (the enabled
  * action with the next higher code after the last one chosen: the next CPU, then pending
  * interrupts, then drains, then round again), a preemption point does not preempt, and a load
- * reads the newest store. The execution's step bound still applies.
+ * reads the newest store. The execution's step bound still applies. In its other variant the
+ * choices past the bytes are a uniform random walk (the {@code random} strategy) drawn from a
+ * SplitMix64 seeded with a hash of the whole input.
  *
  * <p><b>Priority form</b> (PCT read from the bytes): a header byte (bits 0-1: the number of change
  * points C, bits 2-3: the span S = 256 &lt;&lt; s they fall in), a table of {@value #TABLE}
@@ -71,26 +73,35 @@ public final class FuzzStrategy implements Strategy {
      * @param features where features go, or null
      */
     public FuzzStrategy(byte[] data, int from, IntConsumer features) {
-        this(data, from, false, features);
+        this(data, from, Form.CHOICE_ROTATE, features);
+    }
+
+    /** The schedule's forms. */
+    public enum Form {
+        /** A byte per choice, then the rotation. */
+        CHOICE_ROTATE,
+        /** A byte per choice, then a random walk seeded by the input. */
+        CHOICE_RANDOM,
+        /** PCT from the bytes, the missing ones from a generator seeded by the input. */
+        PRIORITY
     }
 
     /**
      * @param data         the input
      * @param from         where the schedule starts in it
-     * @param priorityForm the priority form (else the choice form)
+     * @param form         the schedule's form
      * @param features     where features go, or null
      */
-    public FuzzStrategy(byte[] data, int from, boolean priorityForm, IntConsumer features) {
+    public FuzzStrategy(byte[] data, int from, Form form, IntConsumer features) {
         this.data = data;
         this.pos = Math.min(Math.max(from, 0), data.length);
         this.features = features;
-        this.priorityForm = priorityForm;
+        this.priorityForm = form == Form.PRIORITY;
+        rest = form == Form.CHOICE_ROTATE ? null : new lazymm.engine.SplitMix64(seedOf(data));
         if (!priorityForm) {
             changePoints = new long[0];
-            rest = null;
             return;
         }
-        rest = new lazymm.engine.SplitMix64(seedOf(data));
         int header = next();
         for (int i = 0; i < TABLE; i++) {
             // distinct: the byte, then the smaller slot first
@@ -147,7 +158,7 @@ public final class FuzzStrategy implements Strategy {
             idx = (data[pos++] & 0xff) % n;
         } else {
             fellBack = true;
-            idx = preempt || value ? 0 : rotate(opts, n);
+            idx = rest != null ? rest.nextInt(n) : preempt || value ? 0 : rotate(opts, n);
         }
         if (!preempt && !value) last = opts[idx];
         if (features != null) feature(opts[idx], idx, preempt, value, running);

@@ -24,8 +24,9 @@ import lazymm.model.sim.Violation;
  * <p>Input layout (every byte string is valid; missing bytes read as 0):
  * <pre>
  *   byte 0          the configuration: CPUs = minCpus + b % (maxCpus - minCpus + 1)
- *   byte 1          P = b &amp; 63, the length of the program section; bits 6-7: the schedule's
- *                   form (both 0: the choice form, else the priority form)
+ *   byte 1          P = b &amp; 63, the length of the program section; bits 6-7, f: the schedule's
+ *                   form (0: the choice form, then the rotation; 1: the choice form, then a random
+ *                   walk; 2, 3: the priority form)
  *   bytes 2..2+P    the program: the target's own randomProgram drawing from these bytes
  *                   (one byte per small draw; once they run out, 0 in the choice form, the
  *                   smallest choice, and in the priority form a generator seeded by the input)
@@ -85,10 +86,7 @@ public final class FuzzTarget {
     }
 
     /** The decoded configuration and program, and where the schedule starts. */
-    public record Decoded(Config config, Program program, int scheduleFrom, boolean priorityForm) {}
-
-    /** Byte 1's bits that select the priority form of the schedule (any of them set). */
-    public static final int PRIORITY_FORM = 0xC0;
+    public record Decoded(Config config, Program program, int scheduleFrom, FuzzStrategy.Form form) {}
 
     private FuzzTarget() {}
 
@@ -99,20 +97,25 @@ public final class FuzzTarget {
         int p = b1 & MAX_PROGRAM_BYTES;
         int from = Math.min(2, data.length);
         int to = Math.min(2 + p, data.length);
-        boolean priorityForm = (b1 & PRIORITY_FORM) != 0;
-        // the priority form: program draws beyond the section come from a generator seeded by the input
-        RandomGenerator rest = priorityForm ? new SplitMix64(~FuzzStrategy.seedOf(data)) : null;
+        FuzzStrategy.Form form = switch (b1 >> 6) {
+            case 0 -> FuzzStrategy.Form.CHOICE_ROTATE;
+            case 1 -> FuzzStrategy.Form.CHOICE_RANDOM;
+            default -> FuzzStrategy.Form.PRIORITY;
+        };
+        // past the bytes, program draws are 0 (the smallest program) with the rotation, else they
+        // come from a generator seeded by the input
+        RandomGenerator rest = form == FuzzStrategy.Form.CHOICE_ROTATE ? null : new SplitMix64(~FuzzStrategy.seedOf(data));
         Program program = c.target().randomProgram(cfg, new ByteRandom(data, from, to, rest));
         if (program == null || c.target().validate(cfg, program) != null) {
             program = c.target().defaultProgram(cfg);  // a target whose generator is partial
         }
-        return new Decoded(cfg, program, 2 + p, priorityForm);
+        return new Decoded(cfg, program, 2 + p, form);
     }
 
     /** Runs one input; features go to {@code features} (null: none are computed). */
     public static Run run(Campaign c, byte[] data, IntConsumer features) {
         Decoded d = decode(c, data);
-        FuzzStrategy s = new FuzzStrategy(data, d.scheduleFrom(), d.priorityForm(), features);
+        FuzzStrategy s = new FuzzStrategy(data, d.scheduleFrom(), d.form(), features);
         s.startExecution();
         Execution e = new Execution(c.target(), d.config(), d.program(), s, c.maxSteps(), c.checkSteps(), false);
         Result r = e.run();
