@@ -2,6 +2,7 @@ package lazymm.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
@@ -28,6 +29,15 @@ import picocli.CommandLine.Option;
                 "  executions_per_second       whole executions of example-lost-update-fixed, random walk",
                 "  kernel_executions_per_second whole executions of upstream (3 CPUs, random programs), random walk",
                 "Needs the agent (./lazymm sets it up): without it the bench model has no yield points.",
+                "",
+                "With --time-to-bug: the time to find each positive control from scratch instead, per seed, side by side:",
+                "explore's random walk and PCT (in this JVM), and ./lazymm fuzz with and without the interleaving",
+                "feedback (worker JVMs, an empty corpus, no seeds); the medians, and executions per second.",
+                "",
+                "Examples:",
+                "  ./lazymm bench --report bench.json",
+                "  ./lazymm bench --time-to-bug --seeds 5 --time 60 --report ttb.json",
+                "  ./lazymm bench --time-to-bug --variants X86-SWITCH-ORDER,HP-NO-MB --modes fuzz,pct --seeds 3",
                 ""})
 final class BenchCommand implements Callable<Integer> {
 
@@ -40,9 +50,30 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.json", description = "also write the figures as JSON")
     Path report;
 
+    @Option(names = "--time-to-bug", description = "measure the time to find each positive control (see above)")
+    boolean timeToBug;
+
+    /** The seed positive controls of the kernel model. */
+    static final List<String> CONTROLS = List.of("HP-HOTPLUG", "HP-CPUMASK", "SHOOT-TRIM", "TASK-MM-RACE", "HP-NO-MB",
+            "X86-SWITCH-ORDER", "X86-SWITCH-MB", "HP-X86-TRIM");
+    static final List<String> MODES = List.of("fuzz", "fuzz-no-feedback", "random", "pct");
+
+    @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the positive controls)")
+    List<String> variants = CONTROLS;
+
+    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: all)")
+    List<String> modes = MODES;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "with --time-to-bug: seeds 1..N of each (default: ${DEFAULT-VALUE})")
+    int seeds = 5;
+
+    @Option(names = "--time", paramLabel = "SECONDS", description = "with --time-to-bug: the limit of one search (default: ${DEFAULT-VALUE})")
+    long time = 60;
+
     @Override
     public Integer call() throws Exception {
         var o = spec.commandLine().getOut();
+        if (timeToBug) return timeToBug(o);
         if (seconds <= 0) throw new lazymm.engine.BadInput("--seconds must be positive, got " + seconds);
         YieldBench model = new YieldBench(100_000);
         Config cfg = new Config("bench", "none", "none", "sc", 2);
@@ -82,6 +113,98 @@ final class BenchCommand implements Callable<Integer> {
         o.printf("switches / handoff          %14.2fx%n", switches / handoff);
         Options.writeReport(report, rep);
         return Main.OK;
+    }
+
+    /** One search: seconds to the first violation (or -1), executions to it (or in all), seconds to it (or in all). */
+    private record Search(double toBug, long executions, double seconds) {
+        double rate() { return executions / Math.max(seconds, 1e-9); }
+    }
+
+    private int timeToBug(java.io.PrintWriter o) throws Exception {
+        if (seeds < 1 || seeds > 100) throw new lazymm.engine.BadInput("--seeds must be 1..100, got " + seeds);
+        if (time < 1) throw new lazymm.engine.BadInput("--time must be at least 1, got " + time);
+        for (String m : modes) {
+            if (!MODES.contains(m)) throw new lazymm.engine.BadInput("unknown mode '" + m + "' (expected one of " + String.join(", ", MODES) + ")");
+        }
+        for (String v : variants) {
+            if (Catalog.variant(v) == null) throw new lazymm.engine.BadInput("unknown variant '" + v + "' (see ./lazymm list)");
+        }
+        Path scratch = java.nio.file.Files.createTempDirectory("lazymm-bench-");
+        o.printf("time to bug: %s; modes %s; seeds 1..%d, %d s each; load average at the start %.1f on %d cores%n",
+                String.join(", ", variants), String.join(", ", modes), seeds, time,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+        o.println("  (fuzz times are from the command's start: they include the worker JVM's start and instrumentation)");
+        o.flush();
+        List<Object> rows = new java.util.ArrayList<>();
+        for (String v : variants) {
+            for (String m : modes) {
+                List<Search> runs = new java.util.ArrayList<>();
+                for (int seed = 1; seed <= seeds; seed++) {
+                    Search r = m.startsWith("fuzz") ? fuzz(v, seed, m.equals("fuzz"), scratch.resolve(v + "-" + m + "-" + seed))
+                            : explore(v, m, seed);
+                    runs.add(r);
+                }
+                double[] t = runs.stream().mapToDouble(r -> r.toBug() < 0 ? Double.POSITIVE_INFINITY : r.toBug()).sorted().toArray();
+                double median = t[(t.length - 1) / 2];
+                long found = runs.stream().filter(r -> r.toBug() >= 0).count();
+                double rate = runs.stream().mapToDouble(Search::rate).sorted().toArray()[(runs.size() - 1) / 2];
+                StringBuilder each = new StringBuilder();
+                for (Search r : runs) {
+                    if (each.length() > 0) each.append(' ');
+                    each.append(r.toBug() < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", r.toBug()));
+                }
+                o.printf(java.util.Locale.ROOT, "%-18s %-17s found %d/%d  median %8s  exec/s %,8.0f  seconds: %s%n", v, m, found, runs.size(),
+                        Double.isInfinite(median) ? ">" + time : String.format(java.util.Locale.ROOT, "%.1f s", median), rate, each);
+                o.flush();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("variant", v);
+                row.put("mode", m);
+                row.put("found", found);
+                row.put("runs", (long) runs.size());
+                row.put("median_seconds", Double.isInfinite(median) ? null : median);
+                row.put("executions_per_second", (long) rate);
+                List<Object> per = new java.util.ArrayList<>();
+                for (int i = 0; i < runs.size(); i++) {
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    one.put("seed", (long) (i + 1));
+                    one.put("seconds_to_bug", runs.get(i).toBug() < 0 ? null : runs.get(i).toBug());
+                    one.put("executions", runs.get(i).executions());
+                    one.put("seconds", runs.get(i).seconds());
+                    per.add(one);
+                }
+                row.put("per_seed", per);
+                rows.add(row);
+                Map<String, Object> rep = new LinkedHashMap<>();
+                rep.put("command", "bench --time-to-bug");
+                rep.put("time_limit", time);
+                rep.put("cores", (long) Runtime.getRuntime().availableProcessors());
+                rep.put("rows", rows);
+                Options.writeReport(report, rep);  // rewritten after each row
+            }
+        }
+        return Main.OK;
+    }
+
+    private Search explore(String variant, String strategy, long seed) {
+        var target = Catalog.targetOf(variant);
+        var cfg = Catalog.variant(variant).defaults();
+        var out = Explorer.explore(new Explorer.Settings(target, cfg, strategy, seed, 3, 2,
+                Explorer.Programs.RANDOM, 0, time, Execution.DEFAULT_STEP_BOUND, true), 1e9, null);
+        return new Search(out.failing() != null ? out.seconds() : -1, out.executions(), out.seconds());
+    }
+
+    private Search fuzz(String variant, long seed, boolean feedback, Path out) {
+        FuzzCommand f = new FuzzCommand();
+        CommandLine cl = new CommandLine(f);
+        cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        List<String> args = new java.util.ArrayList<>(List.of("--variant", variant, "--time", "" + time, "--seed", "" + seed,
+                "--no-seeds", "--out", out.toString()));
+        if (!feedback) args.add("--no-feedback");
+        cl.execute(args.toArray(String[]::new));
+        return f.firstFindingSeconds >= 0
+                ? new Search(f.firstFindingSeconds, f.firstFindingExecutions, f.firstFindingSeconds)
+                : new Search(-1, f.totalExecutions, f.totalSeconds);
     }
 
     private static double round2(double d) { return Math.round(d * 100) / 100.0; }

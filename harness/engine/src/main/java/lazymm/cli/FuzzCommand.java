@@ -89,8 +89,17 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--no-feedback", description = "code coverage only: no interleaving features (for comparison)")
     boolean noFeedback;
 
+    @Option(names = "--no-seeds", description = "do not add fuzz-corpus/<target>/ as seeds (start from OUT's corpus alone: an empty one for a measurement from scratch)")
+    boolean noSeeds;
+
     @Option(names = "--max-steps", paramLabel = "N", description = "steps per execution before it is a Livelock (default: ${DEFAULT-VALUE})")
     long maxSteps = Execution.DEFAULT_STEP_BOUND;
+
+    /** After call(): when the first finding was reported (seconds from the start, -1 if none), and the totals. */
+    double firstFindingSeconds = -1;
+    long firstFindingExecutions = -1;
+    long totalExecutions;
+    double totalSeconds;
 
     private static final Pattern LIBFUZZER = Pattern.compile("^#(\\d+)\\s.*?cov: (\\d+) ft: (\\d+) corp: (\\d+)/");
 
@@ -142,7 +151,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Files.createDirectories(corpus);
         Files.createDirectories(crashes);
         Files.createDirectories(logs);
-        Path seeds = seedsDir(target.id());
+        Path seeds = noSeeds ? null : seedsDir(target.id());
         o.printf("lazymm fuzz: %s, CPUs %s, %d job%s, %s, %s%n", cfg, range[0] == range[1] ? "" + range[0] : range[0] + "-" + range[1],
                 jobs, jobs == 1 ? "" : "s", noFeedback ? "code coverage only" : "code coverage + interleaving feedback",
                 time == 0 ? "no time limit" : time + " s");
@@ -196,6 +205,10 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                             f.put("reproducer", file.toString());
                             f.put("seconds", (now - start) / 1e9);
                             found.add(f);
+                            if (firstFindingSeconds < 0) {
+                                firstFindingSeconds = (now - start) / 1e9;
+                                firstFindingExecutions = workers.stream().mapToLong(w -> w.execs).sum();
+                            }
                             rep.put("verdict", "violation");
                             Options.writeReport(report, rep);
                             if (!keepGoing) stopBy = Math.min(stopBy, now + 30_000_000_000L);
@@ -241,6 +254,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         long execs = workers.stream().mapToLong(w -> w.execs).sum();
+        totalExecutions = execs;
+        totalSeconds = secs;
         o.println(progress(workers, corpus, signatures.size(), secs));
         if (signatures.isEmpty()) {
             o.printf("no violation in %,d executions (%.1f s, %,.0f exec/s)%n", execs, secs, execs / Math.max(secs, 1e-9));

@@ -13,16 +13,24 @@ final class ByteRandom implements RandomGenerator {
     private final byte[] data;
     private int pos;
     private final int end;
+    private final RandomGenerator rest;
 
-    /** Reads {@code data[from..to)}. */
+    /** Reads {@code data[from..to)}, then 0. */
     ByteRandom(byte[] data, int from, int to) {
+        this(data, from, to, null);
+    }
+
+    /** Reads {@code data[from..to)}, then the draws of {@code rest} (0 if null). */
+    ByteRandom(byte[] data, int from, int to, RandomGenerator rest) {
+        this.rest = rest;
         this.data = data;
         this.pos = Math.max(0, Math.min(from, data.length));
         this.end = Math.max(this.pos, Math.min(to, data.length));
     }
 
     private int next8() {
-        return pos < end ? data[pos++] & 0xff : 0;
+        if (pos < end) return data[pos++] & 0xff;
+        return rest == null ? 0 : (int) (rest.nextLong() >>> 56);
     }
 
     /** The bytes read so far. */

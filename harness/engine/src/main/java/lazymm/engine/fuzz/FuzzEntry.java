@@ -110,6 +110,7 @@ public final class FuzzEntry {
             foundBy.put("feedback", feedback);
             try {
                 findings.write(r, data, foundBy);
+                stats();  // the executions up to this finding, before it
                 report.println("@lazymm finding " + v.signature() + "\t" + file);
                 report.flush();
                 byte[] small = Minimizer.minimize(campaign, data, v.signature(), minimizeRuns);

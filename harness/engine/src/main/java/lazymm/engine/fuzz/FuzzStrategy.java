@@ -5,14 +5,30 @@ import lazymm.engine.Strategy;
 import lazymm.model.sim.Actions;
 
 /**
- * The schedule half of a fuzz input: one byte per choice with two or more options (which CPU
+ * The schedule half of a fuzz input, in one of two forms that the input's header selects.
+ *
+ * <p><b>Choice form</b> (the default): one byte per choice with two or more options (which CPU
  * performs the next shared access, which store buffer drains, which CPU takes its pending
  * interrupt, whether a task is preempted at a preemption point, which store a weak load reads),
  * the option being the byte modulo the number of options. When the bytes run out the schedule
  * goes on deterministically: every scheduling choice rotates to the next actor (the enabled
  * action with the next higher code after the last one chosen: the next CPU, then pending
  * interrupts, then drains, then round again), a preemption point does not preempt, and a load
- * reads the newest store. The execution's step bound still applies.
+ * reads the newest store. The execution's step bound still applies. In its other variant the
+ * choices past the bytes are a uniform random walk (the {@code random} strategy) drawn from a
+ * SplitMix64 seeded with a hash of the whole input.
+ *
+ * <p><b>Priority form</b> (PCT read from the bytes): a header byte (bits 0-1: the number of change
+ * points C, bits 2-3: the span S = 256 &lt;&lt; s they fall in), a table of {@value #TABLE}
+ * priorities (8 CPUs, 8 CPUs' interrupts, 8 instance actions such as one CPU's store-buffer
+ * drain), {@value #CHANGE_SLOTS} change points of two bytes each (the first C count, each at step
+ * {@code v * S >> 16}), then one byte per value or preemption choice. The enabled actor with the
+ * highest priority always runs; at the i-th change point the CPU that is running drops below every
+ * initial priority (as in PCT, Burckhardt et al. 2010). So "keep CPU 1 and its store buffer waiting
+ * while the others run a whole window" is a few bytes, where the choice form needs one byte per
+ * access of the window. Bytes missing in this form come from a SplitMix64 seeded with a hash of
+ * the whole input (deterministic): a short input is a random PCT execution, and the fuzzer's
+ * mutations of a long one are local.
  *
  * <p>It also reports interleaving features, each a 32-bit hash, to a sink (Jazzer's
  * exploreState when fuzzing), once per execution each: a switch from a CPU at one access to
@@ -24,10 +40,21 @@ import lazymm.model.sim.Actions;
 public final class FuzzStrategy implements Strategy {
 
     private static final int SET_BITS = 13;
+    /** Priority form: the priority table's length, and the number of change-point slots. */
+    static final int TABLE = 24;
+    static final int CHANGE_SLOTS = 3;
+    /** Priority form: the bytes before the value / preemption bytes. */
+    static final int PRIORITY_HEADER = 1 + TABLE + 2 * CHANGE_SLOTS;
 
     private final byte[] data;
     private int pos;
     private final IntConsumer features;
+    private final boolean priorityForm;
+    /** Priority form: where missing bytes come from. */
+    private final lazymm.engine.SplitMix64 rest;
+    private final int[] priority = new int[TABLE];
+    private final long[] changePoints;
+    private int nextChange;
     private final String[] sites = new String[64];
     /** The CPU that reached the last yield point. */
     private int cur;
@@ -46,9 +73,62 @@ public final class FuzzStrategy implements Strategy {
      * @param features where features go, or null
      */
     public FuzzStrategy(byte[] data, int from, IntConsumer features) {
+        this(data, from, Form.CHOICE_ROTATE, features);
+    }
+
+    /** The schedule's forms. */
+    public enum Form {
+        /** A byte per choice, then the rotation. */
+        CHOICE_ROTATE,
+        /** A byte per choice, then a random walk seeded by the input. */
+        CHOICE_RANDOM,
+        /** PCT from the bytes, the missing ones from a generator seeded by the input. */
+        PRIORITY
+    }
+
+    /**
+     * @param data         the input
+     * @param from         where the schedule starts in it
+     * @param form         the schedule's form
+     * @param features     where features go, or null
+     */
+    public FuzzStrategy(byte[] data, int from, Form form, IntConsumer features) {
         this.data = data;
         this.pos = Math.min(Math.max(from, 0), data.length);
         this.features = features;
+        this.priorityForm = form == Form.PRIORITY;
+        rest = form == Form.CHOICE_ROTATE ? null : new lazymm.engine.SplitMix64(seedOf(data));
+        if (!priorityForm) {
+            changePoints = new long[0];
+            return;
+        }
+        int header = next();
+        for (int i = 0; i < TABLE; i++) {
+            // distinct: the byte, then the smaller slot first
+            priority[i] = CHANGE_SLOTS + 1 + (next() << 5) + (TABLE - 1 - i);
+        }
+        long span = 256L << ((header >> 2) & 3);
+        long[] cps = new long[CHANGE_SLOTS];
+        for (int i = 0; i < CHANGE_SLOTS; i++) {
+            int v = next() << 8 | next();
+            cps[i] = v * span >> 16;
+        }
+        changePoints = java.util.Arrays.copyOf(cps, header & 3);
+        java.util.Arrays.sort(changePoints);
+    }
+
+    /** The next byte; once they ran out (which counts as falling back), the seeded generator's. */
+    private int next() {
+        if (pos < data.length) return data[pos++] & 0xff;
+        fellBack = true;
+        return (int) (rest.nextLong() >>> 56);
+    }
+
+    /** The seed of the priority form's missing bytes: a hash of the whole input. */
+    static long seedOf(byte[] data) {
+        long h = 0x6C617A796D6DL ^ data.length;
+        for (byte b : data) h = (h ^ (b & 0xff)) * 0x100000001B3L;
+        return h;
     }
 
     @Override public String name() { return "fuzz"; }
@@ -72,15 +152,36 @@ public final class FuzzStrategy implements Strategy {
         boolean preempt = n == 2 && opts[1] == Actions.PREEMPT;
         boolean value = !preempt && Actions.isValue(opts[0]);
         int idx;
-        if (pos < data.length) {
+        if (priorityForm) {
+            idx = preempt || value ? next() % n : byPriority(opts, n, running, step);
+        } else if (pos < data.length) {
             idx = (data[pos++] & 0xff) % n;
         } else {
             fellBack = true;
-            idx = preempt || value ? 0 : rotate(opts, n);
+            idx = rest != null ? rest.nextInt(n) : preempt || value ? 0 : rotate(opts, n);
         }
         if (!preempt && !value) last = opts[idx];
         if (features != null) feature(opts[idx], idx, preempt, value, running);
         return idx;
+    }
+
+    /** The priority table's slot of an action. */
+    private static int slot(int action) {
+        if (Actions.isRun(action)) return action & 7;
+        if (Actions.isIrq(action)) return 8 + (Actions.cpuOf(action) & 7);
+        return 16 + ((action - Actions.FIRST_EXTRA) & 7);
+    }
+
+    private int byPriority(int[] opts, int n, int running, long step) {
+        while (nextChange < changePoints.length && changePoints[nextChange] <= step) {
+            nextChange++;
+            if (running >= 0) priority[slot(running)] = nextChange;  // below every initial priority
+        }
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (priority[slot(opts[i])] > priority[slot(opts[best])]) best = i;
+        }
+        return best;
     }
 
     /** The enabled action with the smallest code above the last one chosen, else the smallest. */

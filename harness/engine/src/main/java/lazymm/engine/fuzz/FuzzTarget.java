@@ -4,6 +4,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.random.RandomGenerator;
+import lazymm.engine.SplitMix64;
 import lazymm.engine.BadInput;
 import lazymm.engine.Execution;
 import lazymm.engine.Result;
@@ -22,11 +24,16 @@ import lazymm.model.sim.Violation;
  * <p>Input layout (every byte string is valid; missing bytes read as 0):
  * <pre>
  *   byte 0          the configuration: CPUs = minCpus + b % (maxCpus - minCpus + 1)
- *   byte 1          P = b &amp; 63, the length of the program section
+ *   byte 1          P = b &amp; 63, the length of the program section; bits 6-7, f: the schedule's
+ *                   form (0: the choice form, then the rotation; 1: the choice form, then a random
+ *                   walk; 2, 3: the priority form)
  *   bytes 2..2+P    the program: the target's own randomProgram drawing from these bytes
- *                   (one byte per small draw; 0 once they run out, the smallest choice)
- *   bytes 2+P..     the schedule: one byte per choice with two or more options (see FuzzStrategy),
- *                   then a deterministic rotation
+ *                   (one byte per small draw; once they run out, 0 in the choice form, the
+ *                   smallest choice, and in the priority form a generator seeded by the input)
+ *   bytes 2+P..     the schedule (see FuzzStrategy): in the choice form one byte per choice with two
+ *                   or more options, then a deterministic rotation; in the priority form a PCT
+ *                   configuration (priorities per CPU, interrupt and drain, change points), then
+ *                   one byte per value or preemption choice
  * </pre>
  */
 public final class FuzzTarget {
@@ -79,7 +86,7 @@ public final class FuzzTarget {
     }
 
     /** The decoded configuration and program, and where the schedule starts. */
-    public record Decoded(Config config, Program program, int scheduleFrom) {}
+    public record Decoded(Config config, Program program, int scheduleFrom, FuzzStrategy.Form form) {}
 
     private FuzzTarget() {}
 
@@ -90,17 +97,25 @@ public final class FuzzTarget {
         int p = b1 & MAX_PROGRAM_BYTES;
         int from = Math.min(2, data.length);
         int to = Math.min(2 + p, data.length);
-        Program program = c.target().randomProgram(cfg, new ByteRandom(data, from, to));
+        FuzzStrategy.Form form = switch (b1 >> 6) {
+            case 0 -> FuzzStrategy.Form.CHOICE_ROTATE;
+            case 1 -> FuzzStrategy.Form.CHOICE_RANDOM;
+            default -> FuzzStrategy.Form.PRIORITY;
+        };
+        // past the bytes, program draws are 0 (the smallest program) with the rotation, else they
+        // come from a generator seeded by the input
+        RandomGenerator rest = form == FuzzStrategy.Form.CHOICE_ROTATE ? null : new SplitMix64(~FuzzStrategy.seedOf(data));
+        Program program = c.target().randomProgram(cfg, new ByteRandom(data, from, to, rest));
         if (program == null || c.target().validate(cfg, program) != null) {
             program = c.target().defaultProgram(cfg);  // a target whose generator is partial
         }
-        return new Decoded(cfg, program, 2 + p);
+        return new Decoded(cfg, program, 2 + p, form);
     }
 
     /** Runs one input; features go to {@code features} (null: none are computed). */
     public static Run run(Campaign c, byte[] data, IntConsumer features) {
         Decoded d = decode(c, data);
-        FuzzStrategy s = new FuzzStrategy(data, d.scheduleFrom(), features);
+        FuzzStrategy s = new FuzzStrategy(data, d.scheduleFrom(), d.form(), features);
         s.startExecution();
         Execution e = new Execution(c.target(), d.config(), d.program(), s, c.maxSteps(), c.checkSteps(), false);
         Result r = e.run();

@@ -95,7 +95,9 @@ class FuzzDecoderTest {
         int small = 0;
         int large = 0;
         for (int i = 0; i < 200; i++) {
-            small += ops(FuzzTarget.decode(c, randomBytes(rnd, 6)));
+            byte[] few = randomBytes(rnd, 6);
+            if (few.length > 1) few[1] &= 0x3f;  // the choice form with the rotation (the other forms fill missing program bytes)
+            small += ops(FuzzTarget.decode(c, few));
             byte[] big = randomBytes(rnd, 200);
             if (big.length > 1) big[1] = 63;
             large += ops(FuzzTarget.decode(c, big));
@@ -107,6 +109,53 @@ class FuzzDecoderTest {
         int n = 0;
         for (List<String> row : d.program().perCpu()) n += row.size();
         return n;
+    }
+
+    /** A priority-form input: program section empty, header, then the priority table. */
+    private static byte[] priorityInput(int header, int... table) {
+        byte[] in = new byte[2 + FuzzStrategy.PRIORITY_HEADER];
+        in[1] = (byte) 0x80;
+        in[2] = (byte) header;
+        for (int i = 0; i < table.length; i++) in[3 + i] = (byte) table[i];
+        return in;
+    }
+
+    @Test
+    void thePriorityFormRunsTheHighestPriorityCpuUntilItCannotGoOn() {
+        FuzzTarget.Campaign c = FuzzTarget.Campaign.of("example-lost-update");
+        for (int[] prio : new int[][] {{200, 10}, {10, 200}}) {
+            FuzzTarget.Run r = FuzzTarget.run(c, priorityInput(0, prio), null);
+            List<String> labels = r.result().schedule();
+            assertTrue(labels.size() >= 2, labels.toString());
+            String first = prio[0] > prio[1] ? "c0" : "c1";
+            // the first CPU runs every step it can: once the other starts, the first never comes back
+            int switches = 0;
+            for (int i = 1; i < labels.size(); i++) if (!labels.get(i).equals(labels.get(i - 1))) switches++;
+            assertEquals(first, labels.get(0), labels.toString());
+            assertTrue(switches <= 1, "no change point, so at most one switch: " + labels);
+        }
+        // a change point makes the running CPU drop below the other: CPU 1 runs sooner
+        List<String> without = FuzzTarget.run(c, priorityInput(0, 200, 10), null).result().schedule();
+        byte[] in = priorityInput(1, 200, 10);
+        in[3 + FuzzStrategy.TABLE] = 1;  // v = 256: step 256 * 256 >> 16 = 1
+        List<String> with = FuzzTarget.run(c, in, null).result().schedule();
+        int a = without.indexOf("c1") < 0 ? without.size() : without.indexOf("c1");
+        assertTrue(with.indexOf("c1") >= 0 && with.indexOf("c1") < a, without + " / " + with);
+    }
+
+    @Test
+    void theSeededFormsAreDeterministicAndFillMissingBytesFromTheInput() {
+        FuzzTarget.Campaign c = FuzzTarget.Campaign.of("upstream");
+        Set<String> programs = new HashSet<>();
+        for (int b = 0; b < 40; b++) {
+            byte[] in = {0, (byte) (b % 2 == 0 ? 0x40 : 0x80), (byte) b};  // random walk, priority
+            FuzzTarget.Run r1 = FuzzTarget.run(c, in, null);
+            FuzzTarget.Run r2 = FuzzTarget.run(c, in.clone(), null);
+            assertEquals(r1.result().traceHash(), r2.result().traceHash());
+            assertTrue(r1.fellBack());
+            programs.add(r1.program().toString());
+        }
+        assertTrue(programs.size() > 20, "short priority-form inputs are random programs: " + programs.size());
     }
 
     @Test
