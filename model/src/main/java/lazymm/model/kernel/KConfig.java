@@ -27,9 +27,7 @@ import java.util.stream.Stream;
  *                       fast and slow paths)
  * @param membarrierAll  ... and of the other expedited commands: GLOBAL_EXPEDITED, SYNC_CORE, RSEQ
  *                       with cpu_id. {@code upstream} has only the private ones: the others find
- *                       the two bugs of v7.1.5 every time (SYNC-CORE-KTHREAD, GLOBAL-STALE-STATE);
- *                       so have HP-NO-MB and its twin on powerpc, where GLOBAL_EXPEDITED with a
- *                       kthread's fast path still fails on the fixed twin (open, see DESIGN)
+ *                       the two bugs of v7.1.5 every time (SYNC-CORE-KTHREAD, GLOBAL-STALE-STATE)
  * @param taskMmRaceKnown the task->mm race of TASK-MM-RACE is a known report, not repeated (the
  *                       membarrier users of {@code upstream}: the race is today's kernel, and
  *                       {@code TASK-MM-RACE} is the variant that reports it)
@@ -106,7 +104,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* preempt */ true,
                 /* taskMmMarked */ mb && !variant.equals("TASK-MM-RACE"),
                 /* membarrierMix */ mb || up,
-                /* membarrierAll */ mb && !variant.equals("HP-NO-MB") && !variant.equals("hazard-membarrier"),
+                /* membarrierAll */ mb,
                 /* hpNoMb */ variant.equals("HP-NO-MB"),
                 /* hpNoSyncCore */ variant.equals("HP-NO-SYNC-CORE"),
                 /* kthreadUseMmSyncCore */ mb && !variant.equals("SYNC-CORE-KTHREAD"),

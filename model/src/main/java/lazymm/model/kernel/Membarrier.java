@@ -341,6 +341,7 @@ final class Membarrier {
     private int syncRunqueuesMembarrierState(MmStruct mm) {
         int state = k.mem.atomicRead(mm.membarrierState);
         if (k.mem.atomicRead(mm.mmUsers) == 1 || numOnlineCpus() == 1) {
+            registeredAlone.add(mm);  // for the oracle: see covers()
             k.mem.writeOnce(k.thisRq().membarrierState, state);
             /*
              * For single mm user, we can simply issue a memory barrier
@@ -501,6 +502,8 @@ final class Membarrier {
 
     /** Set by membarrier_private_expedited() when it returns through the single-user shortcut. */
     @Ghost private boolean singleUserShortcut;
+    /** The mms whose registration took sync_runqueues_membarrier_state()'s single-user path. */
+    @Ghost private final java.util.Set<MmStruct> registeredAlone = new java.util.HashSet<>();
     /** The tickets of the slow paths whose call returned through it. */
     @Ghost private final java.util.Set<Long> shortcutOps = new java.util.HashSet<>();
 
@@ -535,6 +538,9 @@ final class Membarrier {
         // slow path that returned through the shortcut (whether a real kthread can do that is a
         // question for the maintainers; noted in DESIGN).
         if (fast.task().kthread && shortcutOps.contains(slow.stored())) return false;
+        // The same assumption in sync_runqueues_membarrier_state(): a registration that saw a
+        // single user updated only its own runqueue's membarrier_state.
+        if (fast.task().kthread && slow.kind() == Kind.GLOBAL && registeredAlone.contains(fast.mm())) return false;
         return switch (slow.kind()) {
             case PRIVATE, SYNC_CORE -> fast.mm() == slow.mm();
             case CPU -> fast.mm() == slow.mm() && fast.cpuFrom() == slow.cpuId() && fast.cpuTo() == slow.cpuId();
