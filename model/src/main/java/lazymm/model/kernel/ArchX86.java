@@ -54,9 +54,9 @@ final class ArchX86 extends Arch {
         }
     }
 
-    /** struct flush_tlb_info. */
+    /** struct flush_tlb_info (initiating_cpu only feeds statistics here: left out). */
     private record FlushTlbInfo(MmStruct mm, long start, long end, boolean freedTables, long newTlbGen,
-                                int initiatingCpu, boolean trimCpumask) {}
+                                boolean trimCpumask) {}
 
     /** choose_new_asid()'s result. */
     private record NewAsid(int asid, boolean needFlush) {}
@@ -309,10 +309,10 @@ final class ArchX86 extends Arch {
         long mask = k.mem.readOnce(mm.cpumask);
         if ((mask & ~(1L << cpu)) != 0) {  // cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids
             boolean trim = k.m.choose(2) == 1;  // should_trim_cpumask(): time_after(jiffies, next_trim_cpumask)
-            FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, cpu, trim);
+            FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, trim);
             nativeFlushTlbMulti(info);
         } else if (mm == k.mem.readOnce(me().loadedMm)) {
-            FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, cpu, false);
+            FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, false);
             k.localIrqDisable();
             flushTlbFunc(info);
             k.localIrqEnable();
