@@ -59,7 +59,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--variant", paramLabel = "ID", description = "the variant to fuzz (see ./lazymm list); default: ${DEFAULT-VALUE}")
     String variant = ExploreCommand.DEFAULT_VARIANT;
 
-    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture (the memory mode follows it: x86 tso, others weak, unless --memory)")
+    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc (the memory model follows it, and upstream takes the arch's lazy-TLB scheme; --memory overrides)")
     String arch;
 
     @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
@@ -124,20 +124,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Variant v = Catalog.variant(variant);
         if (v == null) throw new BadInput("unknown variant '" + variant + "' (see ./lazymm list)");
         Target target = Catalog.targetOf(variant);
-        Config cfg = v.defaults();
-        if (arch != null) {
-            Set<String> arches = new LinkedHashSet<>();
-            for (Variant w : target.variants()) {
-                if (!"none".equals(w.defaults().arch())) arches.add(w.defaults().arch());
-            }
-            if (!arches.contains(arch)) {
-                throw new BadInput("unknown arch '" + arch + "' for target " + target.id() + " (expected one of "
-                        + (arches.isEmpty() ? "none: its variants have no architecture" : String.join(", ", arches)) + ")");
-            }
-            cfg = cfg.withArch(arch);
-            if (memory == null) cfg = cfg.withMemory("x86".equals(arch) ? "tso" : "weak");
-        }
-        cfg = Options.configure(new Variant(v.id(), v.summary(), cfg, v.expects()), null, memory);
+        Config cfg = Options.configure(target, v, arch, null, memory);
         int[] range = cpuRange(cpus, cfg.cpus());
         if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
         if (jobs < 1 || jobs > 64) throw new BadInput("--jobs must be 1..64, got " + jobs);
