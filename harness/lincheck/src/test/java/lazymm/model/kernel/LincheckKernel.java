@@ -17,9 +17,16 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
  * sees, and each {@link Memory} access is one atomic step, as under the explorer (memory model
  * sc: Lincheck explores sequentially consistent executions only).
  *
+ * <p>Interrupts: a CPU that waits (a spinlock, csd_lock_wait) takes the interrupts pending for
+ * itself when its interrupts are on, and delivers those pending for any other CPU that has its
+ * interrupts on, on that CPU's behalf: Lincheck has stopped that CPU's thread between two of its
+ * accesses, which is where the explorer delivers interrupts too. So an IPI sent by a flush or a
+ * shootdown is taken while the sender waits for it, at a point of the target's path that
+ * Lincheck chose.
+ *
  * <p>What the machine leaves out: context switches between model tasks (a test operation is one
- * CPU's kernel path, called directly), the weak memory modes, and interrupts (a path that sends
- * an IPI and waits for it cannot be tested here).
+ * CPU's kernel path, called directly), the weak memory modes, and interrupts that nobody waits
+ * for (an IPI without wait is taken when some CPU next waits).
  */
 final class LincheckKernel {
 
@@ -28,6 +35,7 @@ final class LincheckKernel {
     /** The machine: smp_processor_id() is what the running operation said; a wait spins. */
     private static final class LincheckMachine implements Machine {
         private final int cpus;
+        private Kernel k;
 
         LincheckMachine(int cpus) { this.cpus = cpus; }
 
@@ -37,7 +45,20 @@ final class LincheckKernel {
 
         @Override
         public void await(BooleanSupplier cond, String what) {
-            while (!cond.getAsBoolean()) Thread.onSpinWait();  // Lincheck sees the spin and switches
+            while (!cond.getAsBoolean()) {
+                int self = CPU.get();
+                for (int c = 0; c < cpus; c++) {
+                    if (k.interruptPending(c)) {
+                        CPU.set(c);  // the handler runs on the target CPU
+                        try {
+                            k.handleInterrupts(c);
+                        } finally {
+                            CPU.set(self);
+                        }
+                    }
+                }
+                Thread.onSpinWait();  // Lincheck sees the spin and switches
+            }
         }
 
         /** The newest store, and the first ready task: sequentially consistent, no scheduler. */
@@ -62,7 +83,9 @@ final class LincheckKernel {
     LincheckKernel(String variant, int cpus, String program) {
         Config cfg = Catalog.variant(variant).defaults().withCpus(cpus).withMemory("sc");
         Program p = program.isEmpty() ? Program.of(List.of()) : Program.parse(program);
-        this.k = new Kernel(new LincheckMachine(cpus), cfg, p);
+        LincheckMachine m = new LincheckMachine(cpus);
+        this.k = new Kernel(m, cfg, p);
+        m.k = k;
     }
 
     /** The operation that follows runs on {@code cpu}. */
