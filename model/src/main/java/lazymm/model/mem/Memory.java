@@ -241,12 +241,27 @@ public final class Memory {
     @SharedAccess public int smpCondLoadAcquire(IntVar v, java.util.function.IntPredicate cond, String what) {
         checkLive(v, "read");
         int c = cpu();
-        machine.await(() -> cond.test((int) be.peek(v)), what);
-        if (race != null) race.access(v, c, false, false, machine.site());
-        long val = be.loadNewest(v, c, true);
+        long val;
+        do {
+            machine.await(() -> cond.test((int) be.peek(v)), what);
+            val = loadNewestIf(v, c, cond);  // under the explorer it holds: nothing ran since the wait
+        } while (val == Long.MIN_VALUE);
         if (race != null) race.loaded(c, be.lastSync, true);
-        if (tracing) machine.traced(v.name, () -> value(v, val));
+        long seen = val;
+        if (tracing) machine.traced(v.name, () -> value(v, seen));
         return (int) val;
+    }
+
+    /**
+     * smp_cond_load_acquire()'s load, once its wait saw the condition: the newest value if it
+     * still satisfies {@code cond}, else Long.MIN_VALUE (wait again). One step, so that a
+     * machine whose threads may run between the wait and the load (Lincheck) cannot see the
+     * condition true and then load a value that fails it.
+     */
+    private long loadNewestIf(IntVar v, int c, java.util.function.IntPredicate cond) {
+        if (!cond.test((int) be.peek(v))) return Long.MIN_VALUE;
+        if (race != null) race.access(v, c, false, false, machine.site());
+        return be.loadNewest(v, c, true);
     }
 
     // ---- barriers ----
@@ -555,11 +570,19 @@ public final class Memory {
         String site = machine.site();
         irq.lockAcquiring(c, l, site);
         be.beforeLock(c);
-        machine.await(() -> be.lockFree(l, c), "spinlock " + l.name);
-        rmw(l, Rmw.XCHG, 1, 0, Order.LOCK);
+        do {
+            machine.await(() -> be.lockFree(l, c), "spinlock " + l.name);
+        } while (!take(l, c));  // under the explorer the first take succeeds: nothing ran since the wait
         l.owner = c;
         l.ownerSite = site;
         irq.lockAcquired(c, l, site);
+    }
+
+    /** The lock's xchg, if the lock is still free: one step (see loadNewestIf). */
+    private boolean take(SpinLock l, int c) {
+        if (!be.lockFree(l, c)) return false;
+        rmw(l, Rmw.XCHG, 1, 0, Order.LOCK);
+        return true;
     }
 
     private void unlock(SpinLock l) {
