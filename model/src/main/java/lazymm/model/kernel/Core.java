@@ -95,7 +95,7 @@ final class Core {
     }
 
     /** context_switch - switch to the new MM and the new thread's register state. */
-    private void contextSwitch(Rq rq, TaskStruct prev, TaskStruct next) {
+    void contextSwitch(Rq rq, TaskStruct prev, TaskStruct next) {
         prepareTaskSwitch(rq, prev, next);
 
         /*

@@ -13,7 +13,7 @@ final class Exit {
     /**
      * Turn us into a lazy TLB process if we aren't already.
      */
-    private void exitMm() {
+    void exitMm() {
         TaskStruct current = k.current();
         MmStruct mm = k.mem.read(current.mm);
         if (mm == null) return;

@@ -139,7 +139,7 @@ public class HazardLazyMmLincheckTest {
     void brokenTwinIsRejected() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
                 () -> LincheckKernel.options(Spec.class, 30, 500).check(Broken.class));
-        System.out.println("Lincheck on HP-CPUMASK:\n" + e.getMessage());
+        System.out.println("Lincheck on HP-CPUMASK:\n" + LincheckKernel.summary(e));
         assertTrue(e.getMessage().contains("UseAfterFree") || e.getMessage().contains("Violation"), e.getMessage());
     }
 }

@@ -30,8 +30,12 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
  * shootdown is taken while the sender waits for it, at a point of the target's path that
  * Lincheck chose.
  *
- * <p>What the machine leaves out: context switches between model tasks (a test operation is one
- * CPU's kernel path, called directly), the weak memory modes, and interrupts that nobody waits
+ * <p>Context switches have no stacks: switch_to() returns at once and the CPU runs
+ * finish_task_switch() as the next task would; a test operation that switches ends there, and
+ * the next operation on that CPU runs as the task it switched to.
+ *
+ * <p>What the machine leaves out: the explorer's tasks (an operation is one CPU's kernel path,
+ * called directly), the weak memory modes, and interrupts that nobody waits
  * for (an IPI without wait is taken when some CPU next waits).
  */
 final class LincheckKernel {
@@ -41,9 +45,13 @@ final class LincheckKernel {
     /** The machine: smp_processor_id() is what the running operation said; a wait spins. */
     private static final class LincheckMachine implements Machine {
         private final int cpus;
+        private final int choice;
         private Kernel k;
 
-        LincheckMachine(int cpus) { this.cpus = cpus; }
+        LincheckMachine(int cpus, int choice) {
+            this.cpus = cpus;
+            this.choice = choice;
+        }
 
         @Override public int smpProcessorId() { return CPU.get(); }
 
@@ -54,21 +62,32 @@ final class LincheckKernel {
             while (!cond.getAsBoolean()) {
                 int self = CPU.get();
                 for (int c = 0; c < cpus; c++) {
-                    if (k.interruptPending(c)) {
-                        CPU.set(c);  // the handler runs on the target CPU
-                        try {
-                            k.handleInterrupts(c);
-                        } finally {
-                            CPU.set(self);
-                        }
-                    }
+                    if (k.interruptPending(c)) deliver(c, self);
                 }
                 Thread.onSpinWait();  // Lincheck sees the spin and switches
             }
         }
 
-        /** The newest store, and the first ready task: sequentially consistent, no scheduler. */
-        @Override public int choose(int n) { return 0; }
+        /**
+         * The interrupts of {@code cpu}, taken on its behalf by the thread of {@code self}: one
+         * atomic step for Lincheck ({@link #options}), as the target CPU runs nothing else while
+         * its handler runs.
+         */
+        void deliver(int cpu, int self) {
+            CPU.set(cpu);  // the handler runs on the target CPU
+            try {
+                k.handleInterrupts(cpu);
+            } finally {
+                CPU.set(self);
+            }
+        }
+
+        /**
+         * The model's choices that are not interleavings (should_trim_cpumask()'s timer on x86)
+         * take one fixed answer per test: Lincheck cannot branch on them. (Loads read the newest
+         * store: the memory is sc. Tasks are not picked: operations name them.)
+         */
+        @Override public int choose(int n) { return Math.min(choice, n - 1); }
 
         @Override public boolean preempt() { return false; }
 
@@ -77,10 +96,12 @@ final class LincheckKernel {
         /** Tasks are not run here: their handles are never switched to. */
         @Override public Object newThread(String name, Runnable body) { return name; }
 
+        /**
+         * switch_to() without stacks: the CPU goes on with what follows the switch in the code
+         * (finish_task_switch), as the next task would. The operation that switched ends there.
+         */
         @Override
-        public void switchTo(Object thread) {
-            throw new UnsupportedOperationException("a Lincheck operation is one CPU's path; it does not switch tasks");
-        }
+        public void switchTo(Object thread) {}
     }
 
     /**
@@ -93,10 +114,13 @@ final class LincheckKernel {
     final Kernel k;
 
     /** A kernel of {@code variant} on {@code cpus} CPUs, memory sc, with the tasks of {@code program} (may be empty). */
-    LincheckKernel(String variant, int cpus, String program) {
+    LincheckKernel(String variant, int cpus, String program) { this(variant, cpus, program, 0); }
+
+    /** ... whose other choices all take answer {@code choice} (see {@link LincheckMachine#choose}). */
+    LincheckKernel(String variant, int cpus, String program, int choice) {
         Config cfg = Catalog.variant(variant).defaults().withCpus(cpus).withMemory("sc");
         Program p = program.isEmpty() ? Program.of(List.of()) : Program.parse(program);
-        LincheckMachine m = new LincheckMachine(cpus);
+        LincheckMachine m = new LincheckMachine(cpus, choice);
         this.k = new Kernel(m, cfg, p);
         m.k = k;
     }
@@ -143,6 +167,23 @@ final class LincheckKernel {
     }
 
     /**
+     * What a rejection says, short: Lincheck's table of results (the operations and what each
+     * returned or threw) and the model's reports, one line each; the full message has the
+     * interleaving.
+     */
+    static String summary(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        List<String> lines = e.getMessage().lines().toList();
+        int i = 0;
+        while (i < lines.size() && !lines.get(i).startsWith("| -")) i++;
+        for (; i < lines.size() && lines.get(i).startsWith("|"); i++) sb.append(lines.get(i)).append('\n');
+        for (String l : lines) {
+            if (l.matches("#\\d+: .*")) sb.append(l).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
      * Model checking as every test here runs it: each {@link Memory} method is one atomic step (the
      * explorer's granularity), the given sequential specification, and a fixed budget.
      */
@@ -150,6 +191,10 @@ final class LincheckKernel {
         return new ModelCheckingOptions()
                 .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Memory.class.getName())
                         .methods((Function1<String, Boolean>) name -> !WAITING.contains(name)).treatAsAtomic())
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses((Function1<String, Boolean>) c -> c.endsWith("LincheckMachine"))
+                        .methods("deliver").treatAsAtomic())
+                // the model's oracles look at a whole state at once, between two steps, as under the explorer
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Oracles.class.getName()).allMethods().treatAsAtomic())
                 .sequentialSpecification(spec)
                 .iterations(iterations)
                 .invocationsPerIteration(invocations);

@@ -107,7 +107,7 @@ public class X86FlushLincheckTest {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
                 () -> LincheckKernel.options(Spec.class, 0, 2000)
                         .addCustomScenario(LincheckKernel.scenario(Broken.class, SWITCH_ORDER_PROGRAM)).check(Broken.class));
-        System.out.println("Lincheck on X86-SWITCH-ORDER:\n" + e.getMessage().lines().limit(40).reduce("", (a, b) -> a + b + "\n"));
+        System.out.println("Lincheck on X86-SWITCH-ORDER:\n" + LincheckKernel.summary(e));
         assertTrue(e.getMessage().contains("StaleTlb") || e.getMessage().contains("stale"), e.getMessage());
     }
 

@@ -1,0 +1,194 @@
+package lazymm.model.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mm reference lifecycle under each lazy-TLB scheme: context_switch()'s four mm cases and
+ * finish_task_switch() ({@link Core#contextSwitch}), exit_mm() ({@link Exit#exitMm}) with mmput,
+ * __mmput and the scheme's way of letting go of lazy users (REFCOUNT's counts, SHOOTDOWN's IPIs,
+ * the hazard pointers' mm_unlazy_mm_count), and the TLB flushes of zap and munmap, on two CPUs
+ * that each have a thread of each of two address spaces and a kthread:
+ * <ul>
+ *   <li>{@code runN(m)}: CPU N switches to its thread of mm m, which touches its pages (false if
+ *       that thread has exited);</li>
+ *   <li>{@code sleepN()}: the thread sleeps and the CPU's kthread runs (lazy on the mm);</li>
+ *   <li>{@code exitN()}: the thread exits (exit_mm, then its last switch, to the kthread);</li>
+ *   <li>{@code zapN()}, {@code unmapN()}: the thread zaps a page (madvise(MADV_DONTNEED)) or
+ *       munmaps its VMA (that flush goes to lazy CPUs too, which leave the mm).</li>
+ * </ul>
+ * The switch is __schedule() with Lincheck's operation as pick_next_task(). The specification:
+ * which threads are alive; any oracle of the model that fires (an mm freed while some CPU
+ * still uses or names it, a refcount underflow, a stale TLB entry) is a result it never gives.
+ * Broken twin: HP-X86-TRIM (the hazard RFC's mm_cpumask iterator on today's x86).
+ */
+@Param(name = "mm", gen = IntGen.class, conf = "1:2")
+public class MmLifecycleLincheckTest {
+
+    String variant() { return "upstream"; }
+
+    private final LincheckKernel lk = new LincheckKernel(variant(), 3, "", 1);  // x86: every flush may trim mm_cpumask (its timer expired)
+    private final Kernel k = lk.k;
+    private final MmStruct[] mm = {null, k.newMm(0), k.newMm(0)};  // no program group: no kthread grab
+    /** [cpu][mm]: that CPU's thread of that mm. */
+    private final TaskStruct[][] thread = new TaskStruct[3][3];
+
+    {
+        for (int m = 1; m <= 2; m++) {
+            k.smm.mmget(mm[m]);  // a thread of each mm on each of CPUs 1 and 2: mm_users 2
+            for (int cpu = 1; cpu <= 2; cpu++) {
+                thread[cpu][m] = k.newTask("task#" + k.nextPid, false, false, mm[m], mm[m], List.of());
+            }
+        }
+    }
+
+    /** __schedule() from the current task to {@code next}, with interrupts and the rq lock as it takes them. */
+    private void schedule(int cpu, TaskStruct next) {
+        Rq rq = k.rqs[cpu];
+        TaskStruct prev = rq.current;
+        rq.inSwitch = true;
+        k.localIrqDisable();
+        k.mem.spinLock(rq.lock);
+        k.mem.smpMbAfterSpinlock();           // pairs with: membarrier's smp_mb() (a) / (c)
+        next.running = true;                  // pick_next_task(): this operation's choice
+        k.mem.writeOnce(rq.curr, next);
+        k.core.contextSwitch(rq, prev, next); // ends in finish_task_switch() on this CPU
+    }
+
+    private boolean run(int cpu, int m) {
+        lk.on(cpu);
+        TaskStruct t = thread[cpu][m];
+        if (t.dead) return false;
+        if (k.rqs[cpu].current != t) schedule(cpu, t);
+        k.userMm.userAccess(mm[m]);
+        k.oracles.checkStep();
+        return true;
+    }
+
+    private void sleep(int cpu) {
+        lk.on(cpu);
+        Rq rq = k.rqs[cpu];
+        if (rq.current == rq.idle) return;
+        schedule(cpu, rq.idle);
+        k.oracles.checkStep();
+    }
+
+    private void exit(int cpu) {
+        lk.on(cpu);
+        Rq rq = k.rqs[cpu];
+        TaskStruct t = rq.current;
+        if (t == rq.idle) return;
+        rq.inSwitch = true;                              // from here to its last switch: do_exit()
+        k.enter();                                       // do_exit(): a path that moves mm references
+        k.exit.exitMm();
+        k.leave();
+        k.mem.writeOnce(t.state, TaskStruct.TASK_DEAD);  // do_task_dead()
+        t.dead = true;
+        schedule(cpu, rq.idle);
+        k.oracles.checkStep();
+    }
+
+    private void unmap(int cpu, boolean whole) {
+        lk.on(cpu);
+        Rq rq = k.rqs[cpu];
+        if (rq.current == rq.idle) return;
+        MmStruct mine = k.mem.read(rq.current.mm);
+        if (whole) k.userMm.munmap(mine); else k.userMm.madviseDontneed(mine);
+        k.oracles.checkStep();
+    }
+
+    @Operation(nonParallelGroup = "cpu1") public boolean run1(@Param(name = "mm") int m) { return run(1, m); }
+    @Operation(nonParallelGroup = "cpu1") public void sleep1() { sleep(1); }
+    @Operation(nonParallelGroup = "cpu1") public void exit1() { exit(1); }
+    @Operation(nonParallelGroup = "cpu1") public void zap1() { unmap(1, false); }
+    @Operation(nonParallelGroup = "cpu1") public void unmap1() { unmap(1, true); }
+    @Operation(nonParallelGroup = "cpu2") public boolean run2(@Param(name = "mm") int m) { return run(2, m); }
+    @Operation(nonParallelGroup = "cpu2") public void sleep2() { sleep(2); }
+    @Operation(nonParallelGroup = "cpu2") public void exit2() { exit(2); }
+    @Operation(nonParallelGroup = "cpu2") public void zap2() { unmap(2, false); }
+    @Operation(nonParallelGroup = "cpu2") public void unmap2() { unmap(2, true); }
+
+    /** Which threads are alive, and which runs on each CPU. */
+    public static class Spec {
+        private final boolean[][] dead = new boolean[3][3];
+        private final int[] running = new int[3];
+
+        public boolean run1(int m) { return run(1, m); }
+        public void sleep1() { running[1] = 0; }
+        public void exit1() { exit(1); }
+        public void zap1() {}
+        public void unmap1() {}
+        public boolean run2(int m) { return run(2, m); }
+        public void sleep2() { running[2] = 0; }
+        public void exit2() { exit(2); }
+        public void zap2() {}
+        public void unmap2() {}
+
+        private boolean run(int cpu, int m) {
+            if (dead[cpu][m]) return false;
+            running[cpu] = m;
+            return true;
+        }
+
+        private void exit(int cpu) {
+            if (running[cpu] != 0) dead[cpu][running[cpu]] = true;
+            running[cpu] = 0;
+        }
+    }
+
+    /** The three schemes, each on the arch that selects it or runs it in the catalog. */
+    public static class Hazard extends MmLifecycleLincheckTest {
+        @Override String variant() { return "hazard"; }
+    }
+
+    public static class Shootdown extends MmLifecycleLincheckTest {
+        @Override String variant() { return "shootdown"; }
+    }
+
+    @Test
+    void refcountIsLinearizable() {
+        LincheckKernel.options(Spec.class, 4, 100).check(MmLifecycleLincheckTest.class);
+    }
+
+    @Test
+    void hazardIsLinearizable() {
+        LincheckKernel.options(Spec.class, 4, 100).check(Hazard.class);
+    }
+
+    @Test
+    void shootdownIsLinearizable() {
+        LincheckKernel.options(Spec.class, 4, 100).check(Shootdown.class);
+    }
+
+    /** HP-X86-TRIM: a munmap flush sends the lazy CPU to init_mm, the next flush trims its bit. */
+    public static class Broken extends MmLifecycleLincheckTest {
+        @Override String variant() { return "HP-X86-TRIM"; }
+    }
+
+    /**
+     * The program of the finding (as lazymm's explorer found it, see HP-X86-TRIM's reproducer):
+     * CPU 2 zaps a page of mm 1 while CPU 1's thread of mm 1 runs: the flush IPI reaches CPU 1
+     * after that thread has exited and CPU 1 is lazy on mm 1, and sends it to init_mm (rq->lazy_mm
+     * still names mm 1). CPU 2's thread exits last: exit_mmap's flush of the freed page table clears
+     * CPU 1's mm_cpumask bit (it has another mm loaded), and mm_unlazy_mm_count(), iterating
+     * mm_cpumask, skips CPU 1 and frees mm 1 under its hazard pointer.
+     */
+    static final String[] TRIM_PROGRAM = {"run1(1) exit1", "run2(1) zap2 exit2"};
+
+    @Test
+    void brokenTwinIsRejected() {
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
+                () -> LincheckKernel.options(Spec.class, 0, 1000)
+                        .addCustomScenario(LincheckKernel.scenario(Broken.class, TRIM_PROGRAM)).check(Broken.class));
+        System.out.println("Lincheck on HP-X86-TRIM:\n" + LincheckKernel.summary(e));
+        if (Boolean.getBoolean("lazymm.lincheck.full")) System.out.println(e.getMessage());
+        assertTrue(e.getMessage().contains("lazy_mm (a hazard pointer)"), e.getMessage());
+    }
+}
