@@ -173,14 +173,14 @@ public class MmLifecycleLincheckTest {
     }
 
     /**
-     * The program of the finding (as lazymm's explorer found it, see HP-X86-TRIM's reproducer):
-     * CPU 2 zaps a page of mm 1 while CPU 1's thread of mm 1 runs: the flush IPI reaches CPU 1
-     * after that thread has exited and CPU 1 is lazy on mm 1, and sends it to init_mm (rq->lazy_mm
-     * still names mm 1). CPU 2's thread exits last: exit_mmap's flush of the freed page table clears
-     * CPU 1's mm_cpumask bit (it has another mm loaded), and mm_unlazy_mm_count(), iterating
-     * mm_cpumask, skips CPU 1 and frees mm 1 under its hazard pointer.
+     * The program of the finding (lazymm's explorer finds HP-X86-TRIM on
+     * {@code --program "user:1 run | user:1 run zap"}): CPU 2's thread of mm 1 exits; in exit_mm(),
+     * lazy on mm 1 (rq->lazy_mm), it takes the flush IPI of CPU 1's zap and goes to init_mm. CPU 1's
+     * thread exits; CPU 2's mmput() is the last: exit_mmap's flush of the freed page table clears
+     * CPU 2's own mm_cpumask bit (it has init_mm loaded), and mm_unlazy_mm_count(), iterating
+     * mm_cpumask, skips CPU 2 and frees mm 1 under CPU 2's own hazard pointer.
      */
-    static final String[] TRIM_PROGRAM = {"run1(1) exit1", "run2(1) zap2 exit2"};
+    static final String[] TRIM_PROGRAM = {"run1(1) zap1 exit1", "run2(1) exit2"};
 
     @Test
     void brokenTwinIsRejected() {
