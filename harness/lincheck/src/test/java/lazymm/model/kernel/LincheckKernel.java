@@ -59,17 +59,11 @@ final class LincheckKernel {
 
         @Override
         public void await(BooleanSupplier cond, String what) {
-            boolean spun = false;
             while (!cond.getAsBoolean()) {
-                // not on the first look: Lincheck may run the target first, so that it takes the
-                // interrupt later in its path (the explorer chooses that point freely)
-                if (spun) {
-                    int self = CPU.get();
-                    for (int c = 0; c < cpus; c++) {
-                        if (k.interruptPending(c)) deliver(c, self);
-                    }
+                int self = CPU.get();
+                for (int c = 0; c < cpus; c++) {
+                    if (k.interruptPending(c)) deliver(c, self);
                 }
-                spun = true;
                 Thread.onSpinWait();  // Lincheck sees the spin and switches
             }
         }
