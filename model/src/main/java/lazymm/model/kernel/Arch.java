@@ -52,6 +52,15 @@ abstract class Arch {
      */
     void exceptionReturn() { k.membarrier.coreSerialized(); }
 
+    /**
+     * switch_to()'s arch part (__switch_to), after switch_mm and before the new task's stack:
+     * arm64's dsb(ish); nothing the model needs on the others.
+     */
+    void switchTo(TaskStruct prev, TaskStruct next) {}
+
+    /** The arch's oracles after every step (arm64: the ASID allocator's invariant). */
+    void checkStep() {}
+
     /** finish_arch_post_lock_switch(): s390 flushes here; the others have none. */
     void finishArchPostLockSwitch() {}
 

@@ -164,6 +164,7 @@ final class Core {
 
     /** switch_to(prev, next, last): returns on prev's stack when some CPU switches back to prev. */
     private void switchTo(Rq rq, TaskStruct prev, TaskStruct next) {
+        k.arch.switchTo(prev, next);  // __switch_to()
         rq.last = prev;
         rq.current = next;
         prev.running = false;

@@ -45,13 +45,14 @@ import java.util.stream.Stream;
  * @param switchMmSameMm membarrier_switch_mm() refreshes rq->membarrier_state also when prev_mm ==
  *                       next_mm (this project's fix); false: v7.1.5, whose shortcut leaves it stale
  *                       (GLOBAL-STALE-STATE)
+ * @param arm64          the arm64 ASID allocator's shape (ARM64-ASID-ZERO) and program mix
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
                boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
-               String x86Switch, String plant) {
+               String x86Switch, Arm64Switches arm64, String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
@@ -62,10 +63,12 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
      * The bugs tests can plant, each at the line marked {@code // PLANTED: <id>} (membarrier's (a)
      * and (c) at two: membarrier_global_expedited's and membarrier_private_expedited's).
      */
-    static final List<String> PLANTS = Stream.concat(Stream.of(
+    static final List<String> PLANTS = Stream.of(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
             "plant-no-lazy-catchup", "plant-no-freed-tables-ipi"),
-            MEMBARRIER_PLANTS.stream()).toList();
+            MEMBARRIER_PLANTS.stream(),
+            // arm64: the ASID allocator's rollover flush and reservation, the TLBI's broadcast
+            Stream.of("plant-no-asid-flush", "plant-asid-no-reserve", "plant-no-tlbi-broadcast")).flatMap(x -> x).toList();
 
     /**
      * The variants with membarrier users. They run today's kernel with the fixes that make
@@ -111,6 +114,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* switchMmSameMm */ mb && !variant.equals("GLOBAL-STALE-STATE"),
                 /* taskMmRaceKnown */ up,
                 /* x86Switch */ variant.equals("X86-SWITCH-ORDER") ? "order" : variant.equals("X86-SWITCH-MB") || old ? "mb" : null,
+                Arm64Switches.of(variant),
                 old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }

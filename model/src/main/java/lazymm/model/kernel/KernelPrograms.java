@@ -283,11 +283,44 @@ final class KernelPrograms {
     private static final List<String> MEMBARRIER_MIX = List.of("mbfast", "mbfast", "mbslow", "mbslow", "mbgfast",
             "mbgslow", "mbsc", "mbcpu:C");
 
+    /** A user task's operations in the arm64 ASID variants' programs: mostly switches. */
+    private static final List<String> ASID_MIX = List.of("run", "run", "sched", "sched", "sched", "sched", "exec",
+            "clone", "zap", "munmap");
+
+    /**
+     * The arm64 ASID variants' programs: more processes than the model has ASIDs (four or five,
+     * mostly one thread each) switching often, so that the allocator rolls over again and again;
+     * sometimes a kthread (a lazy CPU keeps its ASID active) and CPU hotplug.
+     */
+    private static Program asidProgram(Config cfg, RandomGenerator rnd) {
+        List<List<String>> rows = new ArrayList<>();
+        int groups = 4 + rnd.nextInt(2);
+        for (int g = 1; g <= groups; g++) {
+            int users = rnd.nextInt(3) == 0 ? 2 : 1;
+            for (int u = 0; u < users; u++) {
+                List<String> row = new ArrayList<>(List.of("user:" + g));
+                int n = 2 + rnd.nextInt(4);
+                for (int i = 0; i < n; i++) row.add(ASID_MIX.get(rnd.nextInt(ASID_MIX.size())));
+                rows.add(row);
+            }
+        }
+        if (rnd.nextBoolean()) {
+            int g = 1 + rnd.nextInt(groups);
+            rows.add(new ArrayList<>(List.of("kthread", "use:" + g, "run", "unuse", "run")));
+        }
+        if (cfg.cpus() >= 2 && rnd.nextInt(4) == 0) {
+            int c = 1 + rnd.nextInt(cfg.cpus() - 1);
+            rows.add(List.of("cpuhp", "down:" + c, "up:" + c));
+        }
+        return Program.of(rows);
+    }
+
     static Program randomProgram(Config cfg, RandomGenerator rnd) {
         KConfig kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
         boolean membarrier = kc.membarrierMix();
         List<String> mbMix = kc.membarrierAll() ? MEMBARRIER_MIX : PRIVATE_MIX;
         List<List<String>> rows = new ArrayList<>();
+        if (kc.arm64().asidMix()) return asidProgram(cfg, rnd);
         int groups = 1 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
             int users = 1 + rnd.nextInt(2) + (membarrier ? 1 : 0);

@@ -17,7 +17,11 @@ import lazymm.model.sim.Variant;
 public final class KernelTarget implements Target {
 
     private static Variant v(String id, String summary, String arch, String lazyTlb, String memory, String expects) {
-        return new Variant(id, summary, new Config(id, arch, lazyTlb, memory, 3), expects);
+        return v(id, summary, arch, lazyTlb, memory, 3, expects);
+    }
+
+    private static Variant v(String id, String summary, String arch, String lazyTlb, String memory, int cpus, String expects) {
+        return new Variant(id, summary, new Config(id, arch, lazyTlb, memory, cpus), expects);
     }
 
     private static final List<Variant> VARIANTS = List.of(
@@ -40,7 +44,9 @@ public final class KernelTarget implements Target {
             v("HP-NO-SYNC-CORE", "the hazard RFC without finish_task_switch's membarrier_mm_sync_core_before_usermode(), x86", "x86", "hazard", "tso", "MembarrierSyncCore"),
             v("X86-SWITCH-ORDER", "x86 switch_mm_irqs_off before fea4e317f9e7 (CVE-2025-37964): LOADED_MM_SWITCHING stored after the tlb_gen read", "x86", "refcount", "tso", "StaleTlb"),
             v("X86-SWITCH-MB", "x86 switch_mm_irqs_off before 83b0177a6c48 (CVE-2025-40174): no smp_mb() when the mm_cpumask bit is already set", "x86", "refcount", "tso", "StaleTlb"),
-            v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"));
+            v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"),
+            v("arm64-asid", "today's arm64 ASID allocator under rollovers: 2 CPUs, 3 ASIDs besides #0, three or four processes, broadcast TLBI, weak memory", "arm64", "refcount", "weak", 2, null),
+            v("ARM64-ASID-ZERO", "arm64 check_and_switch_context before a8ffaaa060b8: the fast path's xchg_relaxed overwrites a rollover's 0 in active_asids, and a second rollover gives two mms one ASID (found by Catalin Marinas' TLA+ model)", "arm64", "refcount", "weak", 2, "AsidClash"));
 
     @Override public String id() { return "kernel"; }
 
