@@ -296,10 +296,10 @@ final class KernelPrograms {
         List<List<String>> rows = new ArrayList<>();
         int groups = 4 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
-            int users = rnd.nextInt(3) == 0 ? 2 : 1;
+            int users = rnd.nextInt(4) == 0 ? 2 : 1;
             for (int u = 0; u < users; u++) {
                 List<String> row = new ArrayList<>(List.of("user:" + g));
-                int n = 2 + rnd.nextInt(4);
+                int n = 1 + rnd.nextInt(3);
                 for (int i = 0; i < n; i++) row.add(ASID_MIX.get(rnd.nextInt(ASID_MIX.size())));
                 rows.add(row);
             }
