@@ -69,7 +69,7 @@ final class ArchArm64 extends Arch {
      */
     @Override
     void switchTo(TaskStruct prev, TaskStruct next) {
-        k.mem.smpMb();  // dsb(ish): membarrier (e) when switch_mm changed mm; pairs with: membarrier's smp_mb() (a)
+        if (!k.kc.planted("plant-no-switch-to-dsb")) k.mem.smpMb();  // dsb(ish): membarrier (e) when switch_mm changed mm; pairs with: membarrier's smp_mb() (a); PLANTED: plant-no-switch-to-dsb
     }
 
     @Override

@@ -57,7 +57,8 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
             "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e", "plant-no-mb-e-6.17", "plant-no-mb-g",
-            "plant-no-ipi-global", "plant-no-ipi-cpu", "plant-no-ipi-sync-core", "plant-no-sync-core-switch");
+            "plant-no-ipi-global", "plant-no-ipi-cpu", "plant-no-ipi-sync-core", "plant-no-sync-core-switch",
+            "plant-no-switch-to-dsb");
 
     /**
      * The bugs tests can plant, each at the line marked {@code // PLANTED: <id>} (membarrier's (a)
