@@ -97,6 +97,7 @@ final class Core {
     /** context_switch - switch to the new MM and the new thread's register state. */
     private void contextSwitch(Rq rq, TaskStruct prev, TaskStruct next) {
         prepareTaskSwitch(rq, prev, next);
+        k.lazyMmu.archStartContextSwitch(prev);  // arch_start_context_switch(prev): paravirt (Xen PV)
 
         /*
          * kernel -> kernel   lazy + transfer active
@@ -154,6 +155,7 @@ final class Core {
 
         /* Here we just switch the register state and the stack. */
         switchTo(rq, prev, next);
+        k.lazyMmu.archEndContextSwitch(prev);  // __switch_to()'s arch_end_context_switch(next_p): this task, switched back in
         finishTaskSwitch(k.thisRq().last);
     }
 
@@ -233,6 +235,7 @@ final class Core {
 
     /** A task's thread: schedule_tail() (ret_from_fork), its program, then do_exit(). */
     void taskMain(TaskStruct t) {
+        k.lazyMmu.archEndContextSwitch(t);  // __switch_to()'s arch_end_context_switch(next_p)
         finishTaskSwitch(k.thisRq().last);  // schedule_tail(prev)
         // ret_from_fork_asm returns to user space through swapgs_restore_regs_and_return_to_usermode: IRET
         if (!t.kthread) k.arch.exceptionReturn();

@@ -45,13 +45,15 @@ import java.util.stream.Stream;
  * @param switchMmSameMm membarrier_switch_mm() refreshes rq->membarrier_state also when prev_mm ==
  *                       next_mm (this project's fix); false: v7.1.5, whose shortcut leaves it stale
  *                       (GLOBAL-STALE-STATE)
+ * @param lazyMmu        the lazy MMU mode's users and its backend shape ({@link LazyMmuConfig}), or
+ *                       null: no lazy MMU users (CONFIG_ARCH_HAS_LAZY_MMU_MODE paths not run)
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
                boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
-               String x86Switch, String plant) {
+               String x86Switch, LazyMmuConfig lazyMmu, String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
@@ -65,7 +67,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
     static final List<String> PLANTS = Stream.concat(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
             "plant-no-lazy-catchup", "plant-no-freed-tables-ipi"),
-            MEMBARRIER_PLANTS.stream()).toList();
+            Stream.concat(MEMBARRIER_PLANTS.stream(), LazyMmuConfig.PLANTS.stream())).toList();
 
     /**
      * The variants with membarrier users. They run today's kernel with the fixes that make
@@ -111,6 +113,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* switchMmSameMm */ mb && !variant.equals("GLOBAL-STALE-STATE"),
                 /* taskMmRaceKnown */ up,
                 /* x86Switch */ variant.equals("X86-SWITCH-ORDER") ? "order" : variant.equals("X86-SWITCH-MB") || old ? "mb" : null,
+                /* lazyMmu */ LazyMmuConfig.of(variant),
                 old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }
