@@ -49,7 +49,11 @@ class KernelExploreTest {
             // GLOBAL-STALE-STATE is not here: PCT finds it from scratch (README), but seed 1 takes
             // 200,000 executions; KernelScheduleTest pins it
             "HP-NO-SYNC-CORE, random",
-            "SYNC-CORE-KTHREAD, random"})
+            "SYNC-CORE-KTHREAD, random",
+            // seed 004's lazy MMU mode: the pre-series single flag's nesting, and 291b3abed657's
+            // Xen context-switch hooks vs a task preempted inside lazy_mmu_mode_enable()
+            "LAZYMMU-NEST, random", "LAZYMMU-NEST, pct",
+            "LAZYMMU-PREEMPT, random", "LAZYMMU-PREEMPT, pct"})
 
     void foundFromScratchAndReplayed(String variant, String strategy) throws Exception {
         Config cfg = Catalog.variant(variant).defaults();
