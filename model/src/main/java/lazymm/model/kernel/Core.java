@@ -155,7 +155,6 @@ final class Core {
 
         /* Here we just switch the register state and the stack. */
         switchTo(rq, prev, next);
-        k.lazyMmu.archEndContextSwitch(prev);  // __switch_to()'s arch_end_context_switch(next_p): this task, switched back in
         finishTaskSwitch(k.thisRq().last);
     }
 
@@ -170,6 +169,7 @@ final class Core {
         rq.current = next;
         prev.running = false;
         k.m.switchTo(next.thread);
+        k.lazyMmu.archEndContextSwitch(prev);  // __switch_to's arch_end_context_switch(next_p): prev is this task, switched back in
     }
 
     /** finish_task_switch - clean up after a task-switch. */
@@ -235,7 +235,7 @@ final class Core {
 
     /** A task's thread: schedule_tail() (ret_from_fork), its program, then do_exit(). */
     void taskMain(TaskStruct t) {
-        k.lazyMmu.archEndContextSwitch(t);  // __switch_to()'s arch_end_context_switch(next_p)
+        k.lazyMmu.archEndContextSwitch(t);  // __switch_to's arch_end_context_switch(next_p)
         finishTaskSwitch(k.thisRq().last);  // schedule_tail(prev)
         // ret_from_fork_asm returns to user space through swapgs_restore_regs_and_return_to_usermode: IRET
         if (!t.kthread) k.arch.exceptionReturn();
