@@ -281,6 +281,15 @@ final class KernelPrograms {
 
     static Program defaultProgram(Config cfg) {
         List<List<String>> rows = new ArrayList<>();
+        if (KConfig.of(cfg.variant(), cfg.lazyTlb()).lazyMmu() != null) {
+            // the lazy MMU variants: preemptible sections, a nested one, a pause, an interrupt; four
+            // tasks on three CPUs, so that a preempted task's CPU has another to run
+            rows.add(List.of("user:1", "vmap", "mprotect"));
+            rows.add(List.of("user:1", "lazynest", "pause"));
+            rows.add(List.of("user:2", "vmap", "sched"));
+            rows.add(List.of("kthread", "vmap", "lazyirq"));
+            return Program.of(rows);
+        }
         rows.add(List.of("user:1", "run", "sched", "run"));
         rows.add(List.of("user:1", "run", "clone", "run"));
         rows.add(List.of("kthread", "use:1", "run", "unuse"));
