@@ -64,7 +64,7 @@ final class LazyMmu {
     final LazyMmuConfig cfg;
     /** The backend; null when the variant runs no lazy MMU users. */
     final LazyMmuArch arch;
-    /** One kernel PTE per vmalloc-like area (apply_to_page_range on init_mm), made as used. */
+    /** One kernel PTE per area (apply_to_page_range on init_mm: a task's vmalloc area, an interrupt's), made as used. */
     @Ghost private final List<IntVar> kernelPtes = new ArrayList<>();
     /** PTE updates made by interrupt handlers, per CPU, not yet visible. */
     @Ghost private final List<List<PteUpdate>> irqUnflushed = new ArrayList<>();
@@ -219,7 +219,6 @@ final class LazyMmu {
         PteUpdate u = new PteUpdate(what, irq ? null : cur, k.smpProcessorId());
         if (irq) irqUnflushed.get(u.cpu).add(u); else cur.lazyMmuState.unflushed.add(u);
         boolean batched = arch.pteUpdated(u);
-        if (batched) u.visible = false;
         boolean contract = !irq && cur.lazyMmuState.depth > 0 && cur.lazyMmuState.paused == 0;
         if (contract && !batched) {
             throw new Violation("LazyMmu", "not batched",
