@@ -42,6 +42,9 @@ import picocli.CommandLine.Option;
                 "mbregg, mbgfast, mbgslow (GLOBAL_EXPEDITED, over memory all processes share); mbregsc, mbsc",
                 "(SYNC_CORE: register; modify code and call it); mbregrseq, mbcpu:C (PRIVATE_EXPEDITED_RSEQ with",
                 "MEMBARRIER_CMD_FLAG_CPU on CPU C). A kthread runs mbfast and mbgfast on the mm it uses.",
+                "lazy MMU mode users (the lazymmu* and LAZYMMU-* variants): mprotect, lazynest (user:G); vmap, pause,",
+                "lazyirq (user:G and kthread): a PTE-lock section, a nested one, apply_to_page_range on init_mm,",
+                "one paused around a sleep, interrupts using the API.",
                 ""})
 final class ExploreCommand implements Callable<Integer> {
 

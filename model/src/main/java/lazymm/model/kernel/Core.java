@@ -97,6 +97,7 @@ final class Core {
     /** context_switch - switch to the new MM and the new thread's register state. */
     private void contextSwitch(Rq rq, TaskStruct prev, TaskStruct next) {
         prepareTaskSwitch(rq, prev, next);
+        k.lazyMmu.archStartContextSwitch(prev);  // arch_start_context_switch(prev): paravirt (Xen PV)
 
         /*
          * kernel -> kernel   lazy + transfer active
@@ -169,6 +170,7 @@ final class Core {
         rq.current = next;
         prev.running = false;
         k.m.switchTo(next.thread);
+        k.lazyMmu.archEndContextSwitch(prev);  // __switch_to's arch_end_context_switch(next_p): prev is this task, switched back in
     }
 
     /** finish_task_switch - clean up after a task-switch. */
@@ -234,6 +236,7 @@ final class Core {
 
     /** A task's thread: schedule_tail() (ret_from_fork), its program, then do_exit(). */
     void taskMain(TaskStruct t) {
+        k.lazyMmu.archEndContextSwitch(t);  // __switch_to's arch_end_context_switch(next_p)
         finishTaskSwitch(k.thisRq().last);  // schedule_tail(prev)
         // ret_from_fork_asm returns to user space through swapgs_restore_regs_and_return_to_usermode: IRET
         if (!t.kthread) k.arch.exceptionReturn();

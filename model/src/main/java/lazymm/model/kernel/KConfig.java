@@ -46,13 +46,15 @@ import java.util.stream.Stream;
  *                       next_mm (this project's fix); false: v7.1.5, whose shortcut leaves it stale
  *                       (GLOBAL-STALE-STATE)
  * @param arm64          the arm64 ASID allocator's shape (ARM64-ASID-ZERO) and program mix
+ * @param lazyMmu        the lazy MMU mode's users and its backend shape ({@link LazyMmuConfig}), or
+ *                       null: no lazy MMU users (CONFIG_ARCH_HAS_LAZY_MMU_MODE paths not run)
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
                boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
-               String x86Switch, Arm64Switches arm64, String plant) {
+               String x86Switch, Arm64Switches arm64, LazyMmuConfig lazyMmu, String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
@@ -69,7 +71,8 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
             "plant-no-lazy-catchup", "plant-no-freed-tables-ipi"),
             MEMBARRIER_PLANTS.stream(),
             // arm64: the ASID allocator's rollover flush and reservation, the TLBI's broadcast
-            Stream.of("plant-no-asid-flush", "plant-asid-no-reserve", "plant-no-tlbi-broadcast")).flatMap(x -> x).toList();
+            Stream.of("plant-no-asid-flush", "plant-asid-no-reserve", "plant-no-tlbi-broadcast"),
+            LazyMmuConfig.PLANTS.stream()).flatMap(x -> x).toList();
 
     /**
      * The variants with membarrier users. They run today's kernel with the fixes that make
@@ -116,6 +119,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* taskMmRaceKnown */ up,
                 /* x86Switch */ variant.equals("X86-SWITCH-ORDER") ? "order" : variant.equals("X86-SWITCH-MB") || old ? "mb" : null,
                 Arm64Switches.of(variant),
+                /* lazyMmu */ LazyMmuConfig.of(variant),
                 old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }

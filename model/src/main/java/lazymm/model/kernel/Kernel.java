@@ -51,6 +51,9 @@ public final class Kernel implements Instance {
     final Membarrier membarrier;
     final UserMm userMm;
     final Oracles oracles;
+    /** The lazy MMU mode (include/linux/pgtable.h) and its arch backend; its users. */
+    final LazyMmu lazyMmu;
+    final LazyMmuUsers lazyMmuUsers;
 
     @Ghost final List<TaskStruct> tasks = new ArrayList<>();
     @Ghost final List<MmStruct> mms = new ArrayList<>();
@@ -72,6 +75,8 @@ public final class Kernel implements Instance {
     @Ghost int quiesced;
     /** How often mmdrop_lazy took its slow path (saw drop_mm set): HP-WARN's test counts it. */
     @Ghost int dropMmSlowPaths;
+    /** Per CPU: the interrupt handlers it is in (preempt_count's HARDIRQ bits). */
+    @Ghost private final int[] hardirq;
 
     public Kernel(Machine m, Config cfg, Program program) {
         this.m = m;
@@ -95,6 +100,9 @@ public final class Kernel implements Instance {
         this.cpuOnlineMask = mem.intVar("cpu_online_mask", (1L << cfg.cpus()) - 1);
         this.rqs = new Rq[cfg.cpus()];
         this.arch = Arch.of(this, cfg.arch());
+        this.hardirq = new int[cfg.cpus()];
+        this.lazyMmu = new LazyMmu(this, kc.lazyMmu(), cfg.arch());
+        this.lazyMmuUsers = new LazyMmuUsers(this, lazyMmu);
         for (int c = 0; c < cfg.cpus(); c++) {
             TaskStruct idle = newTask("idle/" + c, true, true, null, initMm, List.of());
             rqs[c] = new Rq(mem, c, idle);
@@ -196,6 +204,14 @@ public final class Kernel implements Instance {
     void localIrqRestore(boolean wasDisabled) { thisRq().irqsDisabled = wasDisabled; }
 
     boolean irqsDisabled() { return thisRq().irqsDisabled; }
+
+    /** irq_enter() / irq_exit(): this CPU runs an interrupt handler (in_interrupt() is true). */
+    void irqEnter() { hardirq[smpProcessorId()]++; }
+
+    void irqExit() { hardirq[smpProcessorId()]--; }
+
+    /** in_interrupt(). */
+    boolean inInterrupt() { return hardirq[smpProcessorId()] > 0; }
 
     /** A kernel path that changes mm references starts in the current task (for the invariants). */
     void enter() { current().depth++; }

@@ -27,8 +27,15 @@ import lazymm.model.sim.Violation;
  *                                                   the code, membarrier(PRIVATE_EXPEDITED_SYNC_CORE), loads
  *             mbregrseq | mbcpu:C                   REGISTER_PRIVATE_EXPEDITED_RSEQ; the slow path with
  *                                                   membarrier(PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, C)
+ *             mprotect | lazynest                   lazy MMU sections (LazyMmuUsers): change_pte_range under the
+ *                                                   PTE lock; zap_pte_range with a nested DEBUG_PAGEALLOC section
+ *             vmap | pause | lazyirq                apply_to_page_range on init_mm (preemptible); the same with
+ *                                                   the mode paused around a sleep; IPIs whose handlers use the
+ *                                                   lazy MMU API in interrupt context (nothing when the variant
+ *                                                   has no lazy MMU backend)
  *   kthread   use:G | unuse | run | sched           a kernel thread; use:G is mmget_not_zero() + kthread_use_mm()
  *             mbfast | mbgfast                      the fast paths on the mm it uses (nothing without one)
+ *             vmap | pause | lazyirq                as for user tasks
  *   cpuhp     down:C | up:C | sched                 the CPU-hotplug controller (cpu_down / cpu_up)
  * </pre>
  *
@@ -44,8 +51,10 @@ final class KernelPrograms {
     private KernelPrograms() {}
 
     static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "zap", "munmap",
-            "mbreg", "mbfast", "mbslow", "mbregg", "mbgfast", "mbgslow", "mbregsc", "mbsc", "mbregrseq", "mbcpu:C");
-    static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched", "mbfast", "mbgfast");
+            "mbreg", "mbfast", "mbslow", "mbregg", "mbgfast", "mbgslow", "mbregsc", "mbsc", "mbregrseq", "mbcpu:C",
+            "mprotect", "lazynest", "vmap", "pause", "lazyirq");
+    static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched", "mbfast", "mbgfast",
+            "vmap", "pause", "lazyirq");
     static final List<String> CPUHP_OPS = List.of("down:C", "up:C", "sched");
 
     /** The highest mm group the program names (user:G and use:G). */
@@ -192,6 +201,11 @@ final class KernelPrograms {
             case "mbslow" -> k.membarrier.userSlowPrivate(t);
             case "mbgslow" -> k.membarrier.userSlowGlobal(t);
             case "mbsc" -> k.membarrier.userSyncCore(t);
+            case "mprotect" -> k.lazyMmuUsers.changePteRange(t);
+            case "lazynest" -> k.lazyMmuUsers.zapPteRangeNested(t);
+            case "vmap" -> k.lazyMmuUsers.applyToPageRange(t);
+            case "pause" -> k.lazyMmuUsers.applyWithPause(t);
+            case "lazyirq" -> k.lazyMmuUsers.interruptMapping(t);
             default -> {
                 int n = number(op);
                 if (op.startsWith("use:")) use(k, t, n);
@@ -267,6 +281,15 @@ final class KernelPrograms {
 
     static Program defaultProgram(Config cfg) {
         List<List<String>> rows = new ArrayList<>();
+        if (KConfig.of(cfg.variant(), cfg.lazyTlb()).lazyMmu() != null) {
+            // the lazy MMU variants: preemptible sections, a nested one, a pause, an interrupt; four
+            // tasks on three CPUs, so that a preempted task's CPU has another to run
+            rows.add(List.of("user:1", "vmap", "mprotect"));
+            rows.add(List.of("user:1", "lazynest", "pause"));
+            rows.add(List.of("user:2", "vmap", "sched"));
+            rows.add(List.of("kthread", "vmap", "lazyirq"));
+            return Program.of(rows);
+        }
         rows.add(List.of("user:1", "run", "sched", "run"));
         rows.add(List.of("user:1", "run", "clone", "run"));
         rows.add(List.of("kthread", "use:1", "run", "unuse"));
@@ -315,8 +338,15 @@ final class KernelPrograms {
         return Program.of(rows);
     }
 
+    /** A user task's operations in the lazy MMU variants' random programs. */
+    private static final List<String> LAZY_MMU_USER_MIX = List.of("run", "sched", "clone", "mprotect", "mprotect",
+            "vmap", "vmap", "vmap", "lazynest", "pause", "lazyirq");
+    /** ... a kthread's. */
+    private static final List<String> LAZY_MMU_KTHREAD_MIX = List.of("vmap", "vmap", "pause", "lazyirq", "sched");
+
     static Program randomProgram(Config cfg, RandomGenerator rnd) {
         KConfig kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
+        if (kc.lazyMmu() != null) return lazyMmuProgram(cfg, rnd);
         boolean membarrier = kc.membarrierMix();
         List<String> mbMix = kc.membarrierAll() ? MEMBARRIER_MIX : PRIVATE_MIX;
         List<List<String>> rows = new ArrayList<>();
@@ -364,6 +394,32 @@ final class KernelPrograms {
                 row.add("down:" + c);
                 if (rnd.nextBoolean()) row.add("up:" + c);
             }
+            rows.add(row);
+        }
+        return Program.of(rows);
+    }
+
+    /**
+     * The lazy MMU variants' random programs: one or two processes of one to three tasks and up
+     * to one kthread, each of one to four operations, mostly lazy MMU sections; no membarrier
+     * users, no hotplug.
+     */
+    private static Program lazyMmuProgram(Config cfg, RandomGenerator rnd) {
+        List<List<String>> rows = new ArrayList<>();
+        int groups = 1 + rnd.nextInt(2);
+        for (int g = 1; g <= groups; g++) {
+            int users = 1 + rnd.nextInt(groups == 1 ? 3 : 2);
+            for (int u = 0; u < users; u++) {
+                List<String> row = new ArrayList<>(List.of("user:" + g));
+                int n = 1 + rnd.nextInt(4);
+                for (int i = 0; i < n; i++) row.add(LAZY_MMU_USER_MIX.get(rnd.nextInt(LAZY_MMU_USER_MIX.size())));
+                rows.add(row);
+            }
+        }
+        if (rnd.nextBoolean()) {
+            List<String> row = new ArrayList<>(List.of("kthread"));
+            int n = 1 + rnd.nextInt(3);
+            for (int i = 0; i < n; i++) row.add(LAZY_MMU_KTHREAD_MIX.get(rnd.nextInt(LAZY_MMU_KTHREAD_MIX.size())));
             rows.add(row);
         }
         return Program.of(rows);

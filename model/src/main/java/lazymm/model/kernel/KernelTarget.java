@@ -46,7 +46,13 @@ public final class KernelTarget implements Target {
             v("X86-SWITCH-MB", "x86 switch_mm_irqs_off before 83b0177a6c48 (CVE-2025-40174): no smp_mb() when the mm_cpumask bit is already set", "x86", "refcount", "tso", "StaleTlb"),
             v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"),
             v("arm64-asid", "today's arm64 ASID allocator under rollovers: 2 CPUs, 3 ASIDs besides #0, three or four processes, broadcast TLBI, weak memory", "arm64", "refcount", "weak", 2, null),
-            v("ARM64-ASID-ZERO", "arm64 check_and_switch_context before a8ffaaa060b8: the fast path's xchg_relaxed overwrites a rollover's 0 in active_asids, and a second rollover gives two mms one ASID (found by Catalin Marinas' TLA+ model)", "arm64", "refcount", "weak", 2, "AsidClash"));
+            v("ARM64-ASID-ZERO", "arm64 check_and_switch_context before a8ffaaa060b8: the fast path's xchg_relaxed overwrites a rollover's 0 in active_asids, and a second rollover gives two mms one ASID (found by Catalin Marinas' TLA+ model)", "arm64", "refcount", "weak", 2, "AsidClash"),
+            v("lazymmu", "lazy MMU mode users (mprotect, vmalloc, nested, paused, in interrupts) on today's generic layer (seed 004) with Xen PV's backend and its context-switch hooks, Juergen Gross's May-2026 fix included (v7.1.5)", "x86", "refcount", "tso", null),
+            v("lazymmu-arm64", "lazy MMU mode users on today's generic layer, arm64 (TIF_LAZY_MMU_PENDING deferred barriers)", "arm64", "refcount", "weak", null),
+            v("lazymmu-powerpc", "lazy MMU mode users on today's generic layer, powerpc book3s64 hash (per-CPU ppc64_tlb_batch, preemption off in the mode)", "powerpc", "refcount", "weak", null),
+            v("lazymmu-sparc", "lazy MMU mode users on today's generic layer, sparc64's per-CPU tlb_batch (on the x86 model's memory and mm switching)", "x86", "refcount", "tso", null),
+            v("LAZYMMU-NEST", "lazy MMU mode before seed 004 on arm64 (1ef3095b1405: one TIF_LAZY_MMU flag, no nesting count): a nested section's leave ends lazy mode for the outer one", "arm64", "refcount", "weak", "LazyMmu"),
+            v("LAZYMMU-PREEMPT", "seed 004's generic counters with 291b3abed657's Xen PV context-switch hooks, before Juergen Gross's fix: a task preempted between enable_count 0->1 and arch_enter_lazy_mmu_mode() is entered twice on a CPU", "x86", "refcount", "tso", "LazyMmu"));
 
     @Override public String id() { return "kernel"; }
 

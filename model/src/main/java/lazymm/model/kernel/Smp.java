@@ -42,7 +42,9 @@ final class Smp {
      */
     void handle(int cpu) {
         boolean was = k.localIrqSave();
+        k.irqEnter();
         flush(cpu);
+        k.irqExit();
         k.localIrqRestore(was);
         k.arch.exceptionReturn();
     }

@@ -53,7 +53,11 @@ class KernelExploreTest {
             // the arm64 ASID fast path before a8ffaaa060b8: a CPU must stay between its xchg and
             // cpu_asid_lock while another CPU rolls over twice: the random walk's long runs of one
             // CPU find it (8,476 executions with seed 1); PCT's d-1 change points did not in 300 s
-            "ARM64-ASID-ZERO, random"})
+            "ARM64-ASID-ZERO, random",
+            // seed 004's lazy MMU mode: the pre-series single flag's nesting, and 291b3abed657's
+            // Xen context-switch hooks vs a task preempted inside lazy_mmu_mode_enable()
+            "LAZYMMU-NEST, random", "LAZYMMU-NEST, pct",
+            "LAZYMMU-PREEMPT, random", "LAZYMMU-PREEMPT, pct"})
 
     void foundFromScratchAndReplayed(String variant, String strategy) throws Exception {
         Config cfg = Catalog.variant(variant).defaults();
