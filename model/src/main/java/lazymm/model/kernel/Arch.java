@@ -4,9 +4,10 @@ package lazymm.model.kernel;
  * The hooks the core mm and scheduler code calls into the architecture (asm/mmu_context.h and
  * friends): what each architecture does to its MMU state and to mm_cpumask when a CPU switches
  * mm or goes lazy, and how it flushes TLBs. x86 has its whole TLB model (cpu_tlbstate, the
- * generations, the flush IPIs, a TLB per CPU); arm64 and powerpc have their mm_cpumask behaviour
- * (what the lazy-TLB schemes depend on) and, until their own TLB models, an ideal MMU: a user
- * access reads the newest page tables, nothing is cached, so nothing can be stale.
+ * generations, the flush IPIs, a TLB per CPU), and so has powerpc radix (active_cpus, the
+ * mm_cpumask trimming, tlbie / tlbiel, a TLB per CPU tagged by PID); arm64 has its mm_cpumask
+ * behaviour (what the lazy-TLB schemes depend on) and, until its own TLB model, an ideal MMU: a
+ * user access reads the newest page tables, nothing is cached, so nothing can be stale.
  */
 abstract class Arch {
 

@@ -45,13 +45,16 @@ import java.util.stream.Stream;
  * @param switchMmSameMm membarrier_switch_mm() refreshes rq->membarrier_state also when prev_mm ==
  *                       next_mm (this project's fix); false: v7.1.5, whose shortcut leaves it stale
  *                       (GLOBAL-STALE-STATE)
+ * @param ppcTlb         the powerpc radix TLB flushing of a historical kernel: "trim-kthread" before
+ *                       a665eec0a22e (PPC-TRIM-KTHREAD: the mm_cpumask trimming race vs
+ *                       kthread_use_mm), or null: today's
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
                boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
-               String x86Switch, String plant) {
+               String x86Switch, String ppcTlb, String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
@@ -64,7 +67,8 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
      */
     static final List<String> PLANTS = Stream.concat(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
-            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi"),
+            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi", "plant-ppc-no-tlbie", "plant-ppc-trim-early",
+            "plant-ppc-no-switch-mb", "plant-ppc-no-flush-mb"),
             MEMBARRIER_PLANTS.stream()).toList();
 
     /**
@@ -111,6 +115,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* switchMmSameMm */ mb && !variant.equals("GLOBAL-STALE-STATE"),
                 /* taskMmRaceKnown */ up,
                 /* x86Switch */ variant.equals("X86-SWITCH-ORDER") ? "order" : variant.equals("X86-SWITCH-MB") || old ? "mb" : null,
+                /* ppcTlb */ variant.equals("PPC-TRIM-KTHREAD") ? "trim-kthread" : null,
                 old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }

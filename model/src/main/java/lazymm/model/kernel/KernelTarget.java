@@ -40,7 +40,8 @@ public final class KernelTarget implements Target {
             v("HP-NO-SYNC-CORE", "the hazard RFC without finish_task_switch's membarrier_mm_sync_core_before_usermode(), x86", "x86", "hazard", "tso", "MembarrierSyncCore"),
             v("X86-SWITCH-ORDER", "x86 switch_mm_irqs_off before fea4e317f9e7 (CVE-2025-37964): LOADED_MM_SWITCHING stored after the tlb_gen read", "x86", "refcount", "tso", "StaleTlb"),
             v("X86-SWITCH-MB", "x86 switch_mm_irqs_off before 83b0177a6c48 (CVE-2025-40174): no smp_mb() when the mm_cpumask bit is already set", "x86", "refcount", "tso", "StaleTlb"),
-            v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"));
+            v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"),
+            v("PPC-TRIM-KTHREAD", "powerpc radix before a665eec0a22e (v5.10): the single-threaded flush's mm_cpumask trim drops a kthread that kthread_use_mm()s the mm meanwhile, whose TLB later misses a local-only flush", "powerpc", "refcount", "weak", "StaleTlb"));
 
     @Override public String id() { return "kernel"; }
 
