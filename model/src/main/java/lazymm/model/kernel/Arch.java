@@ -75,6 +75,9 @@ abstract class Arch {
         return pfn == 0 ? null : k.page(pfn);
     }
 
+    /** ptep_get_and_clear(): x86's is an xchg (a locked instruction, fully ordered). */
+    int ptepGetAndClear(lazymm.model.mem.IntVar pte) { return k.mem.xchg(pte, 0); }
+
     /** After a user access through {@code p}: the translation it used must not have been flushed meanwhile. */
     void checkUsed(UserPage p, int va) {}
 

@@ -31,7 +31,7 @@ import lazymm.model.mem.IntVar;
  * CPU whose current->mm is the mm, a trimmed CPU does not clear its own bit, and the sender resets
  * the mask to itself afterwards (mm_reset_thread_local), so a kthread that kthread_use_mm()s the
  * mm after the flusher read mm_users loses its bit while it runs on the mm. That kernel had no
- * trim clock (it came later), and lazy mms were refcounted.
+ * trim clock (it came later), lazy mms were refcounted, and CPU offline was the v5.8..v6.13 path.
  *
  * <p>Left out: coprocessors (mm->context.copros is 0: no nest MMU, no
  * mm_needs_flush_escalation), the hash MMU and its batching, huge pages (hflush), PID allocation,
@@ -126,6 +126,14 @@ final class ArchPowerpc extends Arch {
         k.mem.smpMb();  // tlbiel_all()'s ptesync; pairs with: the table walks of this CPU
         tlb(cpu).flushAll();
     }
+
+    /**
+     * ptep_get_and_clear() -> radix__pte_update() -> __radix_pte_update(): a ldarx / stdcx. loop
+     * without barriers, so unordered: the smp_mb() of the radix flushes orders it before the
+     * mm_cpumask and active_cpus reads.
+     */
+    @Override
+    int ptepGetAndClear(IntVar pte) { return k.mem.xchgRelaxed(pte, 0); }
 
     // ---- user accesses ----
 

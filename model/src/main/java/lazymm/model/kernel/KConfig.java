@@ -9,7 +9,7 @@ import java.util.stream.Stream;
  * {@code // BROKEN: <id>: <what>} where they are.
  *
  * @param lazyTlb        the lazy-TLB scheme
- * @param oldHotplug     the v5.8..v6.13 CPU-offline path (bf2c59fce407): the dying CPU keeps its
+ * @param oldHotplug     the v5.8..v6.13 CPU-offline path (bf2c59fce407; also PPC-TRIM-KTHREAD's v5.9): the dying CPU keeps its
  *                       lazy mm until idle_task_exit() switches the hardware to init_mm (leaving
  *                       idle->active_mm alone), and finish_cpu() on the control CPU drops it.
  *                       false: today's path (21641bd9a7a7, v6.14), sched_force_init_mm() at
@@ -101,7 +101,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
         // 83b0177a6c48), where the CR3 write was the only full barrier when the mask bit was set
         boolean old = variant.equals("plant-no-mb-e-6.17");
         return new KConfig(LazyTlb.of(lazyTlb),
-                /* oldHotplug */ variant.equals("HP-HOTPLUG") || variant.equals("SHOOT-TRIM"),
+                /* oldHotplug */ variant.equals("HP-HOTPLUG") || variant.equals("SHOOT-TRIM") || variant.equals("PPC-TRIM-KTHREAD"),
                 /* finishCpuMmdrop */ variant.equals("HP-HOTPLUG"),
                 /* hpLazymmMask */ variant.equals("HP-CPUMASK") || variant.equals("HP-X86-TRIM"),
                 /* hpWarn */ variant.equals("HP-WARN"),
