@@ -1,5 +1,7 @@
 package lazymm.model.kernel;
 
+import java.util.List;
+
 /**
  * The hooks the core mm and scheduler code calls into the architecture (asm/mmu_context.h and
  * friends): what each architecture does to its MMU state and to mm_cpumask when a CPU switches
@@ -10,6 +12,20 @@ package lazymm.model.kernel;
  * user access reads the newest page tables, nothing is cached, so nothing can be stale.
  */
 abstract class Arch {
+
+    /** The architectures of the model ({@code --arch}). */
+    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc");
+
+    /**
+     * The weakest memory model the architecture needs: x86 (and s390) keep every order but a
+     * store before a later load (tso); arm64 and powerpc reorder the rest too (weak).
+     */
+    static String memoryModel(String arch) {
+        return arch.equals("x86") || arch.equals("s390") ? "tso" : "weak";
+    }
+
+    /** The lazy-TLB scheme the architecture selects: powerpc 64s MMU_LAZY_TLB_SHOOTDOWN, the rest the default. */
+    static String lazyTlbSelected(String arch) { return arch.equals("powerpc") ? "shootdown" : "refcount"; }
 
     /** TLB_FLUSH_ALL: the end of a flush of the whole address space. */
     static final long TLB_FLUSH_ALL = -1L;
