@@ -43,8 +43,6 @@ class PowerpcTlbTest {
                 Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, true, program), 1e9, null);
     }
 
-    private static Config ppc(String variant) { return new Config(variant, "powerpc", "shootdown", "weak", 3); }
-
     /**
      * plant-ppc-no-tlbie: a GLOBAL flush done as a tlbiel (this CPU only): another CPU running
      * the process keeps the translation. plant-ppc-trim-early: exit_lazy_flush_tlb takes a lazy
@@ -56,12 +54,13 @@ class PowerpcTlbTest {
      */
     @ParameterizedTest(name = "{0} by {1}")
     @CsvSource(delimiter = ';', value = {
-            "plant-ppc-no-tlbie;     random; 100000; StaleTlb;              ",
-            "plant-ppc-trim-early;   random; 100000; StaleTlb|UseAfterFree; ",
-            "plant-ppc-no-flush-mb;  random; 100000; StaleTlb;              user:1 run zap zap | user:1 run run run",
-            "plant-ppc-no-switch-mb; random; 100000; StaleTlb;              user:2 run sched run | user:1 run zap zap | user:1 run run run"})
-    void radixFlushPlantsAreCaught(String plant, String strategy, long executions, String kinds, String program) {
-        Explorer.Outcome o = explore(strategy, 1, ppc(plant), executions, program == null ? null : Program.parse(program));
+            "plant-ppc-no-tlbie;     random; 3; 100000; StaleTlb;              ",
+            "plant-ppc-trim-early;   random; 3; 100000; StaleTlb|UseAfterFree; ",
+            "plant-ppc-no-flush-mb;  random; 3; 100000; StaleTlb;              user:1 run zap zap | user:1 run run run",
+            "plant-ppc-no-switch-mb; random; 2; 100000; StaleTlb;              user:1 run zap zap | user:2 run sched run | user:1 run run run"})
+    void radixFlushPlantsAreCaught(String plant, String strategy, int cpus, long executions, String kinds, String program) {
+        Config cfg = new Config(plant, "powerpc", "shootdown", "weak", cpus);
+        Explorer.Outcome o = explore(strategy, 1, cfg, executions, program == null ? null : Program.parse(program));
         assertNotNull(o.failing(), plant + ": nothing found in " + o.executions() + " executions");
         String kind = o.failing().violation().kind();
         assertTrue(("|" + kinds + "|").contains("|" + kind + "|"), plant + ": " + o.failing().violation());
