@@ -50,7 +50,11 @@ class PowerpcTlbTest {
      * TLB and page-walk cache behind the flushes (or the final mmdrop's shootdown misses it).
      * plant-ppc-no-flush-mb and plant-ppc-no-switch-mb: either smp_mb() of the store-buffering
      * pair (PTE clear; mb; read active_cpus and mm_cpumask / set the bit; mb; walk) removed: the
-     * flusher misses the switching CPU and flushes locally.
+     * flusher misses the switching CPU and flushes locally. Both on a fixed program where a
+     * second thread runs on the mm while the first zaps it; the switch's barrier only on 2 CPUs,
+     * where the second thread comes from another process's task (user -> user): from a kernel
+     * thread or idle, finish_task_switch's mmdrop_lazy_tlb_sched() is a full barrier too, and on
+     * 3 CPUs the threads mostly start from idle (nothing found in 100,000 executions there).
      */
     @ParameterizedTest(name = "{0} by {1}")
     @CsvSource(delimiter = ';', value = {
