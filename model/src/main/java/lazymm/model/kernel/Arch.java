@@ -6,9 +6,10 @@ import java.util.List;
  * The hooks the core mm and scheduler code calls into the architecture (asm/mmu_context.h and
  * friends): what each architecture does to its MMU state and to mm_cpumask when a CPU switches
  * mm or goes lazy, and how it flushes TLBs. x86 has its whole TLB model (cpu_tlbstate, the
- * generations, the flush IPIs, a TLB per CPU); arm64 and powerpc have their mm_cpumask behaviour
- * (what the lazy-TLB schemes depend on) and, until their own TLB models, an ideal MMU: a user
- * access reads the newest page tables, nothing is cached, so nothing can be stale.
+ * generations, the flush IPIs, a TLB per CPU), and so has powerpc radix (active_cpus, the
+ * mm_cpumask trimming, tlbie / tlbiel, a TLB per CPU tagged by PID); arm64 has its mm_cpumask
+ * behaviour (what the lazy-TLB schemes depend on) and, until its own TLB model, an ideal MMU: a
+ * user access reads the newest page tables, nothing is cached, so nothing can be stale.
  */
 abstract class Arch {
 
@@ -98,6 +99,9 @@ abstract class Arch {
         int pfn = t == null ? 0 : (int) k.mem.peekLatest(t.pte[va]);
         return pfn == 0 ? null : k.page(pfn);
     }
+
+    /** ptep_get_and_clear(): x86's is an xchg (a locked instruction, fully ordered). */
+    int ptepGetAndClear(lazymm.model.mem.IntVar pte) { return k.mem.xchg(pte, 0); }
 
     /** After a user access through {@code p}: the translation it used must not have been flushed meanwhile. */
     void checkUsed(UserPage p, int va) {}

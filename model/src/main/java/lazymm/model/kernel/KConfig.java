@@ -9,7 +9,7 @@ import java.util.stream.Stream;
  * {@code // BROKEN: <id>: <what>} where they are.
  *
  * @param lazyTlb        the lazy-TLB scheme
- * @param oldHotplug     the v5.8..v6.13 CPU-offline path (bf2c59fce407): the dying CPU keeps its
+ * @param oldHotplug     the v5.8..v6.13 CPU-offline path (bf2c59fce407; also PPC-TRIM-KTHREAD's v5.9): the dying CPU keeps its
  *                       lazy mm until idle_task_exit() switches the hardware to init_mm (leaving
  *                       idle->active_mm alone), and finish_cpu() on the control CPU drops it.
  *                       false: today's path (21641bd9a7a7, v6.14), sched_force_init_mm() at
@@ -48,13 +48,16 @@ import java.util.stream.Stream;
  * @param arm64          the arm64 ASID allocator's shape (ARM64-ASID-ZERO) and program mix
  * @param lazyMmu        the lazy MMU mode's users and its backend shape ({@link LazyMmuConfig}), or
  *                       null: no lazy MMU users (CONFIG_ARCH_HAS_LAZY_MMU_MODE paths not run)
+ * @param ppcTlb         the powerpc radix TLB flushing of a historical kernel: "trim-kthread" before
+ *                       a665eec0a22e (PPC-TRIM-KTHREAD: the mm_cpumask trimming race vs
+ *                       kthread_use_mm), or null: today's
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
                boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
-               String x86Switch, Arm64Switches arm64, LazyMmuConfig lazyMmu, String plant) {
+               String x86Switch, Arm64Switches arm64, LazyMmuConfig lazyMmu, String ppcTlb, String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
@@ -68,7 +71,8 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
      */
     static final List<String> PLANTS = Stream.of(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
-            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi"),
+            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi", "plant-ppc-no-tlbie", "plant-ppc-trim-early",
+            "plant-ppc-no-switch-mb", "plant-ppc-no-flush-mb"),
             MEMBARRIER_PLANTS.stream(),
             // arm64: the ASID allocator's rollover flush and reservation, the TLBI's broadcast
             Stream.of("plant-no-asid-flush", "plant-asid-no-reserve", "plant-no-tlbi-broadcast"),
@@ -104,7 +108,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
         // 83b0177a6c48), where the CR3 write was the only full barrier when the mask bit was set
         boolean old = variant.equals("plant-no-mb-e-6.17");
         return new KConfig(LazyTlb.of(lazyTlb),
-                /* oldHotplug */ variant.equals("HP-HOTPLUG") || variant.equals("SHOOT-TRIM"),
+                /* oldHotplug */ variant.equals("HP-HOTPLUG") || variant.equals("SHOOT-TRIM") || variant.equals("PPC-TRIM-KTHREAD"),
                 /* finishCpuMmdrop */ variant.equals("HP-HOTPLUG"),
                 /* hpLazymmMask */ variant.equals("HP-CPUMASK") || variant.equals("HP-X86-TRIM"),
                 /* hpWarn */ variant.equals("HP-WARN"),
@@ -120,6 +124,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* x86Switch */ variant.equals("X86-SWITCH-ORDER") ? "order" : variant.equals("X86-SWITCH-MB") || old ? "mb" : null,
                 Arm64Switches.of(variant),
                 /* lazyMmu */ LazyMmuConfig.of(variant),
+                /* ppcTlb */ variant.equals("PPC-TRIM-KTHREAD") ? "trim-kthread" : null,
                 old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }

@@ -52,7 +52,8 @@ public final class KernelTarget implements Target {
             v("lazymmu-powerpc", "lazy MMU mode users on today's generic layer, powerpc book3s64 hash (per-CPU ppc64_tlb_batch, preemption off in the mode)", "powerpc", "refcount", "weak", null),
             v("lazymmu-sparc", "lazy MMU mode users on today's generic layer, sparc64's per-CPU tlb_batch (on the x86 model's memory and mm switching)", "x86", "refcount", "tso", null),
             v("LAZYMMU-NEST", "lazy MMU mode before seed 004 on arm64 (1ef3095b1405: one TIF_LAZY_MMU flag, no nesting count): a nested section's leave ends lazy mode for the outer one", "arm64", "refcount", "weak", "LazyMmu"),
-            v("LAZYMMU-PREEMPT", "seed 004's generic counters with 291b3abed657's Xen PV context-switch hooks, before Juergen Gross's fix: a task preempted between enable_count 0->1 and arch_enter_lazy_mmu_mode() is entered twice on a CPU", "x86", "refcount", "tso", "LazyMmu"));
+            v("LAZYMMU-PREEMPT", "seed 004's generic counters with 291b3abed657's Xen PV context-switch hooks, before Juergen Gross's fix: a task preempted between enable_count 0->1 and arch_enter_lazy_mmu_mode() is entered twice on a CPU", "x86", "refcount", "tso", "LazyMmu"),
+            v("PPC-TRIM-KTHREAD", "powerpc radix before a665eec0a22e (v5.10): the single-threaded flush's mm_cpumask trim drops a kthread that kthread_use_mm()s the mm meanwhile, whose TLB later misses a local-only flush", "powerpc", "refcount", "weak", "StaleTlb"));
 
     @Override public String id() { return "kernel"; }
 

@@ -122,7 +122,7 @@ final class UserMm {
 
     /** zap_pte_range() for one PTE: ptep_get_and_clear_full(), the page goes on the gather. */
     private void zapPte(Pgtable t, int va, String who, List<UserPage> zapped) {
-        int pfn = k.mem.xchg(t.pte[va], 0);  // ptep_get_and_clear(): an xchg on x86
+        int pfn = k.arch.ptepGetAndClear(t.pte[va]);  // ptep_get_and_clear()
         if (pfn == 0) return;
         UserPage p = k.page(pfn);
         p.clearedBy = who + " of " + k.current() + " on cpu" + k.smpProcessorId();
