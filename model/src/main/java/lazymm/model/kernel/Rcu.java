@@ -28,6 +28,10 @@ final class Rcu {
             return true;
         }, "an RCU grace period");
         me.sleepingInRcu = false;
-        k.mem.smpMb();  // a grace period orders what came before it on every CPU before what follows
+        // what the grace period orders: the caller's accesses before it before every other CPU's
+        // after its quiescent state, and theirs before the caller's after it (the full barriers
+        // RCU puts at each quiescent state and around the grace period); pairs with: the other
+        // CPUs' context switches, idle and user mode that ended it
+        k.mem.rcuGracePeriod();
     }
 }
