@@ -64,7 +64,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
      */
     static final List<String> PLANTS = Stream.concat(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
-            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi"),
+            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi", "plant-ptl-in-irq"),
             MEMBARRIER_PLANTS.stream()).toList();
 
     /**

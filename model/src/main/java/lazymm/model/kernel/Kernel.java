@@ -5,6 +5,7 @@ import java.util.List;
 import lazymm.model.mem.IntVar;
 import lazymm.model.mem.IrqHooks;
 import lazymm.model.mem.Memory;
+import lazymm.model.mem.SpinLock;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Ghost;
 import lazymm.model.sim.Instance;
@@ -48,6 +49,8 @@ public final class Kernel implements Instance {
     final CpuHotplug hotplug;
     final Smp smp;
     final Rcu rcu;
+    final Softirq softirq;
+    final Lockdep lockdep;
     final Membarrier membarrier;
     final UserMm userMm;
     final Oracles oracles;
@@ -86,7 +89,9 @@ public final class Kernel implements Instance {
         this.exec = new Exec(this);
         this.hotplug = new CpuHotplug(this);
         this.smp = new Smp(this);
-        this.rcu = new Rcu(this);
+        this.rcu = new Rcu(this, cfg.cpus());
+        this.softirq = new Softirq(this, cfg.cpus());
+        this.lockdep = new Lockdep(this);
         this.membarrier = new Membarrier(this);
         this.userMm = new UserMm(this);
         this.oracles = new Oracles(this);
@@ -111,6 +116,10 @@ public final class Kernel implements Instance {
             @Override public void localIrqEnable(int cpu) { Kernel.this.localIrqEnable(); }
             @Override public long localIrqSave(int cpu) { return Kernel.this.localIrqSave() ? 1 : 0; }
             @Override public void localIrqRestore(int cpu, long flags) { Kernel.this.localIrqRestore(flags != 0); }
+            @Override public void localBhDisable(int cpu) { softirq.localBhDisable(cpu); }
+            @Override public void localBhEnable(int cpu) { softirq.localBhEnable(cpu); }
+            @Override public void lockAcquiring(int cpu, SpinLock lock, String site) { lockdep.lockAcquiring(cpu, lock, site); }
+            @Override public void lockAcquired(int cpu, SpinLock lock, String site) { lockdep.lockAcquired(cpu, lock, site); }
         });
     }
 
@@ -200,7 +209,10 @@ public final class Kernel implements Instance {
     /** A kernel path that changes mm references starts in the current task (for the invariants). */
     void enter() { current().depth++; }
 
-    void leave() { current().depth--; }
+    /** The path is done; a task out of its last one is in user mode again, an RCU quiescent state. */
+    void leave() {
+        if (--current().depth == 0) rcu.noteQs(smpProcessorId());
+    }
 
     /**
      * A preemption point of a preemptible kernel: with IRQs and preemption on, the task may be
@@ -247,9 +259,24 @@ public final class Kernel implements Instance {
         return by >= 0 && cpu != by && cpuOnline(cpu);
     }
 
-    @Override public boolean interruptPending(int cpu) { return smp.pending(cpu) && !rqs[cpu].irqsDisabled; }
+    /** An IPI is queued for the CPU, or (the tick) it has RCU callbacks ready and softirqs on; and its interrupts are on. */
+    @Override public boolean interruptPending(int cpu) {
+        return !rqs[cpu].irqsDisabled && (smp.pending(cpu) || rcu.tickWanted(cpu));
+    }
 
-    @Override public void handleInterrupts(int cpu) { smp.handle(cpu); }
+    /**
+     * The interrupt entry of {@code cpu}: irq_enter(), the IPI handlers
+     * (generic_smp_call_function_single_interrupt) with interrupts off, irq_exit() (which may run
+     * the RCU softirq), then the return from the interrupt, an exception return.
+     */
+    @Override public void handleInterrupts(int cpu) {
+        softirq.irqEnter(cpu);
+        boolean was = localIrqSave();
+        smp.flush(cpu);
+        localIrqRestore(was);
+        softirq.irqExit(cpu);
+        arch.exceptionReturn();
+    }
 
     @Override public void checkStep() { oracles.checkStep(); }
 
