@@ -45,13 +45,14 @@ import java.util.stream.Stream;
  * @param switchMmSameMm membarrier_switch_mm() refreshes rq->membarrier_state also when prev_mm ==
  *                       next_mm (this project's fix); false: v7.1.5, whose shortcut leaves it stale
  *                       (GLOBAL-STALE-STATE)
+ * @param s390           the s390 pgalloc.c version and context.lock discipline ({@link S390Config})
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
                boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
-               String x86Switch, String plant) {
+               String x86Switch, S390Config s390, String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
@@ -111,6 +112,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* switchMmSameMm */ mb && !variant.equals("GLOBAL-STALE-STATE"),
                 /* taskMmRaceKnown */ up,
                 /* x86Switch */ variant.equals("X86-SWITCH-ORDER") ? "order" : variant.equals("X86-SWITCH-MB") || old ? "mb" : null,
+                /* s390 */ S390Config.of(variant),
                 old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }

@@ -53,6 +53,7 @@ public final class Kernel implements Instance {
     final Lockdep lockdep;
     final Membarrier membarrier;
     final UserMm userMm;
+    final SecondTable table2;
     final Oracles oracles;
 
     @Ghost final List<TaskStruct> tasks = new ArrayList<>();
@@ -94,6 +95,7 @@ public final class Kernel implements Instance {
         this.lockdep = new Lockdep(this);
         this.membarrier = new Membarrier(this);
         this.userMm = new UserMm(this);
+        this.table2 = new SecondTable(this);
         this.oracles = new Oracles(this);
         // init_mm is never freed; its count is not tracked (the boot grabs differ per arch)
         this.initMm = new MmStruct(mem, "init_mm", true, 0, 1, 1 << 20, 1);
@@ -280,5 +282,8 @@ public final class Kernel implements Instance {
 
     @Override public void checkStep() { oracles.checkStep(); }
 
-    @Override public void checkFinal() { oracles.checkFinal(); }
+    @Override public void checkFinal() {
+        oracles.checkFinal();
+        arch.checkFinal();
+    }
 }

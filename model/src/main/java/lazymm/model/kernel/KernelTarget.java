@@ -40,7 +40,13 @@ public final class KernelTarget implements Target {
             v("HP-NO-SYNC-CORE", "the hazard RFC without finish_task_switch's membarrier_mm_sync_core_before_usermode(), x86", "x86", "hazard", "tso", "MembarrierSyncCore"),
             v("X86-SWITCH-ORDER", "x86 switch_mm_irqs_off before fea4e317f9e7 (CVE-2025-37964): LOADED_MM_SWITCHING stored after the tlb_gen read", "x86", "refcount", "tso", "StaleTlb"),
             v("X86-SWITCH-MB", "x86 switch_mm_irqs_off before 83b0177a6c48 (CVE-2025-40174): no smp_mb() when the mm_cpumask bit is already set", "x86", "refcount", "tso", "StaleTlb"),
-            v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"));
+            v("SHOOT-TRIM", "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy", "powerpc", "shootdown", "weak", "UseAfterFree"),
+            v("s390-frag", "s390 before 6.8 (v6.5's pgalloc.c): two 2K PTE tables per page, tracked in page->_refcount, with c2c224932fd0's temporary P bit; khugepaged frees with pte_free", "s390", "refcount", "tso", null),
+            v("S390-FRAG-RACE", "s390-frag with c2c224932fd0 reverted: page_table_free clears only the A bit, so __tlb_remove_table (an RCU callback) frees the page during its list_del", "s390", "refcount", "tso", "PgtableFragment"),
+            v("S390-ALLOC-P", "s390-frag with page_table_alloc ignoring the P bits (Hugh Dickins' hunk Gerald Schaefer questions, seed 002): a half pending its RCU free is handed out again (0x13 / 0x23)", "s390", "refcount", "tso", "PgtableFragment"),
+            v("S390-BH-DEADLOCK", "Hugh Dickins' s390 pte_free_defer patch of seed 002: __tlb_remove_table relinks under mm->context.lock in softirq, __tlb_flush_mm_lazy takes it with spin_lock (Gerald Schaefer's RCU stall)", "s390", "refcount", "tso", "IrqUnsafeLock"),
+            v("s390-pte-free-defer", "s390 v6.6 (8211dad62798): pte_free_defer marks the page PG_active and call_rcu()s the whole page once both halves are free", "s390", "refcount", "tso", null),
+            v("s390-4k", "s390 since v6.8 (d08d4e7cd6bf, as v7.1.5): a full 4K page per PTE table; what upstream runs on s390", "s390", "refcount", "tso", null));
 
     @Override public String id() { return "kernel"; }
 
