@@ -41,6 +41,8 @@ import picocli.CommandLine.Option;
                 "mbregg, mbgfast, mbgslow (GLOBAL_EXPEDITED, over memory all processes share); mbregsc, mbsc",
                 "(SYNC_CORE: register; modify code and call it); mbregrseq, mbcpu:C (PRIVATE_EXPEDITED_RSEQ with",
                 "MEMBARRIER_CMD_FLAG_CPU on CPU C). A kthread runs mbfast and mbgfast on the mm it uses.",
+                "On s390 also: map2, unmap2 (fault in, munmap the mm's second PTE table), retract (khugepaged",
+                "frees the first one: pte_free_defer, or pte_free before v6.6).",
                 ""})
 final class ExploreCommand implements Callable<Integer> {
 
