@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
                 "Examples:",
                 "  ./lazymm explore                                   (today's kernel, random programs, 30 s)",
                 "  ./lazymm explore --variant HP-HOTPLUG --strategy pct --seed 7",
+                "  ./lazymm explore --variant upstream --arch powerpc   (today's powerpc: shootdown, weak memory)",
                 "  ./lazymm explore --variant hazard --program \"user:1 run sched run | kthread sched | cpuhp down:1\"",
                 "  ./lazymm explore --variant HP-WARN --cpus 2 --memory sc --strategy exhaustive --preemptions 2 \\",
                 "        --program \"user:1 sched | user:1 run | kthread use:1 unuse\"",
@@ -83,6 +84,11 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--executions", paramLabel = "N", description = "stop after N executions, 0 for no limit (default: ${DEFAULT-VALUE})")
     long executions = 0;
 
+    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc "
+            + "(the memory model follows it: x86 tso, arm64 and powerpc weak; upstream also takes the arch's lazy-TLB scheme, "
+            + "powerpc's shootdown)")
+    String arch;
+
     @Option(names = "--cpus", paramLabel = "N", description = "override the variant's number of CPUs")
     Integer cpus;
 
@@ -118,7 +124,7 @@ final class ExploreCommand implements Callable<Integer> {
             throw new BadInput("unknown variant '" + variant + "' (see ./lazymm list)");
         }
         Target target = Catalog.targetOf(variant);
-        Config cfg = Options.configure(v, cpus, memory);
+        Config cfg = Options.configure(target, v, arch, cpus, memory);
         Explorer.Programs programs = Options.programs(program, strategy);
         if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
         if (executions < 0) throw new BadInput("--executions must be 0 or more, got " + executions);

@@ -10,6 +10,7 @@ import lazymm.engine.BadInput;
 import lazymm.engine.Explorer;
 import lazymm.engine.io.Json;
 import lazymm.model.sim.Config;
+import lazymm.model.sim.Target;
 import lazymm.model.sim.Variant;
 
 /** Option checks shared by the commands. */
@@ -20,7 +21,17 @@ final class Options {
     private Options() {}
 
     static Config configure(Variant v, Integer cpus, String memory) {
+        return configure(null, v, null, cpus, memory);
+    }
+
+    /**
+     * The variant's configuration with the command line's overrides: {@code --arch} first (which
+     * brings that architecture's memory model and Kconfig choices, {@link Target#onArch}), then
+     * {@code --cpus} and {@code --memory}.
+     */
+    static Config configure(Target target, Variant v, String arch, Integer cpus, String memory) {
         Config cfg = v.defaults();
+        if (arch != null) cfg = onArch(target, cfg, arch);
         if (cpus != null) {
             if (cpus < 1 || cpus > 64) throw new BadInput("--cpus must be 1..64, got " + cpus);
             cfg = cfg.withCpus(cpus);
@@ -32,6 +43,20 @@ final class Options {
             cfg = cfg.withMemory(memory);
         }
         return cfg;
+    }
+
+    /** {@code --arch}: checked against the target's architectures. */
+    static Config onArch(Target target, Config cfg, String arch) {
+        List<String> arches = target.arches();
+        if (!arches.contains(arch)) {
+            throw new BadInput("unknown arch '" + arch + "' for target " + target.id() + " (expected "
+                    + (arches.isEmpty() ? "none: its variants have no architecture" : "one of " + String.join(", ", arches)) + ")");
+        }
+        try {
+            return target.onArch(cfg, arch);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--arch " + arch + ": " + e.getMessage());
+        }
     }
 
     static Explorer.Programs programs(String program, String strategy) {

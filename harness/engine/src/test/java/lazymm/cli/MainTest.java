@@ -77,6 +77,16 @@ class MainTest {
     }
 
     @Test
+    void archBringsItsMemoryModelAndUpstreamItsLazyTlbScheme() {
+        Out r = run("explore", "--variant", "upstream", "--arch", "powerpc", "--executions", "20", "--out", tmp.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("upstream (arch=powerpc, lazy_tlb=shootdown, memory=weak, cpus=3)"), r.out());
+        r = run("explore", "--variant", "hazard", "--arch", "arm64", "--memory", "sc", "--executions", "20", "--out", tmp.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("hazard (arch=arm64, lazy_tlb=hazard, memory=sc, cpus=3)"), r.out());
+    }
+
+    @Test
     void exhaustiveSaysTheSearchIsComplete() {
         Out r = run("explore", "--variant", "example-lost-update-fixed", "--strategy", "exhaustive",
                 "--preemptions", "3");
@@ -91,6 +101,9 @@ class MainTest {
             "explore --bogus;                        Unknown option: '--bogus'",
             "explore --memory pso;                   unknown memory mode 'pso'",
             "explore --cpus 0;                       --cpus must be 1..64",
+            "explore --arch mips;                    unknown arch 'mips' for target kernel (expected one of x86, arm64, powerpc",
+            "explore --variant example-lost-update --arch x86; unknown arch 'x86' for target example (expected none",
+            "explore --variant shootdown --arch arm64; arm64 does not maintain one",
             "explore --seed abc;                     Invalid value for option '--seed'",
             "explore --strategy exhaustive --program random; does not go with --strategy exhaustive",
             "replay /nonexistent/r.json;             no such file",

@@ -12,6 +12,20 @@ import java.util.List;
  */
 abstract class Arch {
 
+    /** The architectures of the model ({@code --arch}). */
+    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc");
+
+    /**
+     * The weakest memory model the architecture needs: x86 (and s390) keep every order but a
+     * store before a later load (tso); arm64 and powerpc reorder the rest too (weak).
+     */
+    static String memoryModel(String arch) {
+        return arch.equals("x86") || arch.equals("s390") ? "tso" : "weak";
+    }
+
+    /** The lazy-TLB scheme the architecture selects: powerpc 64s MMU_LAZY_TLB_SHOOTDOWN, the rest the default. */
+    static String lazyTlbSelected(String arch) { return arch.equals("powerpc") ? "shootdown" : "refcount"; }
+
     /** TLB_FLUSH_ALL: the end of a flush of the whole address space. */
     static final long TLB_FLUSH_ALL = -1L;
 

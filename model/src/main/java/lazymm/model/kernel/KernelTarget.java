@@ -58,6 +58,27 @@ public final class KernelTarget implements Target {
 
     @Override public List<Variant> variants() { return VARIANTS; }
 
+    @Override public List<String> arches() { return Arch.ARCHES; }
+
+    /**
+     * The variant on another architecture, in the memory model that architecture needs
+     * ({@link Arch#memoryModel}); {@code upstream} also takes the lazy-TLB scheme the
+     * architecture selects (powerpc 64s: MMU_LAZY_TLB_SHOOTDOWN). The other variants keep their
+     * scheme: it is what they are about. SHOOTDOWN needs an mm_cpumask, which arm64 does not keep.
+     */
+    @Override
+    public Config onArch(Config cfg, String arch) {
+        if (!Arch.ARCHES.contains(arch)) {
+            throw new IllegalArgumentException("unknown arch '" + arch + "' (expected one of " + String.join(", ", Arch.ARCHES) + ")");
+        }
+        Config c = cfg.withArch(arch).withMemory(Arch.memoryModel(arch));
+        if (cfg.variant().equals("upstream")) c = c.withLazyTlb(Arch.lazyTlbSelected(arch));
+        if (c.lazyTlb().equals("shootdown") && arch.equals("arm64")) {
+            throw new IllegalArgumentException("variant " + cfg.variant() + " uses MMU_LAZY_TLB_SHOOTDOWN, which needs an mm_cpumask, and arm64 does not maintain one");
+        }
+        return c;
+    }
+
     @Override public Program defaultProgram(Config cfg) { return KernelPrograms.defaultProgram(cfg); }
 
     @Override public Program randomProgram(Config cfg, RandomGenerator rnd) { return KernelPrograms.randomProgram(cfg, rnd); }

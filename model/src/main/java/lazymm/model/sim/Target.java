@@ -37,5 +37,14 @@ public interface Target {
      */
     default String validate(Config cfg, Program program) { return null; }
 
+    /** The architectures its variants can be moved to ({@code --arch}); empty if they have none. */
+    default List<String> arches() { return List.of(); }
+
+    /**
+     * {@code cfg} on architecture {@code arch}: what that architecture's kernel selects for it
+     * (its memory model, its Kconfig choices). Called only with one of {@link #arches()}.
+     */
+    default Config onArch(Config cfg, String arch) { return cfg.withArch(arch); }
+
     Instance create(Machine machine, Config cfg, Program program);
 }

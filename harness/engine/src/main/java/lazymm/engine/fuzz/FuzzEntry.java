@@ -55,7 +55,7 @@ public final class FuzzEntry {
         FuzzTarget.Campaign base = FuzzTarget.Campaign.of(variant);
         Config cfg = base.config();
         String arch = System.getProperty("lazymm.fuzz.arch");
-        if (arch != null && !arch.isEmpty()) cfg = cfg.withArch(arch);
+        if (arch != null && !arch.isEmpty() && !arch.equals(cfg.arch())) cfg = base.target().onArch(cfg, arch);
         String memory = System.getProperty("lazymm.fuzz.memory");
         if (memory != null && !memory.isEmpty()) cfg = cfg.withMemory(memory);
         int min = Integer.getInteger("lazymm.fuzz.minCpus", cfg.cpus());
