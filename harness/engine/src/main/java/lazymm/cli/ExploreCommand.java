@@ -84,8 +84,8 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--executions", paramLabel = "N", description = "stop after N executions, 0 for no limit (default: ${DEFAULT-VALUE})")
     long executions = 0;
 
-    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc "
-            + "(the memory model follows it: x86 tso, arm64 and powerpc weak; upstream also takes the arch's lazy-TLB scheme, "
+    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc, s390 "
+            + "(the memory model follows it: x86 and s390 tso, arm64 and powerpc weak; upstream also takes the arch's lazy-TLB scheme, "
             + "powerpc's shootdown)")
     String arch;
 

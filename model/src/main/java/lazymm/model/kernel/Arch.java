@@ -13,7 +13,7 @@ import java.util.List;
 abstract class Arch {
 
     /** The architectures of the model ({@code --arch}). */
-    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc");
+    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc", "s390");
 
     /**
      * The weakest memory model the architecture needs: x86 (and s390) keep every order but a
