@@ -31,13 +31,13 @@ final class Lockdep {
 
     private final Kernel k;
 
-    /** The usage marks of one lock class: the first site of each, or null. */
+    /** The usage marks of one lock class: the first site of each, or null (lockdep's state: no shared memory). */
     private static final class LockClass {
         final String name;
-        String usedInSoftirq;
-        String enabledSoftirq;
-        String usedInHardirq;
-        String enabledHardirq;
+        @Ghost String usedInSoftirq;
+        @Ghost String enabledSoftirq;
+        @Ghost String usedInHardirq;
+        @Ghost String enabledHardirq;
 
         LockClass(String name) { this.name = name; }
     }
