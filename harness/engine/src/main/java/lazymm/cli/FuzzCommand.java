@@ -61,7 +61,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--variant", paramLabel = "ID", description = "the variant to fuzz (see ./lazymm list); default: ${DEFAULT-VALUE}")
     String variant = ExploreCommand.DEFAULT_VARIANT;
 
-    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc (the memory model follows it, and upstream takes the arch's lazy-TLB scheme; --memory overrides)")
+    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc, s390 (the memory model follows it, and upstream takes the arch's lazy-TLB scheme; --memory overrides)")
     String arch;
 
     @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")

@@ -14,7 +14,7 @@ import java.util.List;
 abstract class Arch {
 
     /** The architectures of the model ({@code --arch}). */
-    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc");
+    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc", "s390");
 
     /**
      * The weakest memory model the architecture needs: x86 (and s390) keep every order but a
@@ -100,9 +100,6 @@ abstract class Arch {
         return pfn == 0 ? null : k.page(pfn);
     }
 
-    /** ptep_get_and_clear(): x86's is an xchg (a locked instruction, fully ordered). */
-    int ptepGetAndClear(lazymm.model.mem.IntVar pte) { return k.mem.xchg(pte, 0); }
-
     /** After a user access through {@code p}: the translation it used must not have been flushed meanwhile. */
     void checkUsed(UserPage p, int va) {}
 
@@ -118,13 +115,43 @@ abstract class Arch {
         return "flush_tlb_mm_range(" + mm + ") on cpu" + k.smpProcessorId();
     }
 
+    /**
+     * ptep_get_and_clear() of a zap (ptep_get_and_clear_full() with {@code full}, exit_mmap's):
+     * returns the old PTE. x86: an xchg.
+     */
+    int ptepGetAndClear(MmStruct mm, Pgtable t, int va, boolean full) { return k.mem.xchg(t.pte[va], 0); }
+
+    /** pte_alloc_one(mm): a new PTE table (a page of its own, except on s390 before 6.8). */
+    Pgtable pteAllocOne(MmStruct mm) {
+        return new Pgtable(k.mem, "pgtable#" + k.nextPgtable++ + "(" + mm + ")", mm);
+    }
+
+    /** pte_free(mm, table): freed at once (no walker can see it: it was never installed, or a grace period passed). */
+    void pteFree(MmStruct mm, Pgtable t) {}
+
+    /** pte_free_tlb(tlb, table, addr) in free_pgtables, before the flush; tlb_remove_table() queues it. */
+    void pteFreeTlb(MmStruct mm, Pgtable t) {}
+
+    /** The frees queued by pte_free_tlb, after tlb_finish_mmu's flush (tlb_table_flush). */
+    void tlbTableFlush(MmStruct mm, List<Pgtable> tables) {}
+
+    /** pte_free_defer(mm, table): free after an RCU grace period (khugepaged's retract). */
+    void pteFreeDefer(MmStruct mm, Pgtable t) {}
+
+    /** Programs may use a second PTE table per mm (map2, unmap2, retract): the s390 fragment model. */
+    boolean secondTable() { return false; }
+
+    /** Checks at the end of the program (the arch's own leaks). */
+    void checkFinal() {}
+
     /** The arch for a configuration. */
     static Arch of(Kernel k, String arch) {
         return switch (arch) {
             case "x86" -> new ArchX86(k);
             case "arm64" -> new ArchArm64(k);
             case "powerpc" -> new ArchPowerpc(k);
-            default -> throw new IllegalArgumentException("unknown arch '" + arch + "' (expected x86, arm64 or powerpc)");
+            case "s390" -> new ArchS390(k);
+            default -> throw new IllegalArgumentException("unknown arch '" + arch + "' (expected x86, arm64, powerpc or s390)");
         };
     }
 }

@@ -133,7 +133,7 @@ final class ArchPowerpc extends Arch {
      * mm_cpumask and active_cpus reads.
      */
     @Override
-    int ptepGetAndClear(IntVar pte) { return k.mem.xchgRelaxed(pte, 0); }
+    int ptepGetAndClear(MmStruct mm, Pgtable t, int va, boolean full) { return k.mem.xchgRelaxed(t.pte[va], 0); }
 
     // ---- user accesses ----
 

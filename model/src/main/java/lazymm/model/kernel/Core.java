@@ -307,8 +307,10 @@ final class Core {
             }
             k.leave();
         }
+        if (cpu == 0) k.rcu.adoptOffline(cpu);
         k.quiesced++;
-        k.m.await(() -> k.quiesced == k.cpus() && !k.smp.pending(cpu), "the other CPUs to quiesce");
+        // and for this CPU's RCU callbacks, which run from its ticks once every CPU is idle here
+        k.m.await(() -> k.quiesced == k.cpus() && !k.smp.pending(cpu) && !k.rcu.hasCallbacks(cpu), "the other CPUs to quiesce");
     }
 
     // ---- hotplug ----

@@ -51,13 +51,15 @@ import java.util.stream.Stream;
  * @param ppcTlb         the powerpc radix TLB flushing of a historical kernel: "trim-kthread" before
  *                       a665eec0a22e (PPC-TRIM-KTHREAD: the mm_cpumask trimming race vs
  *                       kthread_use_mm), or null: today's
+ * @param s390           the s390 pgalloc.c version and context.lock discipline ({@link S390Config})
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
                boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
-               String x86Switch, Arm64Switches arm64, LazyMmuConfig lazyMmu, String ppcTlb, String plant) {
+               String x86Switch, Arm64Switches arm64, LazyMmuConfig lazyMmu, String ppcTlb, S390Config s390,
+               String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
@@ -72,7 +74,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
     static final List<String> PLANTS = Stream.of(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
             "plant-no-lazy-catchup", "plant-no-freed-tables-ipi", "plant-ppc-no-tlbie", "plant-ppc-trim-early",
-            "plant-ppc-no-switch-mb", "plant-ppc-no-flush-mb"),
+            "plant-ppc-no-switch-mb", "plant-ppc-no-flush-mb", "plant-ptl-in-irq"),
             MEMBARRIER_PLANTS.stream(),
             // arm64: the ASID allocator's rollover flush and reservation, the TLBI's broadcast
             Stream.of("plant-no-asid-flush", "plant-asid-no-reserve", "plant-no-tlbi-broadcast"),
@@ -125,6 +127,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 Arm64Switches.of(variant),
                 /* lazyMmu */ LazyMmuConfig.of(variant),
                 /* ppcTlb */ variant.equals("PPC-TRIM-KTHREAD") ? "trim-kthread" : null,
+                /* s390 */ S390Config.of(variant),
                 old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }

@@ -33,6 +33,11 @@ import lazymm.model.sim.Violation;
  *                                                   the mode paused around a sleep; IPIs whose handlers use the
  *                                                   lazy MMU API in interrupt context (nothing when the variant
  *                                                   has no lazy MMU backend)
+ *             map2 | unmap2 | retract               s390 only ({@link SecondTable}): fault in the mm's second PTE
+ *                                                   table (a second region of the VMA); munmap it
+ *                                                   (page_table_free_rcu, __tlb_remove_table by RCU); khugepaged's
+ *                                                   retract of the first region's table (pte_free_defer, or
+ *                                                   pte_free before v6.6)
  *   kthread   use:G | unuse | run | sched           a kernel thread; use:G is mmget_not_zero() + kthread_use_mm()
  *             mbfast | mbgfast                      the fast paths on the mm it uses (nothing without one)
  *             vmap | pause | lazyirq                as for user tasks
@@ -52,7 +57,9 @@ final class KernelPrograms {
 
     static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "zap", "munmap",
             "mbreg", "mbfast", "mbslow", "mbregg", "mbgfast", "mbgslow", "mbregsc", "mbsc", "mbregrseq", "mbcpu:C",
-            "mprotect", "lazynest", "vmap", "pause", "lazyirq");
+            "mprotect", "lazynest", "vmap", "pause", "lazyirq", "map2", "unmap2", "retract");
+    /** The operations of the second PTE table: programs for s390 only. */
+    static final List<String> TABLE2_OPS = List.of("map2", "unmap2", "retract");
     static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched", "mbfast", "mbgfast",
             "vmap", "pause", "lazyirq");
     static final List<String> CPUHP_OPS = List.of("down:C", "up:C", "sched");
@@ -100,6 +107,9 @@ final class KernelPrograms {
                 String shape = op.contains(":") ? op.substring(0, op.indexOf(':') + 1) + (op.startsWith("use:") ? "G" : "C") : op;
                 if (!vocab.contains(shape)) {
                     return "task " + i + " (" + kind + "): unknown operation '" + op + "' (expected one of " + vocab + ")";
+                }
+                if (TABLE2_OPS.contains(op) && !cfg.arch().equals("s390")) {
+                    return "task " + i + ": '" + op + "' needs the s390 page-table model (arch s390), not " + cfg.arch();
                 }
                 int n = op.contains(":") ? number(op) : 0;
                 if (op.startsWith("use:") && (n < 1 || n > 9)) return "task " + i + ": '" + op + "': the group must be 1..9";
@@ -192,6 +202,7 @@ final class KernelPrograms {
             case "unuse" -> unuse(k, t);
             case "zap" -> mmOp(k, t, false);
             case "munmap" -> mmOp(k, t, true);
+            case "map2", "unmap2", "retract" -> table2Op(k, t, op);
             case "mbreg" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);
             case "mbregg" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);
             case "mbregsc" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
@@ -239,6 +250,19 @@ final class KernelPrograms {
         if (mm == null) return;
         k.enter();
         if (munmap) k.userMm.munmap(mm); else k.userMm.madviseDontneed(mm);
+        k.leave();
+    }
+
+    /** The second PTE table of the task's own mm (s390). */
+    private static void table2Op(Kernel k, TaskStruct t, String op) {
+        MmStruct mm = k.mem.read(t.mm);
+        if (mm == null) return;
+        k.enter();
+        switch (op) {
+            case "map2" -> k.table2.fault(mm);
+            case "unmap2" -> k.table2.munmap(mm);
+            default -> k.table2.retract(mm);
+        }
         k.leave();
     }
 
@@ -300,6 +324,8 @@ final class KernelPrograms {
     /** A user task's operations in random programs, as often as they appear here. */
     private static final List<String> USER_MIX = List.of("run", "run", "run", "run", "sched", "sched", "sched",
             "clone", "clone", "exec", "zap", "zap", "munmap");
+    /** ... and on s390, the second PTE table's operations besides (two more per row). */
+    private static final List<String> TABLE2_MIX = List.of("map2", "map2", "map2", "unmap2", "unmap2", "retract", "retract");
     /** ... and with membarrier users, these besides (after the registrations that open the first row of a process): */
     private static final List<String> PRIVATE_MIX = List.of("mbfast", "mbfast", "mbslow", "mbslow");
     /** ... and with users of every command. */
@@ -348,12 +374,13 @@ final class KernelPrograms {
         KConfig kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
         if (kc.lazyMmu() != null) return lazyMmuProgram(cfg, rnd);
         boolean membarrier = kc.membarrierMix();
+        boolean s390 = cfg.arch().equals("s390");
         List<String> mbMix = kc.membarrierAll() ? MEMBARRIER_MIX : PRIVATE_MIX;
         List<List<String>> rows = new ArrayList<>();
         if (kc.arm64().asidMix()) return asidProgram(cfg, rnd);
         int groups = 1 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
-            int users = 1 + rnd.nextInt(2) + (membarrier ? 1 : 0);
+            int users = 1 + rnd.nextInt(2) + (membarrier || s390 ? 1 : 0);  // s390: two tasks of one mm free tables the ways that race
             for (int u = 0; u < users; u++) {
                 List<String> row = new ArrayList<>(List.of("user:" + g));
                 if (membarrier && u == 0) {
@@ -362,10 +389,12 @@ final class KernelPrograms {
                         if (rnd.nextBoolean()) row.add(reg);
                     }
                 }
-                int n = 1 + rnd.nextInt(4);
+                int n = 1 + rnd.nextInt(4) + (s390 ? 2 : 0);
                 for (int i = 0; i < n; i++) {
-                    int r = rnd.nextInt(USER_MIX.size() + (membarrier ? mbMix.size() : 0));
-                    String op = r < USER_MIX.size() ? USER_MIX.get(r) : mbMix.get(r - USER_MIX.size());
+                    int r = rnd.nextInt(USER_MIX.size() + (membarrier ? mbMix.size() : 0) + (s390 ? TABLE2_MIX.size() : 0));
+                    String op = r < USER_MIX.size() ? USER_MIX.get(r)
+                            : r - USER_MIX.size() < (membarrier ? mbMix.size() : 0) ? mbMix.get(r - USER_MIX.size())
+                            : TABLE2_MIX.get(r - USER_MIX.size() - (membarrier ? mbMix.size() : 0));
                     if (!kc.tlbOps() && (op.equals("zap") || op.equals("munmap"))) op = "run";
                     row.add(op.equals("mbcpu:C") ? "mbcpu:" + rnd.nextInt(cfg.cpus()) : op);
                 }

@@ -53,7 +53,13 @@ public final class KernelTarget implements Target {
             v("lazymmu-sparc", "lazy MMU mode users on today's generic layer, sparc64's per-CPU tlb_batch (on the x86 model's memory and mm switching)", "x86", "refcount", "tso", null),
             v("LAZYMMU-NEST", "lazy MMU mode before seed 004 on arm64 (1ef3095b1405: one TIF_LAZY_MMU flag, no nesting count): a nested section's leave ends lazy mode for the outer one", "arm64", "refcount", "weak", "LazyMmu"),
             v("LAZYMMU-PREEMPT", "seed 004's generic counters with 291b3abed657's Xen PV context-switch hooks, before Juergen Gross's fix: a task preempted between enable_count 0->1 and arch_enter_lazy_mmu_mode() is entered twice on a CPU", "x86", "refcount", "tso", "LazyMmu"),
-            v("PPC-TRIM-KTHREAD", "powerpc radix before a665eec0a22e (v5.10): the single-threaded flush's mm_cpumask trim drops a kthread that kthread_use_mm()s the mm meanwhile, whose TLB later misses a local-only flush", "powerpc", "refcount", "weak", "StaleTlb"));
+            v("PPC-TRIM-KTHREAD", "powerpc radix before a665eec0a22e (v5.10): the single-threaded flush's mm_cpumask trim drops a kthread that kthread_use_mm()s the mm meanwhile, whose TLB later misses a local-only flush", "powerpc", "refcount", "weak", "StaleTlb"),
+            v("s390-frag", "s390 before 6.8 (v6.5's pgalloc.c): two 2K PTE tables per page, tracked in page->_refcount, with c2c224932fd0's temporary P bit; khugepaged frees with pte_free", "s390", "refcount", "tso", null),
+            v("S390-FRAG-RACE", "s390-frag with c2c224932fd0 reverted: page_table_free clears only the A bit, so __tlb_remove_table (an RCU callback) frees the page during its list_del", "s390", "refcount", "tso", "PgtableFragment"),
+            v("S390-ALLOC-P", "s390-frag with page_table_alloc ignoring the P bits (Hugh Dickins' hunk Gerald Schaefer questions, seed 002): a half pending its RCU free is handed out again (0x13 / 0x23)", "s390", "refcount", "tso", "PgtableFragment"),
+            v("S390-BH-DEADLOCK", "Hugh Dickins' s390 pte_free_defer patch of seed 002: __tlb_remove_table relinks under mm->context.lock in softirq, __tlb_flush_mm_lazy takes it with spin_lock (Gerald Schaefer's RCU stall)", "s390", "refcount", "tso", "IrqUnsafeLock"),
+            v("s390-pte-free-defer", "s390 v6.6 (8211dad62798): pte_free_defer marks the page PG_active and call_rcu()s the whole page once both halves are free", "s390", "refcount", "tso", null),
+            v("s390-4k", "s390 since v6.8 (d08d4e7cd6bf, as v7.1.5): a full 4K page per PTE table; what upstream runs on s390", "s390", "refcount", "tso", null));
 
     @Override public String id() { return "kernel"; }
 
