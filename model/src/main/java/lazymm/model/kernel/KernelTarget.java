@@ -66,8 +66,10 @@ public final class KernelTarget implements Target {
     /**
      * 3: the x86 TLB model (user pages, zap, munmap) and every membarrier command changed every
      * schedule of version 1 (2 was a step between them).
+     * 4: the arm64, powerpc and s390 models (ASID allocator, radix TLB, pgalloc.c), softirqs and
+     * RCU callbacks, and synchronize_rcu() ordering as a grace period changed their schedules.
      */
-    @Override public int modelVersion() { return 3; }
+    @Override public int modelVersion() { return 4; }
 
     @Override public List<Variant> variants() { return VARIANTS; }
 
