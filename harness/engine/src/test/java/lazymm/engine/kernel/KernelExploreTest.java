@@ -73,10 +73,16 @@ class KernelExploreTest {
         Violation v = o.failing().violation();
         assertEquals(Catalog.variant(variant).expects(), v.kind(), v.toString());
 
+        assertReplays(variant, cfg, o, tmp);
+    }
+
+    /** The finding written as a reproducer, read back and replayed, ends in the same signature. */
+    static void assertReplays(String variant, Config cfg, Explorer.Outcome o, Path dir) throws Exception {
+        Violation v = o.failing().violation();
         var target = Catalog.targetOf(variant);
         Reproducer r = new Reproducer(target.id(), target.modelVersion(), cfg, o.program(), o.failing().schedule(),
                 Execution.DEFAULT_STEP_BOUND, v.kind(), v.signature(), v.getMessage(), Map.of());
-        Path f = tmp.resolve(variant + ".json");
+        Path f = dir.resolve(variant + ".json");
         r.write(f);
         Result again = Replayer.replay(Reproducer.read(f), false);
         assertNotNull(again.violation());

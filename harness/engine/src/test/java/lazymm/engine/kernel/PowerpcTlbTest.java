@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.Map;
 import lazymm.engine.Execution;
 import lazymm.engine.Explorer;
 import lazymm.engine.NeedsAgent;
-import lazymm.engine.Replayer;
-import lazymm.engine.io.Reproducer;
-import lazymm.engine.Result;
 import lazymm.model.Catalog;
 import lazymm.model.kernel.KernelTarget;
 import lazymm.model.sim.Config;
@@ -98,13 +94,6 @@ class PowerpcTlbTest {
         Violation v = o.failing().violation();
         assertEquals("StaleTlb", v.kind(), v.toString());
 
-        var target = Catalog.targetOf(variant);
-        Reproducer r = new Reproducer(target.id(), target.modelVersion(), cfg, o.program(), o.failing().schedule(),
-                Execution.DEFAULT_STEP_BOUND, v.kind(), v.signature(), v.getMessage(), Map.of());
-        Path f = tmp.resolve(variant + ".json");
-        r.write(f);
-        Result again = Replayer.replay(Reproducer.read(f), false);
-        assertNotNull(again.violation());
-        assertEquals(v.signature(), again.violation().signature());
+        KernelExploreTest.assertReplays(variant, cfg, o, tmp);
     }
 }
