@@ -70,9 +70,14 @@ class LauncherTest {
         assertTrue(report.contains("\"verdict\": \"violation\""), report);
         Path repro;
         try (var s = Files.list(tmp.resolve("lazymm-out"))) {
-            repro = s.filter(p -> p.getFileName().toString().startsWith("HP-HOTPLUG.UseAfterFree.")).findFirst().orElseThrow();
+            repro = s.filter(p -> p.getFileName().toString().startsWith("HP-HOTPLUG.UseAfterFree.")
+                    && !p.getFileName().toString().endsWith(".orig.json")).findFirst().orElseThrow();
         }
         assertTrue(report.contains(repro.getFileName().toString()), report);
+        // minimized by default, the one the worker wrote kept beside it
+        assertTrue(r.out().contains("  minimized:  " + repro.getFileName()), r.out());
+        assertTrue(Files.exists(repro.resolveSibling(repro.getFileName().toString().replace(".json", ".orig.json"))), r.out());
+        assertTrue(report.contains("\"original\""), report);
         Run replay = lazymm(tmp, "replay", "--no-trace", repro.toString());
         assertEquals(1, replay.code(), replay.out() + replay.err());
         assertTrue(replay.out().contains("(the recorded signature)"), replay.out());

@@ -42,6 +42,11 @@ import picocli.CommandLine.Option;
                 "mbregg, mbgfast, mbgslow (GLOBAL_EXPEDITED, over memory all processes share); mbregsc, mbsc",
                 "(SYNC_CORE: register; modify code and call it); mbregrseq, mbcpu:C (PRIVATE_EXPEDITED_RSEQ with",
                 "MEMBARRIER_CMD_FLAG_CPU on CPU C). A kthread runs mbfast and mbgfast on the mm it uses.",
+                "lazy MMU mode users (the lazymmu* and LAZYMMU-* variants): mprotect, lazynest (user:G); vmap, pause,",
+                "lazyirq (user:G and kthread): a PTE-lock section, a nested one, apply_to_page_range on init_mm,",
+                "one paused around a sleep, interrupts using the API.",
+                "On s390 also: map2, unmap2 (fault in, munmap the mm's second PTE table), retract (khugepaged",
+                "frees the first one: pte_free_defer, or pte_free before v6.6).",
                 ""})
 final class ExploreCommand implements Callable<Integer> {
 
@@ -82,8 +87,8 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--executions", paramLabel = "N", description = "stop after N executions, 0 for no limit (default: ${DEFAULT-VALUE})")
     long executions = 0;
 
-    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc "
-            + "(the memory model follows it: x86 tso, arm64 and powerpc weak; upstream also takes the arch's lazy-TLB scheme, "
+    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc, s390 "
+            + "(the memory model follows it: x86 and s390 tso, arm64 and powerpc weak; upstream also takes the arch's lazy-TLB scheme, "
             + "powerpc's shootdown)")
     String arch;
 

@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import lazymm.engine.BadInput;
 import lazymm.engine.Execution;
+import lazymm.engine.ReproducerMinimizer;
 import lazymm.engine.fuzz.FuzzEntry;
 import lazymm.engine.fuzz.FuzzTarget;
+import lazymm.engine.io.Reproducer;
 import lazymm.model.Catalog;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Target;
@@ -59,7 +61,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--variant", paramLabel = "ID", description = "the variant to fuzz (see ./lazymm list); default: ${DEFAULT-VALUE}")
     String variant = ExploreCommand.DEFAULT_VARIANT;
 
-    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc (the memory model follows it, and upstream takes the arch's lazy-TLB scheme; --memory overrides)")
+    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc, s390 (the memory model follows it, and upstream takes the arch's lazy-TLB scheme; --memory overrides)")
     String arch;
 
     @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
@@ -91,6 +93,15 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--no-seeds", description = "do not add fuzz-corpus/<target>/ as seeds (start from OUT's corpus alone: an empty one for a measurement from scratch)")
     boolean noSeeds;
+
+    @Option(names = "--no-minimize", description = "keep each reproducer as the fuzzer found it (its input bytes minimized); "
+            + "by default, once the workers stop, its schedule and program are minimized too (see ./lazymm minimize --help) "
+            + "and the one as found is kept beside it as .orig.json")
+    boolean noMinimize;
+
+    @Option(names = "--minimize-time", paramLabel = "SECONDS", description = "minimize each reproducer for at most this long, "
+            + "then keep the smallest found so far; 0 for no limit (default: ${DEFAULT-VALUE})")
+    double minimizeTime = 60;
 
     @Option(names = "--max-steps", paramLabel = "N", description = "steps per execution before it is a Livelock (default: ${DEFAULT-VALUE})")
     long maxSteps = Execution.DEFAULT_STEP_BOUND;
@@ -129,6 +140,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
         if (jobs < 1 || jobs > 64) throw new BadInput("--jobs must be 1..64, got " + jobs);
         if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
+        if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + minimizeTime);
         // the campaign, checked here: the workers build the same one from the properties
         FuzzTarget.Campaign campaign = new FuzzTarget.Campaign(target, cfg, range[0], range[1], maxSteps, true);
 
@@ -204,7 +216,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                     case "minimized" -> {
                         if (!Integer.valueOf(e.worker()).equals(finder.get(e.a()))) break;  // another worker's copy
                         if (!keepGoing) stop = true;  // the finder has written its minimized input: stop
-                        o.printf("  minimized:  %s (input %s -> %s bytes)%n", e.a(), e.b().split("\t")[0], e.b().split("\t")[1]);
+                        o.printf("  input:      %s -> %s bytes (minimized by the fuzzer)%n", e.b().split("\t")[0], e.b().split("\t")[1]);
                         o.flush();
                     }
                     case "error" -> {
@@ -248,6 +260,9 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             o.printf("no violation in %,d executions (%.1f s, %,.0f exec/s)%n", execs, secs, execs / Math.max(secs, 1e-9));
         } else {
             o.printf("%d violation%s found in %,d executions (%.1f s)%n", signatures.size(), signatures.size() == 1 ? "" : "s", execs, secs);
+            if (!noMinimize) {
+                for (Map<String, Object> f : found) minimize(o, f);
+            }
         }
         rep.put("verdict", signatures.isEmpty() ? "clean" : "violation");
         rep.put("violation", found.isEmpty() ? null : found.get(0));
@@ -260,6 +275,32 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Options.writeReport(report, rep);
         if (!signatures.isEmpty()) return Main.VIOLATION;
         return error == 2 ? Main.USAGE : Main.OK;
+    }
+
+    /**
+     * Minimizes one finding's reproducer in place (schedule, program, drains, interrupts: what
+     * {@code ./lazymm minimize} does), after the workers stopped: the one the worker wrote is kept
+     * beside it as {@code .orig.json}, and is what stays if minimization fails or is interrupted.
+     */
+    private void minimize(PrintWriter o, Map<String, Object> f) {
+        Path file = Path.of((String) f.get("reproducer"));
+        if (!Files.exists(file)) return;  // a worker stopped before it wrote it: nothing to do
+        Path orig = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.json$", ".orig.json"));
+        try {
+            Reproducer found = Reproducer.read(file);
+            found.write(orig);
+            ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(found, minimizeTime);
+            m.minimized().write(file);
+            o.printf("  minimized:  %s: %s, %d choices, %d switches (as found: %d choices, %d switches; %.2f s%s)%n  as found:   %s%n",
+                    file.getFileName(), m.minimized().program(), m.after().choices(), m.after().switches(),
+                    m.before().choices(), m.before().switches(), m.seconds(),
+                    m.oneMinimal() ? "" : ", stopped at --minimize-time", orig);
+            f.put("original", orig.toString());
+            f.put("minimized", Map.of("before", m.before().toJson(), "after", m.after().toJson()));
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("lazymm: " + file + " could not be minimized (" + e.getMessage() + "); it stays as found");
+        }
+        o.flush();
     }
 
     private long lastExecs;

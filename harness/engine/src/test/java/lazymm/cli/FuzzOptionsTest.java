@@ -14,7 +14,7 @@ class FuzzOptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
             "--variant no-such;unknown variant 'no-such' (see ./lazymm list)",
-            "--arch s390x;unknown arch 's390x' for target kernel (expected one of x86, arm64, powerpc)",
+            "--arch s390x;unknown arch 's390x' for target kernel (expected one of x86, arm64, powerpc, s390)",
             "--variant example-lost-update --arch x86;unknown arch 'x86' for target example (expected none: its variants have no architecture)",
             "--cpus 0;--cpus must be within 1..64 with MIN <= MAX, got '0'",
             "--cpus 4-2;--cpus must be within 1..64 with MIN <= MAX, got '4-2'",

@@ -6,14 +6,15 @@ import java.util.List;
  * The hooks the core mm and scheduler code calls into the architecture (asm/mmu_context.h and
  * friends): what each architecture does to its MMU state and to mm_cpumask when a CPU switches
  * mm or goes lazy, and how it flushes TLBs. x86 has its whole TLB model (cpu_tlbstate, the
- * generations, the flush IPIs, a TLB per CPU); arm64 and powerpc have their mm_cpumask behaviour
- * (what the lazy-TLB schemes depend on) and, until their own TLB models, an ideal MMU: a user
- * access reads the newest page tables, nothing is cached, so nothing can be stale.
+ * generations, the flush IPIs, a TLB per CPU), and so has powerpc radix (active_cpus, the
+ * mm_cpumask trimming, tlbie / tlbiel, a TLB per CPU tagged by PID); arm64 has its mm_cpumask
+ * behaviour (what the lazy-TLB schemes depend on) and, until its own TLB model, an ideal MMU: a
+ * user access reads the newest page tables, nothing is cached, so nothing can be stale.
  */
 abstract class Arch {
 
     /** The architectures of the model ({@code --arch}). */
-    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc");
+    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc", "s390");
 
     /**
      * The weakest memory model the architecture needs: x86 (and s390) keep every order but a
@@ -68,6 +69,15 @@ abstract class Arch {
      */
     void exceptionReturn() { k.membarrier.coreSerialized(); }
 
+    /**
+     * switch_to()'s arch part (__switch_to), after switch_mm and before the new task's stack:
+     * arm64's dsb(ish); nothing the model needs on the others.
+     */
+    void switchTo(TaskStruct prev, TaskStruct next) {}
+
+    /** The arch's oracles after every step (arm64: the ASID allocator's invariant). */
+    void checkStep() {}
+
     /** finish_arch_post_lock_switch(): s390 flushes here; the others have none. */
     void finishArchPostLockSwitch() {}
 
@@ -105,13 +115,43 @@ abstract class Arch {
         return "flush_tlb_mm_range(" + mm + ") on cpu" + k.smpProcessorId();
     }
 
+    /**
+     * ptep_get_and_clear() of a zap (ptep_get_and_clear_full() with {@code full}, exit_mmap's):
+     * returns the old PTE. x86: an xchg.
+     */
+    int ptepGetAndClear(MmStruct mm, Pgtable t, int va, boolean full) { return k.mem.xchg(t.pte[va], 0); }
+
+    /** pte_alloc_one(mm): a new PTE table (a page of its own, except on s390 before 6.8). */
+    Pgtable pteAllocOne(MmStruct mm) {
+        return new Pgtable(k.mem, "pgtable#" + k.nextPgtable++ + "(" + mm + ")", mm);
+    }
+
+    /** pte_free(mm, table): freed at once (no walker can see it: it was never installed, or a grace period passed). */
+    void pteFree(MmStruct mm, Pgtable t) {}
+
+    /** pte_free_tlb(tlb, table, addr) in free_pgtables, before the flush; tlb_remove_table() queues it. */
+    void pteFreeTlb(MmStruct mm, Pgtable t) {}
+
+    /** The frees queued by pte_free_tlb, after tlb_finish_mmu's flush (tlb_table_flush). */
+    void tlbTableFlush(MmStruct mm, List<Pgtable> tables) {}
+
+    /** pte_free_defer(mm, table): free after an RCU grace period (khugepaged's retract). */
+    void pteFreeDefer(MmStruct mm, Pgtable t) {}
+
+    /** Programs may use a second PTE table per mm (map2, unmap2, retract): the s390 fragment model. */
+    boolean secondTable() { return false; }
+
+    /** Checks at the end of the program (the arch's own leaks). */
+    void checkFinal() {}
+
     /** The arch for a configuration. */
     static Arch of(Kernel k, String arch) {
         return switch (arch) {
             case "x86" -> new ArchX86(k);
             case "arm64" -> new ArchArm64(k);
             case "powerpc" -> new ArchPowerpc(k);
-            default -> throw new IllegalArgumentException("unknown arch '" + arch + "' (expected x86, arm64 or powerpc)");
+            case "s390" -> new ArchS390(k);
+            default -> throw new IllegalArgumentException("unknown arch '" + arch + "' (expected x86, arm64, powerpc or s390)");
         };
     }
 }

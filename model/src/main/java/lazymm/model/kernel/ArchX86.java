@@ -375,6 +375,10 @@ final class ArchX86 extends Arch {
         int cpu = k.smpProcessorId();
         MmStruct loadedMm = k.mem.readOnce(s.loadedMm);
         int loadedMmAsid = s.loadedMmAsid;
+        if (k.kc.planted("plant-ptl-in-irq") && f.mm() != null) {  // PLANTED: plant-ptl-in-irq: the IPI handler takes the mm's page-table lock
+            k.mem.spinLock(f.mm().ptl);
+            k.mem.spinUnlock(f.mm().ptl);
+        }
 
         /* The CPU was left in the mm_cpumask of the target mm. Clear it. */
         if (f.mm() != null && f.mm() != loadedMm) {

@@ -97,6 +97,7 @@ final class Core {
     /** context_switch - switch to the new MM and the new thread's register state. */
     void contextSwitch(Rq rq, TaskStruct prev, TaskStruct next) {
         prepareTaskSwitch(rq, prev, next);
+        k.lazyMmu.archStartContextSwitch(prev);  // arch_start_context_switch(prev): paravirt (Xen PV)
 
         /*
          * kernel -> kernel   lazy + transfer active
@@ -164,10 +165,12 @@ final class Core {
 
     /** switch_to(prev, next, last): returns on prev's stack when some CPU switches back to prev. */
     private void switchTo(Rq rq, TaskStruct prev, TaskStruct next) {
+        k.arch.switchTo(prev, next);  // __switch_to()
         rq.last = prev;
         rq.current = next;
         prev.running = false;
         k.m.switchTo(next.thread);
+        k.lazyMmu.archEndContextSwitch(prev);  // __switch_to's arch_end_context_switch(next_p): prev is this task, switched back in
     }
 
     /** finish_task_switch - clean up after a task-switch. */
@@ -233,6 +236,7 @@ final class Core {
 
     /** A task's thread: schedule_tail() (ret_from_fork), its program, then do_exit(). */
     void taskMain(TaskStruct t) {
+        k.lazyMmu.archEndContextSwitch(t);  // __switch_to's arch_end_context_switch(next_p)
         finishTaskSwitch(k.thisRq().last);  // schedule_tail(prev)
         // ret_from_fork_asm returns to user space through swapgs_restore_regs_and_return_to_usermode: IRET
         if (!t.kthread) k.arch.exceptionReturn();
@@ -303,8 +307,10 @@ final class Core {
             }
             k.leave();
         }
+        if (cpu == 0) k.rcu.adoptOffline(cpu);
         k.quiesced++;
-        k.m.await(() -> k.quiesced == k.cpus() && !k.smp.pending(cpu), "the other CPUs to quiesce");
+        // and for this CPU's RCU callbacks, which run from its ticks once every CPU is idle here
+        k.m.await(() -> k.quiesced == k.cpus() && !k.smp.pending(cpu) && !k.rcu.hasCallbacks(cpu), "the other CPUs to quiesce");
     }
 
     // ---- hotplug ----

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
  * {@code // BROKEN: <id>: <what>} where they are.
  *
  * @param lazyTlb        the lazy-TLB scheme
- * @param oldHotplug     the v5.8..v6.13 CPU-offline path (bf2c59fce407): the dying CPU keeps its
+ * @param oldHotplug     the v5.8..v6.13 CPU-offline path (bf2c59fce407; also PPC-TRIM-KTHREAD's v5.9): the dying CPU keeps its
  *                       lazy mm until idle_task_exit() switches the hardware to init_mm (leaving
  *                       idle->active_mm alone), and finish_cpu() on the control CPU drops it.
  *                       false: today's path (21641bd9a7a7, v6.14), sched_force_init_mm() at
@@ -45,27 +45,40 @@ import java.util.stream.Stream;
  * @param switchMmSameMm membarrier_switch_mm() refreshes rq->membarrier_state also when prev_mm ==
  *                       next_mm (this project's fix); false: v7.1.5, whose shortcut leaves it stale
  *                       (GLOBAL-STALE-STATE)
+ * @param arm64          the arm64 ASID allocator's shape (ARM64-ASID-ZERO) and program mix
+ * @param lazyMmu        the lazy MMU mode's users and its backend shape ({@link LazyMmuConfig}), or
+ *                       null: no lazy MMU users (CONFIG_ARCH_HAS_LAZY_MMU_MODE paths not run)
+ * @param ppcTlb         the powerpc radix TLB flushing of a historical kernel: "trim-kthread" before
+ *                       a665eec0a22e (PPC-TRIM-KTHREAD: the mm_cpumask trimming race vs
+ *                       kthread_use_mm), or null: today's
+ * @param s390           the s390 pgalloc.c version and context.lock discipline ({@link S390Config})
  * @param plant          a bug planted by a test to prove an oracle catches it ({@code plant-*}
  *                       configurations, never in the catalog), or null
  */
 record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boolean hpLazymmMask, boolean hpWarn,
                boolean preempt, boolean taskMmMarked, boolean membarrierMix, boolean membarrierAll, boolean hpNoMb,
                boolean hpNoSyncCore, boolean kthreadUseMmSyncCore, boolean switchMmSameMm, boolean taskMmRaceKnown,
-               String x86Switch, String plant) {
+               String x86Switch, Arm64Switches arm64, LazyMmuConfig lazyMmu, String ppcTlb, S390Config s390,
+               String plant) {
 
     /** The plants in membarrier's paths: they run with membarrier users. */
     private static final List<String> MEMBARRIER_PLANTS = List.of(
             "plant-no-mb-a", "plant-no-mb-c", "plant-no-mb-d", "plant-no-mb-e", "plant-no-mb-e-6.17", "plant-no-mb-g",
-            "plant-no-ipi-global", "plant-no-ipi-cpu", "plant-no-ipi-sync-core", "plant-no-sync-core-switch");
+            "plant-no-ipi-global", "plant-no-ipi-cpu", "plant-no-ipi-sync-core", "plant-no-sync-core-switch",
+            "plant-no-switch-to-dsb");
 
     /**
      * The bugs tests can plant, each at the line marked {@code // PLANTED: <id>} (membarrier's (a)
      * and (c) at two: membarrier_global_expedited's and membarrier_private_expedited's).
      */
-    static final List<String> PLANTS = Stream.concat(Stream.of(
+    static final List<String> PLANTS = Stream.of(Stream.of(
             "plant-extra-mmdrop", "plant-missing-mmdrop", "plant-extra-mmput", "plant-no-lazy-grab",
-            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi"),
-            MEMBARRIER_PLANTS.stream()).toList();
+            "plant-no-lazy-catchup", "plant-no-freed-tables-ipi", "plant-ppc-no-tlbie", "plant-ppc-trim-early",
+            "plant-ppc-no-switch-mb", "plant-ppc-no-flush-mb", "plant-ptl-in-irq"),
+            MEMBARRIER_PLANTS.stream(),
+            // arm64: the ASID allocator's rollover flush and reservation, the TLBI's broadcast
+            Stream.of("plant-no-asid-flush", "plant-asid-no-reserve", "plant-no-tlbi-broadcast"),
+            LazyMmuConfig.PLANTS.stream()).flatMap(x -> x).toList();
 
     /**
      * The variants with membarrier users. They run today's kernel with the fixes that make
@@ -97,7 +110,7 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
         // 83b0177a6c48), where the CR3 write was the only full barrier when the mask bit was set
         boolean old = variant.equals("plant-no-mb-e-6.17");
         return new KConfig(LazyTlb.of(lazyTlb),
-                /* oldHotplug */ variant.equals("HP-HOTPLUG") || variant.equals("SHOOT-TRIM"),
+                /* oldHotplug */ variant.equals("HP-HOTPLUG") || variant.equals("SHOOT-TRIM") || variant.equals("PPC-TRIM-KTHREAD"),
                 /* finishCpuMmdrop */ variant.equals("HP-HOTPLUG"),
                 /* hpLazymmMask */ variant.equals("HP-CPUMASK") || variant.equals("HP-X86-TRIM"),
                 /* hpWarn */ variant.equals("HP-WARN"),
@@ -111,6 +124,10 @@ record KConfig(LazyTlb lazyTlb, boolean oldHotplug, boolean finishCpuMmdrop, boo
                 /* switchMmSameMm */ mb && !variant.equals("GLOBAL-STALE-STATE"),
                 /* taskMmRaceKnown */ up,
                 /* x86Switch */ variant.equals("X86-SWITCH-ORDER") ? "order" : variant.equals("X86-SWITCH-MB") || old ? "mb" : null,
+                Arm64Switches.of(variant),
+                /* lazyMmu */ LazyMmuConfig.of(variant),
+                /* ppcTlb */ variant.equals("PPC-TRIM-KTHREAD") ? "trim-kthread" : null,
+                /* s390 */ S390Config.of(variant),
                 old ? "plant-no-mb-e" : PLANTS.contains(variant) ? variant : null);
     }
 }

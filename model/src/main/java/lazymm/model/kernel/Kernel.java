@@ -5,6 +5,7 @@ import java.util.List;
 import lazymm.model.mem.IntVar;
 import lazymm.model.mem.IrqHooks;
 import lazymm.model.mem.Memory;
+import lazymm.model.mem.SpinLock;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Ghost;
 import lazymm.model.sim.Instance;
@@ -48,9 +49,15 @@ public final class Kernel implements Instance {
     final CpuHotplug hotplug;
     final Smp smp;
     final Rcu rcu;
+    final Softirq softirq;
+    final Lockdep lockdep;
     final Membarrier membarrier;
     final UserMm userMm;
+    final SecondTable table2;
     final Oracles oracles;
+    /** The lazy MMU mode (include/linux/pgtable.h) and its arch backend; its users. */
+    final LazyMmu lazyMmu;
+    final LazyMmuUsers lazyMmuUsers;
 
     @Ghost final List<TaskStruct> tasks = new ArrayList<>();
     @Ghost final List<MmStruct> mms = new ArrayList<>();
@@ -86,15 +93,20 @@ public final class Kernel implements Instance {
         this.exec = new Exec(this);
         this.hotplug = new CpuHotplug(this);
         this.smp = new Smp(this);
-        this.rcu = new Rcu(this);
+        this.rcu = new Rcu(this, cfg.cpus());
+        this.softirq = new Softirq(this, cfg.cpus());
+        this.lockdep = new Lockdep(this);
         this.membarrier = new Membarrier(this);
         this.userMm = new UserMm(this);
+        this.table2 = new SecondTable(this);
         this.oracles = new Oracles(this);
         // init_mm is never freed; its count is not tracked (the boot grabs differ per arch)
         this.initMm = new MmStruct(mem, "init_mm", true, 0, 1, 1 << 20, 1);
         this.cpuOnlineMask = mem.intVar("cpu_online_mask", (1L << cfg.cpus()) - 1);
         this.rqs = new Rq[cfg.cpus()];
         this.arch = Arch.of(this, cfg.arch());
+        this.lazyMmu = new LazyMmu(this, kc.lazyMmu(), cfg.arch());
+        this.lazyMmuUsers = new LazyMmuUsers(this, lazyMmu);
         for (int c = 0; c < cfg.cpus(); c++) {
             TaskStruct idle = newTask("idle/" + c, true, true, null, initMm, List.of());
             rqs[c] = new Rq(mem, c, idle);
@@ -111,6 +123,10 @@ public final class Kernel implements Instance {
             @Override public void localIrqEnable(int cpu) { Kernel.this.localIrqEnable(); }
             @Override public long localIrqSave(int cpu) { return Kernel.this.localIrqSave() ? 1 : 0; }
             @Override public void localIrqRestore(int cpu, long flags) { Kernel.this.localIrqRestore(flags != 0); }
+            @Override public void localBhDisable(int cpu) { softirq.localBhDisable(cpu); }
+            @Override public void localBhEnable(int cpu) { softirq.localBhEnable(cpu); }
+            @Override public void lockAcquiring(int cpu, SpinLock lock, String site) { lockdep.lockAcquiring(cpu, lock, site); }
+            @Override public void lockAcquired(int cpu, SpinLock lock, String site) { lockdep.lockAcquired(cpu, lock, site); }
         });
     }
 
@@ -197,10 +213,16 @@ public final class Kernel implements Instance {
 
     boolean irqsDisabled() { return thisRq().irqsDisabled; }
 
+    /** in_interrupt(): in a hardirq or softirq handler, or with softirqs disabled ({@link Softirq}). */
+    boolean inInterrupt() { return softirq.inInterrupt(smpProcessorId()); }
+
     /** A kernel path that changes mm references starts in the current task (for the invariants). */
     void enter() { current().depth++; }
 
-    void leave() { current().depth--; }
+    /** The path is done; a task out of its last one is in user mode again, an RCU quiescent state. */
+    void leave() {
+        if (--current().depth == 0) rcu.noteQs(smpProcessorId());
+    }
 
     /**
      * A preemption point of a preemptible kernel: with IRQs and preemption on, the task may be
@@ -247,11 +269,29 @@ public final class Kernel implements Instance {
         return by >= 0 && cpu != by && cpuOnline(cpu);
     }
 
-    @Override public boolean interruptPending(int cpu) { return smp.pending(cpu) && !rqs[cpu].irqsDisabled; }
+    /** An IPI is queued for the CPU, or (the tick) it has RCU callbacks ready and softirqs on; and its interrupts are on. */
+    @Override public boolean interruptPending(int cpu) {
+        return !rqs[cpu].irqsDisabled && (smp.pending(cpu) || rcu.tickWanted(cpu));
+    }
 
-    @Override public void handleInterrupts(int cpu) { smp.handle(cpu); }
+    /**
+     * The interrupt entry of {@code cpu}: irq_enter(), the IPI handlers
+     * (generic_smp_call_function_single_interrupt) with interrupts off, irq_exit() (which may run
+     * the RCU softirq), then the return from the interrupt, an exception return.
+     */
+    @Override public void handleInterrupts(int cpu) {
+        softirq.irqEnter(cpu);
+        boolean was = localIrqSave();
+        smp.flush(cpu);
+        localIrqRestore(was);
+        softirq.irqExit(cpu);
+        arch.exceptionReturn();
+    }
 
     @Override public void checkStep() { oracles.checkStep(); }
 
-    @Override public void checkFinal() { oracles.checkFinal(); }
+    @Override public void checkFinal() {
+        oracles.checkFinal();
+        arch.checkFinal();
+    }
 }

@@ -27,8 +27,20 @@ import lazymm.model.sim.Violation;
  *                                                   the code, membarrier(PRIVATE_EXPEDITED_SYNC_CORE), loads
  *             mbregrseq | mbcpu:C                   REGISTER_PRIVATE_EXPEDITED_RSEQ; the slow path with
  *                                                   membarrier(PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, C)
+ *             mprotect | lazynest                   lazy MMU sections (LazyMmuUsers): change_pte_range under the
+ *                                                   PTE lock; zap_pte_range with a nested DEBUG_PAGEALLOC section
+ *             vmap | pause | lazyirq                apply_to_page_range on init_mm (preemptible); the same with
+ *                                                   the mode paused around a sleep; IPIs whose handlers use the
+ *                                                   lazy MMU API in interrupt context (nothing when the variant
+ *                                                   has no lazy MMU backend)
+ *             map2 | unmap2 | retract               s390 only ({@link SecondTable}): fault in the mm's second PTE
+ *                                                   table (a second region of the VMA); munmap it
+ *                                                   (page_table_free_rcu, __tlb_remove_table by RCU); khugepaged's
+ *                                                   retract of the first region's table (pte_free_defer, or
+ *                                                   pte_free before v6.6)
  *   kthread   use:G | unuse | run | sched           a kernel thread; use:G is mmget_not_zero() + kthread_use_mm()
  *             mbfast | mbgfast                      the fast paths on the mm it uses (nothing without one)
+ *             vmap | pause | lazyirq                as for user tasks
  *   cpuhp     down:C | up:C | sched                 the CPU-hotplug controller (cpu_down / cpu_up)
  * </pre>
  *
@@ -44,8 +56,12 @@ final class KernelPrograms {
     private KernelPrograms() {}
 
     static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "zap", "munmap",
-            "mbreg", "mbfast", "mbslow", "mbregg", "mbgfast", "mbgslow", "mbregsc", "mbsc", "mbregrseq", "mbcpu:C");
-    static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched", "mbfast", "mbgfast");
+            "mbreg", "mbfast", "mbslow", "mbregg", "mbgfast", "mbgslow", "mbregsc", "mbsc", "mbregrseq", "mbcpu:C",
+            "mprotect", "lazynest", "vmap", "pause", "lazyirq", "map2", "unmap2", "retract");
+    /** The operations of the second PTE table: programs for s390 only. */
+    static final List<String> TABLE2_OPS = List.of("map2", "unmap2", "retract");
+    static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched", "mbfast", "mbgfast",
+            "vmap", "pause", "lazyirq");
     static final List<String> CPUHP_OPS = List.of("down:C", "up:C", "sched");
 
     /** The highest mm group the program names (user:G and use:G). */
@@ -91,6 +107,9 @@ final class KernelPrograms {
                 String shape = op.contains(":") ? op.substring(0, op.indexOf(':') + 1) + (op.startsWith("use:") ? "G" : "C") : op;
                 if (!vocab.contains(shape)) {
                     return "task " + i + " (" + kind + "): unknown operation '" + op + "' (expected one of " + vocab + ")";
+                }
+                if (TABLE2_OPS.contains(op) && !cfg.arch().equals("s390")) {
+                    return "task " + i + ": '" + op + "' needs the s390 page-table model (arch s390), not " + cfg.arch();
                 }
                 int n = op.contains(":") ? number(op) : 0;
                 if (op.startsWith("use:") && (n < 1 || n > 9)) return "task " + i + ": '" + op + "': the group must be 1..9";
@@ -183,6 +202,7 @@ final class KernelPrograms {
             case "unuse" -> unuse(k, t);
             case "zap" -> mmOp(k, t, false);
             case "munmap" -> mmOp(k, t, true);
+            case "map2", "unmap2", "retract" -> table2Op(k, t, op);
             case "mbreg" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);
             case "mbregg" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);
             case "mbregsc" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
@@ -192,6 +212,11 @@ final class KernelPrograms {
             case "mbslow" -> k.membarrier.userSlowPrivate(t);
             case "mbgslow" -> k.membarrier.userSlowGlobal(t);
             case "mbsc" -> k.membarrier.userSyncCore(t);
+            case "mprotect" -> k.lazyMmuUsers.changePteRange(t);
+            case "lazynest" -> k.lazyMmuUsers.zapPteRangeNested(t);
+            case "vmap" -> k.lazyMmuUsers.applyToPageRange(t);
+            case "pause" -> k.lazyMmuUsers.applyWithPause(t);
+            case "lazyirq" -> k.lazyMmuUsers.interruptMapping(t);
             default -> {
                 int n = number(op);
                 if (op.startsWith("use:")) use(k, t, n);
@@ -225,6 +250,19 @@ final class KernelPrograms {
         if (mm == null) return;
         k.enter();
         if (munmap) k.userMm.munmap(mm); else k.userMm.madviseDontneed(mm);
+        k.leave();
+    }
+
+    /** The second PTE table of the task's own mm (s390). */
+    private static void table2Op(Kernel k, TaskStruct t, String op) {
+        MmStruct mm = k.mem.read(t.mm);
+        if (mm == null) return;
+        k.enter();
+        switch (op) {
+            case "map2" -> k.table2.fault(mm);
+            case "unmap2" -> k.table2.munmap(mm);
+            default -> k.table2.retract(mm);
+        }
         k.leave();
     }
 
@@ -267,6 +305,15 @@ final class KernelPrograms {
 
     static Program defaultProgram(Config cfg) {
         List<List<String>> rows = new ArrayList<>();
+        if (KConfig.of(cfg.variant(), cfg.lazyTlb()).lazyMmu() != null) {
+            // the lazy MMU variants: preemptible sections, a nested one, a pause, an interrupt; four
+            // tasks on three CPUs, so that a preempted task's CPU has another to run
+            rows.add(List.of("user:1", "vmap", "mprotect"));
+            rows.add(List.of("user:1", "lazynest", "pause"));
+            rows.add(List.of("user:2", "vmap", "sched"));
+            rows.add(List.of("kthread", "vmap", "lazyirq"));
+            return Program.of(rows);
+        }
         rows.add(List.of("user:1", "run", "sched", "run"));
         rows.add(List.of("user:1", "run", "clone", "run"));
         rows.add(List.of("kthread", "use:1", "run", "unuse"));
@@ -277,20 +324,63 @@ final class KernelPrograms {
     /** A user task's operations in random programs, as often as they appear here. */
     private static final List<String> USER_MIX = List.of("run", "run", "run", "run", "sched", "sched", "sched",
             "clone", "clone", "exec", "zap", "zap", "munmap");
+    /** ... and on s390, the second PTE table's operations besides (two more per row). */
+    private static final List<String> TABLE2_MIX = List.of("map2", "map2", "map2", "unmap2", "unmap2", "retract", "retract");
     /** ... and with membarrier users, these besides (after the registrations that open the first row of a process): */
     private static final List<String> PRIVATE_MIX = List.of("mbfast", "mbfast", "mbslow", "mbslow");
     /** ... and with users of every command. */
     private static final List<String> MEMBARRIER_MIX = List.of("mbfast", "mbfast", "mbslow", "mbslow", "mbgfast",
             "mbgslow", "mbsc", "mbcpu:C");
 
+    /** A user task's operations in the arm64 ASID variants' programs: mostly switches. */
+    private static final List<String> ASID_MIX = List.of("run", "run", "sched", "sched", "sched", "sched", "exec",
+            "clone", "zap", "munmap");
+
+    /**
+     * The arm64 ASID variants' programs: more processes than the model has ASIDs (four or five,
+     * mostly one thread each) switching often, so that the allocator rolls over again and again;
+     * sometimes a kthread (a lazy CPU keeps its ASID active) and CPU hotplug.
+     */
+    private static Program asidProgram(Config cfg, RandomGenerator rnd) {
+        List<List<String>> rows = new ArrayList<>();
+        int groups = 4 + rnd.nextInt(2);
+        for (int g = 1; g <= groups; g++) {
+            int users = rnd.nextInt(4) == 0 ? 2 : 1;
+            for (int u = 0; u < users; u++) {
+                List<String> row = new ArrayList<>(List.of("user:" + g));
+                int n = 1 + rnd.nextInt(3);
+                for (int i = 0; i < n; i++) row.add(ASID_MIX.get(rnd.nextInt(ASID_MIX.size())));
+                rows.add(row);
+            }
+        }
+        if (rnd.nextBoolean()) {
+            int g = 1 + rnd.nextInt(groups);
+            rows.add(new ArrayList<>(List.of("kthread", "use:" + g, "run", "unuse", "run")));
+        }
+        if (cfg.cpus() >= 2 && rnd.nextInt(4) == 0) {
+            int c = 1 + rnd.nextInt(cfg.cpus() - 1);
+            rows.add(List.of("cpuhp", "down:" + c, "up:" + c));
+        }
+        return Program.of(rows);
+    }
+
+    /** A user task's operations in the lazy MMU variants' random programs. */
+    private static final List<String> LAZY_MMU_USER_MIX = List.of("run", "sched", "clone", "mprotect", "mprotect",
+            "vmap", "vmap", "vmap", "lazynest", "pause", "lazyirq");
+    /** ... a kthread's. */
+    private static final List<String> LAZY_MMU_KTHREAD_MIX = List.of("vmap", "vmap", "pause", "lazyirq", "sched");
+
     static Program randomProgram(Config cfg, RandomGenerator rnd) {
         KConfig kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
+        if (kc.lazyMmu() != null) return lazyMmuProgram(cfg, rnd);
         boolean membarrier = kc.membarrierMix();
+        boolean s390 = cfg.arch().equals("s390");
         List<String> mbMix = kc.membarrierAll() ? MEMBARRIER_MIX : PRIVATE_MIX;
         List<List<String>> rows = new ArrayList<>();
+        if (kc.arm64().asidMix()) return asidProgram(cfg, rnd);
         int groups = 1 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
-            int users = 1 + rnd.nextInt(2) + (membarrier ? 1 : 0);
+            int users = 1 + rnd.nextInt(2) + (membarrier || s390 ? 1 : 0);  // s390: two tasks of one mm free tables the ways that race
             for (int u = 0; u < users; u++) {
                 List<String> row = new ArrayList<>(List.of("user:" + g));
                 if (membarrier && u == 0) {
@@ -299,10 +389,12 @@ final class KernelPrograms {
                         if (rnd.nextBoolean()) row.add(reg);
                     }
                 }
-                int n = 1 + rnd.nextInt(4);
+                int n = 1 + rnd.nextInt(4) + (s390 ? 2 : 0);
                 for (int i = 0; i < n; i++) {
-                    int r = rnd.nextInt(USER_MIX.size() + (membarrier ? mbMix.size() : 0));
-                    String op = r < USER_MIX.size() ? USER_MIX.get(r) : mbMix.get(r - USER_MIX.size());
+                    int r = rnd.nextInt(USER_MIX.size() + (membarrier ? mbMix.size() : 0) + (s390 ? TABLE2_MIX.size() : 0));
+                    String op = r < USER_MIX.size() ? USER_MIX.get(r)
+                            : r - USER_MIX.size() < (membarrier ? mbMix.size() : 0) ? mbMix.get(r - USER_MIX.size())
+                            : TABLE2_MIX.get(r - USER_MIX.size() - (membarrier ? mbMix.size() : 0));
                     if (!kc.tlbOps() && (op.equals("zap") || op.equals("munmap"))) op = "run";
                     row.add(op.equals("mbcpu:C") ? "mbcpu:" + rnd.nextInt(cfg.cpus()) : op);
                 }
@@ -331,6 +423,32 @@ final class KernelPrograms {
                 row.add("down:" + c);
                 if (rnd.nextBoolean()) row.add("up:" + c);
             }
+            rows.add(row);
+        }
+        return Program.of(rows);
+    }
+
+    /**
+     * The lazy MMU variants' random programs: one or two processes of one to three tasks and up
+     * to one kthread, each of one to four operations, mostly lazy MMU sections; no membarrier
+     * users, no hotplug.
+     */
+    private static Program lazyMmuProgram(Config cfg, RandomGenerator rnd) {
+        List<List<String>> rows = new ArrayList<>();
+        int groups = 1 + rnd.nextInt(2);
+        for (int g = 1; g <= groups; g++) {
+            int users = 1 + rnd.nextInt(groups == 1 ? 3 : 2);
+            for (int u = 0; u < users; u++) {
+                List<String> row = new ArrayList<>(List.of("user:" + g));
+                int n = 1 + rnd.nextInt(4);
+                for (int i = 0; i < n; i++) row.add(LAZY_MMU_USER_MIX.get(rnd.nextInt(LAZY_MMU_USER_MIX.size())));
+                rows.add(row);
+            }
+        }
+        if (rnd.nextBoolean()) {
+            List<String> row = new ArrayList<>(List.of("kthread"));
+            int n = 1 + rnd.nextInt(3);
+            for (int i = 0; i < n; i++) row.add(LAZY_MMU_KTHREAD_MIX.get(rnd.nextInt(LAZY_MMU_KTHREAD_MIX.size())));
             rows.add(row);
         }
         return Program.of(rows);

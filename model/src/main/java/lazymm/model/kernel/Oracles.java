@@ -49,6 +49,7 @@ final class Oracles {
             if (mm.freed) stillUsed(mm);
         }
         if (k.kc.lazyTlb().refcount() && quiet()) refcounts();
+        k.arch.checkStep();
     }
 
     /** No CPU is in a context switch and no task is inside a path that moves mm references. */

@@ -37,17 +37,9 @@ final class Smp {
     boolean pending(int cpu) { return !queue.get(cpu).isEmpty(); }
 
     /**
-     * generic_smp_call_function_single_interrupt(): on {@code cpu}, with interrupts off; then the
-     * return from the interrupt, an exception return.
+     * flush_smp_call_function_queue(): the IPI's handler (generic_smp_call_function_single_interrupt,
+     * run by {@link Kernel#handleInterrupts}), also what a dying CPU does for calls still queued.
      */
-    void handle(int cpu) {
-        boolean was = k.localIrqSave();
-        flush(cpu);
-        k.localIrqRestore(was);
-        k.arch.exceptionReturn();
-    }
-
-    /** flush_smp_call_function_queue(): also what a dying CPU does for calls still queued. */
     void flush(int cpu) {
         List<Csd> q = queue.get(cpu);
         if (q.isEmpty()) return;

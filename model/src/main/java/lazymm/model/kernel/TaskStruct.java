@@ -50,6 +50,8 @@ public final class TaskStruct {
     @Ghost int preemptCount;
     /** How deep the task is in kernel paths that change mm references (0: between them). */
     @Ghost int depth;
+    /** task_struct.lazy_mmu_state (and the task's lazy MMU thread flags). */
+    final LazyMmuState lazyMmuState = new LazyMmuState();
 
     TaskStruct(Memory mem, String name, int pid, boolean kthread, boolean idle, MmStruct mm, MmStruct activeMm,
                List<String> ops) {

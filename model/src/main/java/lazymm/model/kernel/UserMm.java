@@ -57,7 +57,7 @@ final class UserMm {
         }
         Pgtable t = k.mem.read(mm.pmd);
         if (t == null) {
-            t = new Pgtable(k.mem, "pgtable#" + k.nextPgtable++ + "(" + mm + ")", mm);  // pte_alloc_one()
+            t = k.arch.pteAllocOne(mm);  // pte_alloc_one()
             /*
              * Ensure all pte setup (eg. pte page lock and page clearing) are
              * visible before the pte is made visible to other CPUs by being
@@ -84,7 +84,7 @@ final class UserMm {
         Pgtable t = mm.vma ? k.mem.read(mm.pmd) : null;
         if (t != null) zapPte(t, 0, "madvise(MADV_DONTNEED)", zapped);
         k.mem.spinUnlock(mm.ptl);
-        tlbFinishMmu(mm, 0, 1, null, zapped);
+        tlbFinishMmu(mm, 0, 1, List.of(), zapped);
     }
 
     /** munmap() of the whole VMA: unmap_region(): unmap_vmas, free_pgtables, tlb_finish_mmu. */
@@ -96,9 +96,11 @@ final class UserMm {
             return;  // -EINVAL-free no-op: nothing is mapped there any more
         }
         mm.vma = false;  // vms_clear_ptes() after the VMA is detached
-        Pgtable t = unmapAndFreePgtables(mm, "munmap", zapped);
+        List<Pgtable> tables = new ArrayList<>();
+        unmapAndFreePgtables(mm, "munmap", zapped, tables);
+        if (k.arch.secondTable()) k.table2.unmapAndFreePgtable(mm, "munmap", zapped, tables);
         k.mem.spinUnlock(mm.ptl);
-        tlbFinishMmu(mm, 0, MmStruct.USER_PAGES, t, zapped);
+        tlbFinishMmu(mm, 0, MmStruct.USER_PAGES, tables, zapped);
     }
 
     /** exit_mmap(): the last user is gone; tear everything down with a full-mm gather. */
@@ -106,23 +108,26 @@ final class UserMm {
         List<UserPage> zapped = new ArrayList<>();
         k.mem.spinLock(mm.ptl);
         mm.vma = false;
-        Pgtable t = unmapAndFreePgtables(mm, "exit_mmap", zapped);
+        List<Pgtable> tables = new ArrayList<>();
+        unmapAndFreePgtables(mm, "exit_mmap", zapped, tables);
+        if (k.arch.secondTable()) k.table2.unmapAndFreePgtable(mm, "exit_mmap", zapped, tables);
         k.mem.spinUnlock(mm.ptl);
-        tlbFinishMmu(mm, 0, Arch.TLB_FLUSH_ALL, t, zapped);  // tlb->fullmm: x86's tlb_flush() flushes everything
+        tlbFinishMmu(mm, 0, Arch.TLB_FLUSH_ALL, tables, zapped);  // tlb->fullmm: x86's tlb_flush() flushes everything
     }
 
-    /** unmap_vmas() then free_pgtables(): clears the PTEs and the pmd; returns the table to free after the flush. */
-    private Pgtable unmapAndFreePgtables(MmStruct mm, String who, List<UserPage> zapped) {
+    /** unmap_vmas() then free_pgtables(): clears the PTEs and the pmd; adds the table to free after the flush. */
+    private void unmapAndFreePgtables(MmStruct mm, String who, List<UserPage> zapped, List<Pgtable> tables) {
         Pgtable t = k.mem.read(mm.pmd);
-        if (t == null) return null;
+        if (t == null) return;
         for (int va = 0; va < MmStruct.USER_PAGES; va++) zapPte(t, va, who, zapped);
         k.mem.writeOnce(mm.pmd, null);  // free_pgd_range() -> pmd_clear(); the table goes to tlb_remove_table()
-        return t;
+        k.arch.pteFreeTlb(mm, t);       // pte_free_tlb()
+        tables.add(t);
     }
 
     /** zap_pte_range() for one PTE: ptep_get_and_clear_full(), the page goes on the gather. */
-    private void zapPte(Pgtable t, int va, String who, List<UserPage> zapped) {
-        int pfn = k.mem.xchg(t.pte[va], 0);  // ptep_get_and_clear(): an xchg on x86
+    void zapPte(Pgtable t, int va, String who, List<UserPage> zapped) {
+        int pfn = k.arch.ptepGetAndClear(t.mm, t, va, who.equals("exit_mmap"));  // ptep_get_and_clear(): an xchg on x86
         if (pfn == 0) return;
         UserPage p = k.page(pfn);
         p.clearedBy = who + " of " + k.current() + " on cpu" + k.smpProcessorId();
@@ -133,15 +138,16 @@ final class UserMm {
      * tlb_finish_mmu() -> tlb_flush_mmu(): flush the TLBs (tlb_flush -> flush_tlb_mm_range with
      * freed_tables when a page table goes), then free the pages and the page table.
      */
-    private void tlbFinishMmu(MmStruct mm, long start, long end, Pgtable table, List<UserPage> zapped) {
-        if (zapped.isEmpty() && table == null) return;  // tlb_flush_mmu_tlbonly(): nothing was cleared
-        String flush = k.arch.flushTlbMmRange(mm, start, end, table != null);
+    void tlbFinishMmu(MmStruct mm, long start, long end, List<Pgtable> tables, List<UserPage> zapped) {
+        if (zapped.isEmpty() && tables.isEmpty()) return;  // tlb_flush_mmu_tlbonly(): nothing was cleared
+        String flush = k.arch.flushTlbMmRange(mm, start, end, !tables.isEmpty());
         // The frees are ghost marks, not kfree(): what reads these pages afterwards is the
         // hardware (a TLB hit, a page walk), which KASAN does not see; the MMU's oracle does.
         for (UserPage p : zapped) p.flushReturned = flush;  // free_pages_and_swap_cache()
-        if (table != null) {
+        for (Pgtable table : tables) {
             table.freed = true;  // tlb_remove_table() -> __tlb_remove_table(): the page-table page is freed
             table.freedBy = "cpu" + k.smpProcessorId() + " (" + k.current() + ") after " + flush;
         }
+        if (!tables.isEmpty()) k.arch.tlbTableFlush(mm, tables);  // tlb_flush_mmu_free() -> tlb_table_flush()
     }
 }

@@ -46,6 +46,17 @@ abstract class Backend {
 
     abstract void mb(int cpu);
 
+    /**
+     * The end of an RCU grace period that {@code caller} waited for in synchronize_rcu(): every
+     * other CPU has passed a quiescent state, with the full barriers RCU puts there. What it
+     * orders: the caller's accesses before the call before every other CPU's accesses after this,
+     * and the other CPUs' accesses so far before the caller's after it. Default: a full barrier
+     * on every CPU.
+     */
+    void gracePeriod(int caller, int cpus) {
+        for (int c = 0; c < cpus; c++) mb(c);
+    }
+
     abstract void wmb(int cpu);
 
     abstract void rmb(int cpu);

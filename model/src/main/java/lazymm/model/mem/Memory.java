@@ -273,6 +273,16 @@ public final class Memory {
         be.mb(c);
     }
 
+    /**
+     * The end of an RCU grace period waited for by this CPU (synchronize_rcu()): what it orders,
+     * see {@link Backend#gracePeriod}. The race detector sees it as a full barrier here.
+     */
+    @SharedAccess public void rcuGracePeriod() {
+        int c = cpu();
+        if (race != null) race.mb(c);
+        be.gracePeriod(c, machine.nrCpus());
+    }
+
     /** smp_wmb(): orders earlier stores before later stores. */
     @SharedAccess public void smpWmb() {
         int c = cpu();

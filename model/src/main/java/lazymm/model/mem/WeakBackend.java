@@ -169,6 +169,27 @@ final class WeakBackend extends Backend {
         rel[cpu] = sc;
     }
 
+    /**
+     * RCU's grace-period guarantee, pairwise with the caller (not between two other CPUs, which
+     * need not have observed each other's quiescent states): each other CPU's reads so far are
+     * folded in as its quiescent state's smp_mb() does; the caller's view takes in theirs, and
+     * theirs take in the caller's view from before.
+     */
+    @Override
+    void gracePeriod(int caller, int cpus) {
+        mb(caller);
+        int[] before = cur[caller].clone();
+        for (int c = 0; c < cpus; c++) {
+            if (c == caller) continue;
+            joinInto(cur, c, acq[c]);
+            joinInto(cur, caller, cur[c]);
+        }
+        for (int c = 0; c < cpus; c++) {
+            if (c != caller) joinInto(cur, c, before);
+        }
+        mb(caller);
+    }
+
     @Override
     void wmb(int cpu) { rel[cpu] = cur[cpu].clone(); }
 
