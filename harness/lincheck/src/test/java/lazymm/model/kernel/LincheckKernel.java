@@ -116,8 +116,18 @@ final class LincheckKernel {
     /** A kernel of {@code variant} on {@code cpus} CPUs, memory sc, with the tasks of {@code program} (may be empty). */
     LincheckKernel(String variant, int cpus, String program) { this(variant, cpus, program, 0); }
 
+    /**
+     * How many kernels were built: Lincheck builds a fresh test instance, so a fresh kernel, for
+     * every invocation (and for each sequential run of the specification check), so this counts
+     * invocations for the benchmark. A plain static that the test instance's constructor bumps
+     * outside Lincheck's analysis (the runner builds the instance before it starts the threads),
+     * so Lincheck's restore of static memory between invocations does not touch it.
+     */
+    static final java.util.concurrent.atomic.AtomicLong BUILT = new java.util.concurrent.atomic.AtomicLong();
+
     /** ... whose other choices all take answer {@code choice} (see {@link LincheckMachine#choose}). */
     LincheckKernel(String variant, int cpus, String program, int choice) {
+        BUILT.incrementAndGet();
         Config cfg = Catalog.variant(variant).defaults().withCpus(cpus).withMemory("sc");
         Program p = program.isEmpty() ? Program.of(List.of()) : Program.parse(program);
         LincheckMachine m = new LincheckMachine(cpus, choice);
@@ -183,6 +193,32 @@ final class LincheckKernel {
         return sb.toString();
     }
 
+    /** java.util and its subpackages (collections, iterators, streams), but not java.util.concurrent. */
+    static boolean isJdkCollection(String className) {
+        return className.startsWith("java.util.") && !className.startsWith("java.util.concurrent.");
+    }
+
+    /**
+     * The model's report in a rejection: its first {@code lazymm.model.sim.Violation} line (kind and
+     * message), or null when Lincheck rejected for something else (an exception of the harness).
+     */
+    static String violation(Throwable e) {
+        return e.getMessage().lines().filter(l -> l.matches("#\\d+: lazymm\\.model\\.sim\\.Violation: .*"))
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * Lincheck's report of a rejection without its detailed trace: the results, the interleaving
+     * that leads to the error (which thread ran which part of which operation, switch by switch),
+     * and the exceptions' stack traces. (The detailed trace, every access, follows in the full
+     * message.)
+     */
+    static String trace(Throwable e) {
+        String m = e.getMessage();
+        int cut = m.indexOf("Detailed trace:");
+        return cut < 0 ? m : m.substring(0, cut);
+    }
+
     /**
      * Model checking as every test here runs it: each {@link Memory} method is one atomic step (the
      * explorer's granularity), the given sequential specification, and a fixed budget.
@@ -195,6 +231,18 @@ final class LincheckKernel {
                         .methods("deliver").treatAsAtomic())
                 // the model's oracles look at a whole state at once, between two steps, as under the explorer
                 .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Oracles.class.getName()).allMethods().treatAsAtomic())
+                // lockdep's irq-state bookkeeping (ghost state, checked as the lock is taken): one step
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Lockdep.class.getName()).allMethods().treatAsAtomic())
+                // the arm64 and powerpc TLBs (hardware: ghost fields and the walker's peekLatest, no shared
+                // access the explorer yields at): a translation, a walk, an invalidation is one step, as there.
+                // (x86's Mmu is not: its walker's readOnce are steps under the explorer too.)
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Arm64Tlb.class.getName(), RadixTlb.class.getName())
+                        .allMethods().treatAsAtomic())
+                // the JDK's collections, which the model keeps its bookkeeping in (Kernel.pages, lockdep's
+                // classes, the TLBs' entries): one step each, as under the explorer, whose agent never puts a
+                // yield point inside the JDK. Not java.util.concurrent: the model uses none of it.
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses((Function1<String, Boolean>) LincheckKernel::isJdkCollection)
+                        .allMethods().treatAsAtomic())
                 .sequentialSpecification(spec)
                 .iterations(iterations)
                 .invocationsPerIteration(invocations);
