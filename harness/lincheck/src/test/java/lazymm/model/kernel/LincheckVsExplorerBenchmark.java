@@ -44,18 +44,18 @@ class LincheckVsExplorerBenchmark {
 
     /** One Broken twin: its Lincheck check, and the explorer's command-line arguments for its variant. */
     private record Twin(String name, String variant, Class<?> broken, Supplier<ModelCheckingOptions> lincheck,
-                        String lincheckWorkload, List<String> explore) {}
+                        String lincheckWorkload, List<String> explore, String correct) {}
 
     private static final List<Twin> TWINS = List.of(
             new Twin("hazard (HazardLazyMmLincheckTest)", "HP-CPUMASK", HazardLazyMmLincheckTest.Broken.class,
                     HazardLazyMmLincheckTest::brokenTwinOptions, "random scenarios",
-                    List.of("--variant", "HP-CPUMASK", "--strategy", "random")),
+                    List.of("--variant", "HP-CPUMASK", "--strategy", "random"), "hazard-arm64"),
             new Twin("x86 flush (X86FlushLincheckTest)", "X86-SWITCH-ORDER", X86FlushLincheckTest.Broken.class,
                     X86FlushLincheckTest::brokenTwinOptions, "its program",
-                    List.of("--variant", "X86-SWITCH-ORDER", "--strategy", "pct")),
+                    List.of("--variant", "X86-SWITCH-ORDER", "--strategy", "pct"), "upstream"),
             new Twin("mm lifecycle (MmLifecycleLincheckTest)", "HP-CPUMASK", MmLifecycleLincheckTest.Broken.class,
                     MmLifecycleLincheckTest::brokenTwinOptions, "random scenarios",
-                    List.of("--variant", "HP-CPUMASK", "--strategy", "random")));
+                    List.of("--variant", "HP-CPUMASK", "--strategy", "random"), "hazard-arm64"));
 
     private static final Pattern FOUND = Pattern.compile("VIOLATION (\\S+) after ([\\d,]+) executions \\(([\\d.]+) s\\)");
     private static final Pattern CLEAN = Pattern.compile("no violation in ([\\d,]+) executions \\(([\\d.]+) s");
@@ -88,11 +88,7 @@ class LincheckVsExplorerBenchmark {
             cmd.addAll(t.explore());
             cmd.addAll(List.of("--memory", "sc", "--seed", "1", "--no-minimize", "--time", "60",
                     "--out", root.resolve("harness/lincheck/target/bench-out").toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("LAZYMM_NO_BUILD", "1");
-            pb.environment().put("LAZYMM_LIB", lib.toString());
-            pb.environment().remove("JAVA_TOOL_OPTIONS");
-            String out = run(pb);
+            String out = run(withEnv(new ProcessBuilder(cmd).redirectErrorStream(true), lib));
             Matcher m = FOUND.matcher(out);
             String eKind;
             long execs;
@@ -108,17 +104,35 @@ class LincheckVsExplorerBenchmark {
                 execs = Long.parseLong(c.group(1).replace(",", ""));
                 eSecs = Double.parseDouble(c.group(2));
             }
-            rows.add(String.format(Locale.ROOT, "| %s | %s | %s: %.1f s, %,d invocations, %,.0f inv/s | %s | %s, %s: %.2f s, %,d executions, %,.0f exec/s |",
+            // the explorer's rate over more than a few executions: 5 s of the same strategy on the
+            // variant's correct sibling (same arch and scheme), which runs to the time limit
+            List<String> rate = new ArrayList<>(cmd);
+            rate.set(rate.indexOf(t.variant()), t.correct());
+            rate.set(rate.indexOf("60"), "5");
+            String rateOut = run(withEnv(new ProcessBuilder(rate).redirectErrorStream(true), lib));
+            Matcher rc = CLEAN.matcher(rateOut);
+            assertTrue(rc.find(), "unexpected output of " + String.join(" ", rate) + ":\n" + rateOut);
+            long rExecs = Long.parseLong(rc.group(1).replace(",", ""));
+            double rSecs = Double.parseDouble(rc.group(2));
+            rows.add(String.format(Locale.ROOT, "| %s | %s | %s: %.1f s, %,d invocations, %,.0f inv/s | %s | %s, %s: %.2f s, %,d executions | %s: %,.0f exec/s |",
                     t.name(), t.variant(), t.lincheckWorkload(), lSecs, invocations, invocations / lSecs,
                     violation.replaceFirst("#\\d+: lazymm\\.model\\.sim\\.Violation: ", "").lines().findFirst().orElse("")
                             .replaceAll("(.{70}).+", "$1..."),
-                    t.explore().get(3), eKind, eSecs, execs, execs / Math.max(eSecs, 1e-9)));
+                    t.explore().get(3), eKind, eSecs, execs, t.correct(), rExecs / Math.max(rSecs, 1e-9)));
             System.out.println("explore: " + String.join(" ", cmd.subList(1, cmd.size())) + "\n" + out.lines().limit(3)
                     .reduce("", (a, b) -> a + "  " + b + "\n"));
         }
-        System.out.println("\n| Broken twin | variant | Lincheck (model checking, sc) | Lincheck's report | lazymm explore (random programs, sc, seed 1) |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("\n| Broken twin | variant | Lincheck (model checking, sc) | Lincheck's report | lazymm explore to the violation (random programs, sc, seed 1) | explore's rate (5 s, correct sibling) |");
+        System.out.println("|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** The launcher on the built tool, never building. */
+    private static ProcessBuilder withEnv(ProcessBuilder pb, Path lib) {
+        pb.environment().put("LAZYMM_NO_BUILD", "1");
+        pb.environment().put("LAZYMM_LIB", lib.toString());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        return pb;
     }
 
     private static String run(ProcessBuilder pb) throws IOException, InterruptedException {
