@@ -167,6 +167,11 @@ public class MmLifecycleLincheckTest {
         @Override String variant() { return "hazard"; }
     }
 
+    /** The Broken twin's correct sibling: the hazard scheme on arm64, iterating the online CPUs. */
+    public static class HazardArm64 extends MmLifecycleLincheckTest {
+        @Override String variant() { return "hazard-arm64"; }
+    }
+
     public static class Shootdown extends MmLifecycleLincheckTest {
         @Override String variant() { return "shootdown"; }
     }
@@ -179,6 +184,12 @@ public class MmLifecycleLincheckTest {
     @Test
     void hazardIsLinearizable() {
         LincheckKernel.options(Spec.class, 4, 100).check(Hazard.class);
+    }
+
+    /** The twin's scenarios (the same generator seed, its first iterations) on the correct arm64 scheme. */
+    @Test
+    void hazardArm64IsLinearizable() {
+        LincheckKernel.options(Spec.class, 4, 100).check(HazardArm64.class);
     }
 
     @Test
