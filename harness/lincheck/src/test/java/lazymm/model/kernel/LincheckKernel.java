@@ -199,11 +199,15 @@ final class LincheckKernel {
     }
 
     /**
-     * The model's report in a rejection: its first {@code lazymm.model.sim.Violation} line (kind and
-     * message), or null when Lincheck rejected for something else (an exception of the harness).
+     * The model's report in a rejection: its first {@code lazymm.model.sim.Violation} line, thrown
+     * by an operation ({@code #1: lazymm.model.sim.Violation: message}) or by the validation
+     * function ({@code #1: Kind:signature: message}, the Violation's toString), or null when
+     * Lincheck rejected for something else (an exception of the harness, a wrong result).
      */
     static String violation(Throwable e) {
-        return e.getMessage().lines().filter(l -> l.matches("#\\d+: lazymm\\.model\\.sim\\.Violation: .*"))
+        return e.getMessage().lines()
+                .filter(l -> l.matches("#\\d+: lazymm\\.model\\.sim\\.Violation: .*")
+                        || l.matches("#\\d+: [A-Z][A-Za-z]+:\\S*: .*") && e.getMessage().contains("Validation function"))
                 .findFirst().orElse(null);
     }
 

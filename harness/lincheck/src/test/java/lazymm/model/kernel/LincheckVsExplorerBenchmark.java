@@ -55,7 +55,10 @@ class LincheckVsExplorerBenchmark {
                     List.of("--variant", "X86-SWITCH-ORDER", "--strategy", "pct"), "upstream"),
             new Twin("mm lifecycle (MmLifecycleLincheckTest)", "HP-CPUMASK", MmLifecycleLincheckTest.Broken.class,
                     MmLifecycleLincheckTest::brokenTwinOptions, "random scenarios",
-                    List.of("--variant", "HP-CPUMASK", "--strategy", "random"), "hazard-arm64"));
+                    List.of("--variant", "HP-CPUMASK", "--strategy", "random"), "hazard-arm64"),
+            new Twin("mm lifecycle, 2nd twin (MmLifecycleLincheckTest)", "HP-X86-TRIM", MmLifecycleLincheckTest.BrokenTrim.class,
+                    MmLifecycleLincheckTest::trimTwinOptions, "its program",
+                    List.of("--variant", "HP-X86-TRIM", "--strategy", "random"), "hazard"));
 
     private static final Pattern FOUND = Pattern.compile("VIOLATION (\\S+) after ([\\d,]+) executions \\(([\\d.]+) s\\)");
     private static final Pattern CLEAN = Pattern.compile("no violation in ([\\d,]+) executions \\(([\\d.]+) s");
