@@ -119,7 +119,7 @@ class LincheckVsExplorerBenchmark {
             double rSecs = Double.parseDouble(rc.group(2));
             rows.add(String.format(Locale.ROOT, "| %s | %s | %s: %.1f s, %,d invocations, %,.0f inv/s | %s | %s, %s: %.2f s, %,d executions | %s: %,.0f exec/s |",
                     t.name(), t.variant(), t.lincheckWorkload(), lSecs, invocations, invocations / lSecs,
-                    violation.replaceFirst("#\\d+: lazymm\\.model\\.sim\\.Violation: ", "").lines().findFirst().orElse("")
+                    violation.replaceFirst("#\\d+: (lazymm\\.model\\.sim\\.Violation: )?", "").lines().findFirst().orElse("")
                             .replaceAll("(.{70}).+", "$1..."),
                     t.explore().get(3), eKind, eSecs, execs, t.correct(), rExecs / Math.max(rSecs, 1e-9)));
             System.out.println("explore: " + String.join(" ", cmd.subList(1, cmd.size())) + "\n" + out.lines().limit(3)
