@@ -128,7 +128,13 @@ final class LincheckKernel {
 
     /** ... whose other choices all take answer {@code choice} (see {@link LincheckMachine#choose}). */
     LincheckKernel(String variant, int cpus, String program, int choice) {
+        this(variant, null, cpus, program, choice);
+    }
+
+    /** ... on {@code arch} instead of the variant's own (null: its own), as explore {@code --arch}. */
+    LincheckKernel(String variant, String arch, int cpus, String program, int choice) {
         Config cfg = Catalog.variant(variant).defaults().withCpus(cpus).withMemory("sc");
+        if (arch != null) cfg = cfg.withArch(arch);
         Program p = program.isEmpty() ? Program.of(List.of()) : Program.parse(program);
         LincheckMachine m = new LincheckMachine(cpus, choice);
         this.k = new Kernel(m, cfg, p);
