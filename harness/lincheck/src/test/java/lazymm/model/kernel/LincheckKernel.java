@@ -47,6 +47,10 @@ final class LincheckKernel {
         private final int cpus;
         private final int choice;
         private Kernel k;
+        /** What an operation threw ({@link #op}): the kernel is dead, and a CPU that waits stops. */
+        private volatile RuntimeException died;
+        /** The preemption a test supplies ({@link #preemption}); none if null. */
+        private BooleanSupplier preemption;
 
         LincheckMachine(int cpus, int choice) {
             this.cpus = cpus;
@@ -60,6 +64,10 @@ final class LincheckKernel {
         @Override
         public void await(BooleanSupplier cond, String what) {
             while (!cond.getAsBoolean()) {
+                RuntimeException dead = died;
+                if (dead != null) {  // e.g. the lock it waits for is held by an operation that threw
+                    throw new IllegalStateException("cpu" + CPU.get() + " waits for " + what + " in a dead kernel: " + dead.getMessage());
+                }
                 int self = CPU.get();
                 for (int c = 0; c < cpus; c++) {
                     if (k.interruptPending(c)) deliver(c, self);
@@ -89,7 +97,8 @@ final class LincheckKernel {
          */
         @Override public int choose(int n) { return Math.min(choice, n - 1); }
 
-        @Override public boolean preempt() { return false; }
+        /** No preemption, unless the test supplies one ({@link LincheckKernel#preemption}). */
+        @Override public boolean preempt() { return preemption != null && preemption.getAsBoolean(); }
 
         @Override public String site() { return ""; }
 
@@ -112,6 +121,7 @@ final class LincheckKernel {
             "spinLock", "spinLockBh", "spinLockIrq", "spinLockIrqsave", "lock", "smpCondLoadAcquire");
 
     final Kernel k;
+    private final LincheckMachine machine;
 
     /** A kernel of {@code variant} on {@code cpus} CPUs, memory sc, with the tasks of {@code program} (may be empty). */
     LincheckKernel(String variant, int cpus, String program) { this(variant, cpus, program, 0); }
@@ -127,12 +137,56 @@ final class LincheckKernel {
 
     /** ... whose other choices all take answer {@code choice} (see {@link LincheckMachine#choose}). */
     LincheckKernel(String variant, int cpus, String program, int choice) {
+        this(variant, null, cpus, program, choice);
+    }
+
+    /** ... on {@code arch} instead of the variant's own (null: its own), as explore {@code --arch}. */
+    LincheckKernel(String variant, String arch, int cpus, String program, int choice) {
         BUILT.incrementAndGet();
         Config cfg = Catalog.variant(variant).defaults().withCpus(cpus).withMemory("sc");
+        if (arch != null) cfg = cfg.withArch(arch);
         Program p = program.isEmpty() ? Program.of(List.of()) : Program.parse(program);
         LincheckMachine m = new LincheckMachine(cpus, choice);
         this.k = new Kernel(m, cfg, p);
         m.k = k;
+        this.machine = m;
+    }
+
+    /**
+     * {@code body} as an operation on {@code cpu}; if it throws (an oracle fired, a BUG), the
+     * kernel is dead, as the explorer's execution ends there: a CPU that waits (for a lock the
+     * dead operation held, say) then stops with an exception instead of spinning forever.
+     */
+    <T> T op(int cpu, java.util.function.Supplier<T> body) {
+        on(cpu);
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            machine.died = e;
+            throw e;
+        }
+    }
+
+    /** Some operation threw: the kernel is dead (an end-of-execution check has nothing to add). */
+    boolean dead() { return machine.died != null; }
+
+    /** ... without a result. */
+    void op(int cpu, Runnable body) {
+        op(cpu, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * The kernel's preemption points ({@link Kernel#preemptPoint}) ask {@code hook}, on the
+     * preempted CPU's thread: it may switch the CPU away and back itself (a test has no stacks to
+     * run {@code schedule()} on) and answers whether the model's own {@code schedule()} must run
+     * (false: it has been done).
+     */
+    LincheckKernel preemption(BooleanSupplier hook) {
+        machine.preemption = hook;
+        return this;
     }
 
     /** The operation that follows runs on {@code cpu}. */
@@ -250,5 +304,16 @@ final class LincheckKernel {
                 .sequentialSpecification(spec)
                 .iterations(iterations)
                 .invocationsPerIteration(invocations);
+    }
+
+    /**
+     * ... with the named methods of {@code model} each one atomic step too: the ghost bookkeeping
+     * (plain Java lists of the model) that the explorer runs between two Memory steps, never
+     * interleaved with another CPU's, and code that the kernel runs with interrupts off.
+     */
+    static ModelCheckingOptions atomic(ModelCheckingOptions options, Class<?> model, String... methods) {
+        java.util.Set<String> names = java.util.Set.of(methods);
+        return options.addGuarantee(ManagedStrategyGuaranteeKt.forClasses(model.getName())
+                .methods((Function1<String, Boolean>) names::contains).treatAsAtomic());
     }
 }
