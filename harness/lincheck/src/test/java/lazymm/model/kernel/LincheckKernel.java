@@ -249,7 +249,11 @@ final class LincheckKernel {
 
     /** java.util and its subpackages (collections, iterators, streams), but not java.util.concurrent. */
     static boolean isJdkCollection(String className) {
-        return className.startsWith("java.util.") && !className.startsWith("java.util.concurrent.");
+        // not java.util.function (Supplier.get, a BooleanSupplier: a call through one is the model's
+        // own code, the operation body of LincheckKernel.op among them, which must stay interleaved)
+        // nor java.util.stream (its lambdas are the model's code too)
+        return className.startsWith("java.util.") && !className.startsWith("java.util.concurrent.")
+                && !className.startsWith("java.util.function.") && !className.startsWith("java.util.stream.");
     }
 
     /**
