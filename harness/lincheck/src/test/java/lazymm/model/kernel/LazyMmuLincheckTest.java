@@ -249,10 +249,18 @@ public class LazyMmuLincheckTest {
      */
     static final String[] NEST_PROGRAM = {"enable1 enable1 disable1 update1 disable1", "ipi2 update2"};
 
+    /** How the LAZYMMU-NEST twin is checked (the test and LincheckVsExplorerBenchmark): its program. */
+    static ModelCheckingOptions nestOptions() {
+        return options(0, 100).addCustomScenario(LincheckKernel.scenario(Nest.class, NEST_PROGRAM));
+    }
+
+    /** How the LAZYMMU-PREEMPT twin is checked: Lincheck's own random scenarios. */
+    static ModelCheckingOptions preemptOptions() { return options(10, 50); }
+
     @Test
     void nestIsRejected() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
-                () -> options(0, 100).addCustomScenario(LincheckKernel.scenario(Nest.class, NEST_PROGRAM)).check(Nest.class));
+                () -> nestOptions().check(Nest.class));
         System.out.println("Lincheck on LAZYMMU-NEST:\n" + LincheckKernel.summary(e));
         assertTrue(e.getMessage().contains("Invalid execution results") && e.getMessage().contains("disable1(): false"), e.getMessage());
     }
@@ -270,7 +278,7 @@ public class LazyMmuLincheckTest {
 
     @Test
     void preemptIsRejected() {
-        LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> options(10, 50).check(Preempt.class));
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> preemptOptions().check(Preempt.class));
         System.out.println("Lincheck on LAZYMMU-PREEMPT:\n" + LincheckKernel.summary(e));
         assertTrue(e.getMessage().contains("enter_lazy") || e.getMessage().contains("leave_lazy"), e.getMessage());
     }

@@ -58,7 +58,19 @@ class LincheckVsExplorerBenchmark {
                     List.of("--variant", "HP-CPUMASK", "--strategy", "random"), "hazard-arm64"),
             new Twin("mm lifecycle, 2nd twin (MmLifecycleLincheckTest)", "HP-X86-TRIM", MmLifecycleLincheckTest.BrokenTrim.class,
                     MmLifecycleLincheckTest::trimTwinOptions, "its program",
-                    List.of("--variant", "HP-X86-TRIM", "--strategy", "random"), "hazard"));
+                    List.of("--variant", "HP-X86-TRIM", "--strategy", "random"), "hazard"),
+            new Twin("s390 fragments (S390PgallocLincheckTest)", "S390-FRAG-RACE", S390PgallocLincheckTest.FragRace.class,
+                    S390PgallocLincheckTest::fragRaceOptions, "its program",
+                    List.of("--variant", "S390-FRAG-RACE", "--strategy", "random"), "s390-frag"),
+            new Twin("s390 fragments, 2nd twin (S390PgallocLincheckTest)", "S390-ALLOC-P", S390PgallocLincheckTest.AllocP.class,
+                    S390PgallocLincheckTest::allocPOptions, "its program",
+                    List.of("--variant", "S390-ALLOC-P", "--strategy", "random"), "s390-frag"),
+            new Twin("lazy MMU (LazyMmuLincheckTest)", "LAZYMMU-PREEMPT", LazyMmuLincheckTest.Preempt.class,
+                    LazyMmuLincheckTest::preemptOptions, "random scenarios",
+                    List.of("--variant", "LAZYMMU-PREEMPT", "--strategy", "random"), "lazymmu"),
+            new Twin("lazy MMU, 2nd twin (LazyMmuLincheckTest)", "LAZYMMU-NEST", LazyMmuLincheckTest.Nest.class,
+                    LazyMmuLincheckTest::nestOptions, "its program",
+                    List.of("--variant", "LAZYMMU-NEST", "--strategy", "random"), "lazymmu-arm64"));
 
     private static final Pattern FOUND = Pattern.compile("VIOLATION (\\S+) after ([\\d,]+) executions \\(([\\d.]+) s\\)");
     private static final Pattern CLEAN = Pattern.compile("no violation in ([\\d,]+) executions \\(([\\d.]+) s");

@@ -208,11 +208,20 @@ public class S390PgallocLincheckTest {
      */
     static final String[] FRAG_RACE_PROGRAM = {"alloc1(0) alloc1(1) freeRcu1(1) tick1", "free2(0)"};
 
+    /** How the S390-FRAG-RACE twin is checked (the test and LincheckVsExplorerBenchmark): its program. */
+    static ModelCheckingOptions fragRaceOptions() {
+        return options(0, 1000).addCustomScenario(LincheckKernel.scenario(FragRace.class, FRAG_RACE_PROGRAM));
+    }
+
+    /** How the S390-ALLOC-P twin is checked: its program. */
+    static ModelCheckingOptions allocPOptions() {
+        return options(0, 300).addCustomScenario(LincheckKernel.scenario(AllocP.class, ALLOC_P_PROGRAM));
+    }
+
     @Test
     void fragRaceIsRejected() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
-                () -> options(0, 1000)
-                        .addCustomScenario(LincheckKernel.scenario(FragRace.class, FRAG_RACE_PROGRAM)).check(FragRace.class));
+                () -> fragRaceOptions().check(FragRace.class));
         System.out.println("Lincheck on S390-FRAG-RACE:\n" + LincheckKernel.summary(e));
         assertTrue(e.getMessage().contains("freed while on its mm's context.pgtable_list"), e.getMessage());
     }
@@ -236,7 +245,7 @@ public class S390PgallocLincheckTest {
     @Test
     void allocPIsRejected() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
-                () -> options(0, 300).addCustomScenario(LincheckKernel.scenario(AllocP.class, ALLOC_P_PROGRAM)).check(AllocP.class));
+                () -> allocPOptions().check(AllocP.class));
         System.out.println("Lincheck on S390-ALLOC-P:\n" + LincheckKernel.summary(e));
         assertTrue(e.getMessage().contains("impossible tracking byte"), e.getMessage());
     }
