@@ -57,11 +57,13 @@ final class BenchCommand implements Callable<Integer> {
     static final List<String> CONTROLS = List.of("HP-HOTPLUG", "HP-CPUMASK", "SHOOT-TRIM", "TASK-MM-RACE", "HP-NO-MB",
             "X86-SWITCH-ORDER", "X86-SWITCH-MB", "HP-X86-TRIM");
     static final List<String> MODES = List.of("fuzz", "fuzz-no-feedback", "random", "pct");
+    /** Modes that --modes also takes, outside the default set: the other kinds of feedback. */
+    static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all");
 
     @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the positive controls)")
     List<String> variants = CONTROLS;
 
-    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: all)")
+    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback)")
     List<String> modes = MODES;
 
     @Option(names = "--seeds", paramLabel = "N", description = "with --time-to-bug: seeds 1..N of each (default: ${DEFAULT-VALUE})")
@@ -124,7 +126,9 @@ final class BenchCommand implements Callable<Integer> {
         if (seeds < 1 || seeds > 100) throw new lazymm.engine.BadInput("--seeds must be 1..100, got " + seeds);
         if (time < 1) throw new lazymm.engine.BadInput("--time must be at least 1, got " + time);
         for (String m : modes) {
-            if (!MODES.contains(m)) throw new lazymm.engine.BadInput("unknown mode '" + m + "' (expected one of " + String.join(", ", MODES) + ")");
+            if (!MODES.contains(m) && !MORE_MODES.contains(m)) {
+                throw new lazymm.engine.BadInput("unknown mode '" + m + "' (expected one of " + String.join(", ", MODES) + ", " + String.join(", ", MORE_MODES) + ")");
+            }
         }
         for (String v : variants) {
             if (Catalog.variant(v) == null) throw new lazymm.engine.BadInput("unknown variant '" + v + "' (see ./lazymm list)");
@@ -141,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
             for (String m : modes) {
                 List<Search> runs = new java.util.ArrayList<>();
                 for (int seed = 1; seed <= seeds; seed++) {
-                    Search r = m.startsWith("fuzz") ? fuzz(v, seed, m.equals("fuzz"), scratch.resolve(v + "-" + m + "-" + seed))
+                    Search r = m.startsWith("fuzz") ? fuzz(v, seed, m.equals("fuzz") ? "conflicts" : m.substring("fuzz-".length()).replace("no-feedback", "none"), scratch.resolve(v + "-" + m + "-" + seed))
                             : explore(v, m, seed);
                     runs.add(r);
                 }
@@ -194,13 +198,13 @@ final class BenchCommand implements Callable<Integer> {
         return new Search(out.failing() != null ? out.seconds() : -1, out.executions(), out.seconds());
     }
 
-    private Search fuzz(String variant, long seed, boolean feedback, Path out) {
+    private Search fuzz(String variant, long seed, String feedback, Path out) {
         FuzzCommand f = new FuzzCommand();
         CommandLine cl = new CommandLine(f);
         cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
         List<String> args = new java.util.ArrayList<>(List.of("--variant", variant, "--time", "" + time, "--seed", "" + seed,
                 "--no-seeds", "--out", out.toString()));
-        if (!feedback) args.add("--no-feedback");
+        args.add("--feedback=" + feedback);
         cl.execute(args.toArray(String[]::new));
         return f.firstFindingSeconds >= 0
                 ? new Search(f.firstFindingSeconds, f.firstFindingExecutions, f.firstFindingSeconds)

@@ -116,6 +116,13 @@ public final class Execution implements Machine {
 
     @Override public boolean tracing() { return trace != null; }
 
+    @Override public boolean observesConflicts() { return strategy.observesConflicts(); }
+
+    @Override
+    public void conflict(String earlierSite, boolean earlierWrite, String site, boolean write) {
+        strategy.conflict(earlierSite, earlierWrite, site, write);
+    }
+
     @Override
     public void traced(String loc, java.util.function.Supplier<String> value) {
         if (trace == null) return;

@@ -40,6 +40,8 @@ public final class Memory {
     private IrqHooks irq = IrqHooks.NONE;
     /** Report each access's location and value to the machine (replay traces only). */
     private final boolean tracing;
+    /** The machine hears of conflicting accesses (fuzzing's interleaving feedback). */
+    private final boolean conflicts;
 
     private static final Object NULL_OBJECT = new Object();
 
@@ -58,6 +60,7 @@ public final class Memory {
         };
         this.race = detectRaces ? new RaceDetector(machine.nrCpus()) : null;
         this.tracing = machine.tracing();
+        this.conflicts = machine.observesConflicts();
     }
 
     /** Sequentially consistent memory, no race detection. */
@@ -157,6 +160,7 @@ public final class Memory {
         checkLive(l, "read");
         int c = cpu();
         if (race != null) race.access(l, c, false, plain, machine.site());
+        if (conflicts) conflict(l, c, false);
         long v = be.load(l, c, acquire, dep);
         if (race != null) race.loaded(c, be.lastSync, acquire);
         if (tracing) machine.traced(l.name, () -> value(l, v));
@@ -171,6 +175,7 @@ public final class Memory {
             race.access(l, c, true, plain, machine.site());
             sync = race.storeSync(c, release);
         }
+        if (conflicts) conflict(l, c, true);
         be.store(l, c, v, release, sync);
         if (tracing) machine.traced(l.name, () -> ":= " + value(l, v));
     }
@@ -184,6 +189,7 @@ public final class Memory {
             race.access(l, c, true, false, machine.site());
             sync = race.storeSync(c, o == Order.RELEASE || o == Order.FULL);
         }
+        if (conflicts) conflict(l, c, true);
         long old = be.rmw(l, c, op, a, b, o, sync);
         if (race != null) {
             race.loaded(c, be.lastSync, o == Order.ACQUIRE || o == Order.FULL || o == Order.LOCK);
@@ -194,6 +200,25 @@ public final class Memory {
             machine.traced(l.name, () -> value(l, old) + " -> " + value(l, now));
         }
         return old;
+    }
+
+    /**
+     * Tells the machine of the conflicts this access makes with the location's last accesses by
+     * other CPUs (a read after another CPU's write; a write after another CPU's write or read),
+     * in program order: the store buffer does not change which pair it is.
+     */
+    private void conflict(Loc l, int c, boolean write) {
+        String site = machine.site();
+        if (l.cwCpu >= 0 && l.cwCpu != c) machine.conflict(l.cwSite, true, site, write);
+        if (write) {
+            if (l.crCpu >= 0 && l.crCpu != c) machine.conflict(l.crSite, false, site, true);
+            l.cwCpu = c;
+            l.cwSite = site;
+            l.crCpu = -1;
+        } else {
+            l.crCpu = c;
+            l.crSite = site;
+        }
     }
 
     // ---- plain C accesses ----
@@ -243,6 +268,7 @@ public final class Memory {
         int c = cpu();
         machine.await(() -> cond.test((int) be.peek(v)), what);
         if (race != null) race.access(v, c, false, false, machine.site());
+        if (conflicts) conflict(v, c, false);
         long val = be.loadNewest(v, c, true);
         if (race != null) race.loaded(c, be.lastSync, true);
         if (tracing) machine.traced(v.name, () -> value(v, val));
