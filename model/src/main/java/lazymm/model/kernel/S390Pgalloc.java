@@ -76,6 +76,7 @@ final class S390Pgalloc {
             this.name = name;
             this.ptMm = mm;
             this.refcount = k.mem.intVar(this, name + "._refcount", 0);
+            k.mem.showAs(refcount, S390Pgalloc::trackingByte);
             this.lru = k.mem.intVar(this, name + ".lru", 0);
         }
 
@@ -97,6 +98,19 @@ final class S390Pgalloc {
         this.k = k;
         this.arch = arch;
         this.v = k.kc.s390().pgalloc();
+    }
+
+    /** The tracking byte as traces show it, e.g. {@code 0x12 (lower P, upper A)}. */
+    static String trackingByte(long b) {
+        List<String> parts = new ArrayList<>(3);
+        for (int bit = 0; bit < 2; bit++) {
+            String bits = ((b & (0x01 << bit)) != 0 ? "A" : "") + ((b & (0x10 << bit)) != 0 ? "P" : "")
+                    + ((b & (0x04 << bit)) != 0 ? "H" : "");
+            if (!bits.isEmpty()) parts.add(half(bit) + " " + bits);
+        }
+        if ((b & ~0x3FL) != 0) parts.add(String.format("stray 0x%02x", b & ~0x3FL));
+        String hex = String.format("0x%02x", b);
+        return parts.isEmpty() ? hex : hex + " (" + String.join(", ", parts) + ")";
     }
 
     private static String half(int bit) { return bit == 0 ? "lower" : "upper"; }
@@ -317,7 +331,7 @@ final class S390Pgalloc {
         for (Pgtable t : tables) batch.add(frag(t));
         k.rcu.callRcu(() -> {
             for (Frag f : batch) __tlbRemoveTable(f);  // __tlb_remove_table_free()
-        }, "tlb_remove_table_rcu");
+        }, "tlb_remove_table_rcu -> __tlb_remove_table(" + String.join(", ", tables.stream().map(String::valueOf).toList()) + ")");
     }
 
     /** __tlb_remove_table(table | half): clear the P bit; free the page once the byte is 0. */

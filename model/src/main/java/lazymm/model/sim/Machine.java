@@ -69,4 +69,11 @@ public interface Machine {
      * objects).
      */
     default void traced(String loc, java.util.function.Supplier<String> value) {}
+
+    /**
+     * Tracing only: a kernel event on the current CPU that is no shared access, e.g. call_rcu()
+     * queuing a callback on the CPU's own list, or an RCU callback starting. The text is computed
+     * by the machine, outside the model's yield points.
+     */
+    default void note(java.util.function.Supplier<String> text) {}
 }
