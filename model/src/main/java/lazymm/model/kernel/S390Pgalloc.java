@@ -129,7 +129,7 @@ final class S390Pgalloc {
     // ---- the tracking byte and the list ----
 
     /** atomic_xor_bits(&page->_refcount, bits << 24) >> 24: the new byte, which must be legal. */
-    private int xorBits(PtPage page, int bits, String function) {
+    private int atomicXorBits(PtPage page, int bits, String function) {
         int now = k.mem.atomicFetchXor(bits, page.refcount) ^ bits;
         int allowed = v == Version.HUGH ? 0x3F : 0x33;
         if ((now & ~allowed) != 0 || (now & 0x11) == 0x11 || (now & 0x22) == 0x22) {
@@ -226,7 +226,7 @@ final class S390Pgalloc {
             }
             if (mask != 0x03) {
                 int bit = mask & 1;  /* =1 -> second 2K */
-                xorBits(page, 0x01 << bit, "page_table_alloc");
+                atomicXorBits(page, 0x01 << bit, "page_table_alloc");
                 listDel(c, page, v == Version.V6_6, "page_table_alloc");
                 table = newTable(page, bit, mm, "page_table_alloc");
             }
@@ -236,7 +236,7 @@ final class S390Pgalloc {
         /* Allocate a fresh page */
         PtPage page = allocPage(mm);
         /* Return the first 2K fragment of the page */
-        xorBits(page, 0x01, "page_table_alloc");
+        atomicXorBits(page, 0x01, "page_table_alloc");
         table = newTable(page, 0, mm, "page_table_alloc");
         k.mem.spinLockBh(c.lock);
         listAdd(c, page, false, "page_table_alloc");
@@ -261,14 +261,14 @@ final class S390Pgalloc {
         k.mem.spinLockBh(c.lock);
         int mask;
         if (v == Version.NO_TEMP_P || v == Version.HUGH) {
-            mask = xorBits(page, 0x01 << bit, "page_table_free");  // BROKEN: S390-FRAG-RACE: only the A bit (c2c224932fd0 reverted)
+            mask = atomicXorBits(page, 0x01 << bit, "page_table_free");  // BROKEN: S390-FRAG-RACE: only the A bit (c2c224932fd0 reverted)
         } else {
             /*
              * Mark the page for delayed release. The actual release
              * will happen outside of the critical section from this
              * function or from __tlb_remove_table()
              */
-            mask = xorBits(page, 0x11 << bit, "page_table_free");
+            mask = atomicXorBits(page, 0x11 << bit, "page_table_free");
         }
         if ((mask & 0x03) != 0 && !(v == Version.V6_6 && page.active)) {
             listAdd(c, page, false, "page_table_free");
@@ -278,7 +278,7 @@ final class S390Pgalloc {
             listDel(c, page, false, "page_table_free");
         }
         k.mem.spinUnlockBh(c.lock);
-        if (v != Version.NO_TEMP_P && v != Version.HUGH) mask = xorBits(page, 0x10 << bit, "page_table_free");
+        if (v != Version.NO_TEMP_P && v != Version.HUGH) mask = atomicXorBits(page, 0x10 << bit, "page_table_free");
         if (mask != 0) return;
         release(page, "page_table_free");
     }
@@ -307,7 +307,7 @@ final class S390Pgalloc {
          * outside of the critical section from __tlb_remove_table() or from
          * page_table_free()
          */
-        int mask = xorBits(page, 0x11 << bit, "page_table_free_rcu");
+        int mask = atomicXorBits(page, 0x11 << bit, "page_table_free_rcu");
         if (v == Version.HUGH) {
             /* Other half not allocated? Other half not already pending free? */
             if ((mask & 0x03) == 0 && (mask & 0x30) != 0x30) listDel(c, page, false, "page_table_free_rcu");
@@ -354,11 +354,11 @@ final class S390Pgalloc {
              */
             S390MmContext c = arch.ctx(page.ptMm);
             k.mem.spinLockBh(c.lock);  // BROKEN: S390-BH-DEADLOCK: mm->context.lock in softirq; __tlb_flush_mm_lazy takes it with spin_lock
-            mask = xorBits(page, 0x10 << bit, "__tlb_remove_table");
+            mask = atomicXorBits(page, 0x10 << bit, "__tlb_remove_table");
             if ((mask & 0x03) != 0) listAdd(c, page, false, "__tlb_remove_table");
             k.mem.spinUnlockBh(c.lock);
         } else {
-            mask = xorBits(page, 0x10 << bit, "__tlb_remove_table");
+            mask = atomicXorBits(page, 0x10 << bit, "__tlb_remove_table");
         }
         if (mask != 0) return;
         release(page, "__tlb_remove_table");
@@ -394,7 +394,7 @@ final class S390Pgalloc {
         halfFreed(f, Half.PENDING, "pte_free_defer");
         S390MmContext c = arch.ctx(mm);
         k.mem.spinLockBh(c.lock);
-        int mask = xorBits(page, 0x15 << bit, "pte_free_defer");
+        int mask = atomicXorBits(page, 0x15 << bit, "pte_free_defer");
         /* Other half not allocated? Other half not already pending free? */
         if ((mask & 0x03) == 0 && (mask & 0x30) != 0x30) listDel(c, page, false, "pte_free_defer");
         k.mem.spinUnlockBh(c.lock);
@@ -404,7 +404,7 @@ final class S390Pgalloc {
 
     /** Hugh's pte_free_half(): H off, __tlb_remove_table of the half, then the other half's call_rcu if it came in. */
     private void pteFreeHalf(PtPage page, int bit) {
-        int mask = xorBits(page, 0x04 << bit, "pte_free_half");
+        int mask = atomicXorBits(page, 0x04 << bit, "pte_free_half");
         __tlbRemoveTable(new Frag(null, page, bit));
         /* If pte_free_defer() of the other half came in, queue it now */
         if ((mask & 0x0C) != 0) {
