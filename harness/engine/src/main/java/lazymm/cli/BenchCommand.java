@@ -53,14 +53,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--time-to-bug", description = "measure the time to find each positive control (see above)")
     boolean timeToBug;
 
-    /** The seed positive controls of the kernel model. */
-    static final List<String> CONTROLS = List.of("HP-HOTPLUG", "HP-CPUMASK", "SHOOT-TRIM", "TASK-MM-RACE", "HP-NO-MB",
-            "X86-SWITCH-ORDER", "X86-SWITCH-MB", "HP-X86-TRIM");
+    /** The kernel model's positive controls, in the catalog's order (HP-WARN is a never-fires check: clean). */
+    static final List<String> CONTROLS = Catalog.targetOf("upstream").variants().stream()
+            .filter(lazymm.model.sim.Variant::isBroken).map(lazymm.model.sim.Variant::id).toList();
     static final List<String> MODES = List.of("fuzz", "fuzz-no-feedback", "random", "pct");
     /** Modes that --modes also takes, outside the default set: the other kinds of feedback. */
     static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all");
 
-    @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the positive controls)")
+    @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the kernel model's positive controls, see ./lazymm list)")
     List<String> variants = CONTROLS;
 
     @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback)")

@@ -137,6 +137,18 @@ public final class Execution implements Machine {
         }
     }
 
+    @Override
+    public void note(java.util.function.Supplier<String> text) {
+        if (trace == null) return;
+        boolean hook = inHook;
+        inHook = true;  // naming a model object is no shared access
+        try {
+            event(current, TraceEvent.Kind.NOTE, sites[current], text.get());
+        } finally {
+            inHook = hook;
+        }
+    }
+
     private void event(int cpu, TraceEvent.Kind kind, String site, String detail) {
         TraceEvent e = new TraceEvent(steps, cpu, kind, cpu >= 0 && cpu < running.length && running[cpu] != null
                 ? running[cpu].name : "", site, detail);
@@ -310,7 +322,7 @@ public final class Execution implements Machine {
         steps++;
         if (trace != null) {
             trace.add(steps + " cpu" + cpu + "   takes an interrupt");
-            event(cpu, TraceEvent.Kind.IRQ, sites[cpu], "");
+            event(cpu, TraceEvent.Kind.IRQ, sites[cpu], inst.interruptName(cpu));
             ipiSeen[cpu] = false;
         }
         traceHash = traceHash * 1_000_003L + 104_729L * (cpu + 1);
@@ -424,7 +436,7 @@ public final class Execution implements Machine {
         for (int c = 0; c < running.length; c++) {
             if (!ipiSeen[c] && !halted[c] && inst.interruptPending(c)) {
                 ipiSeen[c] = true;
-                event(c, TraceEvent.Kind.IPI, sites[c], "");
+                event(c, TraceEvent.Kind.IPI, sites[c], inst.interruptName(c));
             }
         }
     }

@@ -88,6 +88,12 @@ public final class Memory {
 
     public SpinLock spinLock(String name) { return add(new SpinLock(name, nlocs)); }
 
+    /**
+     * How traces print the values of {@code l} (e.g. a byte of flag bits in hex, decoded); by
+     * default an int in decimal and a pointer by its object's name.
+     */
+    public void showAs(IntVar l, java.util.function.LongFunction<String> format) { l.shownAs = format; }
+
     /** A field of {@code owner}: an access after {@link #kfree}{@code (owner)} is a use-after-free. */
     public IntVar intVar(Object owner, String name, long init) { return owned(owner, intVar(name, init)); }
 
@@ -630,6 +636,7 @@ public final class Memory {
 
     /** A value as traces show it: a pointer location's value is the object's name. */
     private String value(Loc l, long v) {
+        if (l.shownAs != null) return l.shownAs.apply(v);
         if (!(l instanceof RefVar)) return Long.toString(v);
         Object o = object(v);
         return o == null ? "NULL" : o.toString();

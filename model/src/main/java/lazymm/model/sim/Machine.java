@@ -82,4 +82,11 @@ public interface Machine {
      * a write. The ordered pair says which way a race went in this execution.
      */
     default void conflict(String earlierSite, boolean earlierWrite, String site, boolean write) {}
+
+    /**
+     * Tracing only: a kernel event on the current CPU that is no shared access, e.g. call_rcu()
+     * queuing a callback on the CPU's own list, or an RCU callback starting. The text is computed
+     * by the machine, outside the model's yield points.
+     */
+    default void note(java.util.function.Supplier<String> text) {}
 }
