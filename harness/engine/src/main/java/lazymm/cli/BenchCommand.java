@@ -142,15 +142,22 @@ final class BenchCommand implements Callable<Integer> {
         o.flush();
         List<Object> rows = new java.util.ArrayList<>();
         for (String v : variants) {
-            for (String m : modes) {
-                List<Search> runs = new java.util.ArrayList<>();
-                for (int seed = 1; seed <= seeds; seed++) {
-                    Search r = m.startsWith("fuzz") ? fuzz(v, seed, m.equals("fuzz") ? "conflicts" : m.substring("fuzz-".length()).replace("no-feedback", "none"), scratch.resolve(v + "-" + m + "-" + seed))
+            // seeds outside, modes inside: a load that changes during the run weighs on every mode alike
+            Map<String, List<Search>> byMode = new LinkedHashMap<>();
+            for (String m : modes) byMode.put(m, new java.util.ArrayList<>());
+            for (int seed = 1; seed <= seeds; seed++) {
+                for (String m : modes) {
+                    Search r = m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), scratch.resolve(v + "-" + m + "-" + seed))
                             : explore(v, m, seed);
-                    runs.add(r);
+                    byMode.get(m).add(r);
                 }
+            }
+            for (String m : modes) {
+                List<Search> runs = byMode.get(m);
                 double[] t = runs.stream().mapToDouble(r -> r.toBug() < 0 ? Double.POSITIVE_INFINITY : r.toBug()).sorted().toArray();
                 double median = t[(t.length - 1) / 2];
+                double[] x = runs.stream().mapToDouble(r -> r.toBug() < 0 ? Double.POSITIVE_INFINITY : r.executions()).sorted().toArray();
+                double medianExecs = x[(x.length - 1) / 2];
                 long found = runs.stream().filter(r -> r.toBug() >= 0).count();
                 double rate = runs.stream().mapToDouble(Search::rate).sorted().toArray()[(runs.size() - 1) / 2];
                 StringBuilder each = new StringBuilder();
@@ -158,8 +165,9 @@ final class BenchCommand implements Callable<Integer> {
                     if (each.length() > 0) each.append(' ');
                     each.append(r.toBug() < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", r.toBug()));
                 }
-                o.printf(java.util.Locale.ROOT, "%-18s %-17s found %d/%d  median %8s  exec/s %,8.0f  seconds: %s%n", v, m, found, runs.size(),
-                        Double.isInfinite(median) ? ">" + time : String.format(java.util.Locale.ROOT, "%.1f s", median), rate, each);
+                o.printf(java.util.Locale.ROOT, "%-18s %-17s found %d/%d  median %8s  %12s  exec/s %,8.0f  seconds: %s%n", v, m, found, runs.size(),
+                        Double.isInfinite(median) ? ">" + time : String.format(java.util.Locale.ROOT, "%.1f s", median),
+                        Double.isInfinite(medianExecs) ? "-" : String.format(java.util.Locale.ROOT, "%,.0f execs", medianExecs), rate, each);
                 o.flush();
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("variant", v);
@@ -167,6 +175,7 @@ final class BenchCommand implements Callable<Integer> {
                 row.put("found", found);
                 row.put("runs", (long) runs.size());
                 row.put("median_seconds", Double.isInfinite(median) ? null : median);
+                row.put("median_executions", Double.isInfinite(medianExecs) ? null : (long) medianExecs);
                 row.put("executions_per_second", (long) rate);
                 List<Object> per = new java.util.ArrayList<>();
                 for (int i = 0; i < runs.size(); i++) {
@@ -179,13 +188,13 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 row.put("per_seed", per);
                 rows.add(row);
-                Map<String, Object> rep = new LinkedHashMap<>();
-                rep.put("command", "bench --time-to-bug");
-                rep.put("time_limit", time);
-                rep.put("cores", (long) Runtime.getRuntime().availableProcessors());
-                rep.put("rows", rows);
-                Options.writeReport(report, rep);  // rewritten after each row
             }
+            Map<String, Object> rep = new LinkedHashMap<>();
+            rep.put("command", "bench --time-to-bug");
+            rep.put("time_limit", time);
+            rep.put("cores", (long) Runtime.getRuntime().availableProcessors());
+            rep.put("rows", rows);
+            Options.writeReport(report, rep);  // rewritten after each variant
         }
         return Main.OK;
     }
@@ -196,6 +205,11 @@ final class BenchCommand implements Callable<Integer> {
         var out = Explorer.explore(new Explorer.Settings(target, cfg, strategy, seed, 3, 2,
                 Explorer.Programs.RANDOM, 0, time, Execution.DEFAULT_STEP_BOUND, true), 1e9, null);
         return new Search(out.failing() != null ? out.seconds() : -1, out.executions(), out.seconds());
+    }
+
+    /** The fuzz command's --feedback of a bench mode: fuzz (the default kind), fuzz-KIND, fuzz-no-feedback. */
+    static String feedbackOf(String mode) {
+        return mode.equals("fuzz") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
     }
 
     private Search fuzz(String variant, long seed, String feedback, Path out) {
