@@ -53,15 +53,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--time-to-bug", description = "measure the time to find each positive control (see above)")
     boolean timeToBug;
 
-    /** The seed positive controls of the kernel model. */
-    static final List<String> CONTROLS = List.of("HP-HOTPLUG", "HP-CPUMASK", "SHOOT-TRIM", "TASK-MM-RACE", "HP-NO-MB",
-            "X86-SWITCH-ORDER", "X86-SWITCH-MB", "HP-X86-TRIM");
+    /** The kernel model's positive controls, in the catalog's order (HP-WARN is a never-fires check: clean). */
+    static final List<String> CONTROLS = Catalog.targetOf("upstream").variants().stream()
+            .filter(lazymm.model.sim.Variant::isBroken).map(lazymm.model.sim.Variant::id).toList();
     static final List<String> MODES = List.of("fuzz", "fuzz-no-feedback", "random", "pct");
+    /** Modes that --modes also takes, outside the default set: the other kinds of feedback. */
+    static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all");
 
-    @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the positive controls)")
+    @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the kernel model's positive controls, see ./lazymm list)")
     List<String> variants = CONTROLS;
 
-    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: all)")
+    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback)")
     List<String> modes = MODES;
 
     @Option(names = "--seeds", paramLabel = "N", description = "with --time-to-bug: seeds 1..N of each (default: ${DEFAULT-VALUE})")
@@ -124,7 +126,9 @@ final class BenchCommand implements Callable<Integer> {
         if (seeds < 1 || seeds > 100) throw new lazymm.engine.BadInput("--seeds must be 1..100, got " + seeds);
         if (time < 1) throw new lazymm.engine.BadInput("--time must be at least 1, got " + time);
         for (String m : modes) {
-            if (!MODES.contains(m)) throw new lazymm.engine.BadInput("unknown mode '" + m + "' (expected one of " + String.join(", ", MODES) + ")");
+            if (!MODES.contains(m) && !MORE_MODES.contains(m)) {
+                throw new lazymm.engine.BadInput("unknown mode '" + m + "' (expected one of " + String.join(", ", MODES) + ", " + String.join(", ", MORE_MODES) + ")");
+            }
         }
         for (String v : variants) {
             if (Catalog.variant(v) == null) throw new lazymm.engine.BadInput("unknown variant '" + v + "' (see ./lazymm list)");
@@ -138,15 +142,22 @@ final class BenchCommand implements Callable<Integer> {
         o.flush();
         List<Object> rows = new java.util.ArrayList<>();
         for (String v : variants) {
-            for (String m : modes) {
-                List<Search> runs = new java.util.ArrayList<>();
-                for (int seed = 1; seed <= seeds; seed++) {
-                    Search r = m.startsWith("fuzz") ? fuzz(v, seed, m.equals("fuzz"), scratch.resolve(v + "-" + m + "-" + seed))
+            // seeds outside, modes inside: a load that changes during the run weighs on every mode alike
+            Map<String, List<Search>> byMode = new LinkedHashMap<>();
+            for (String m : modes) byMode.put(m, new java.util.ArrayList<>());
+            for (int seed = 1; seed <= seeds; seed++) {
+                for (String m : modes) {
+                    Search r = m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), scratch.resolve(v + "-" + m + "-" + seed))
                             : explore(v, m, seed);
-                    runs.add(r);
+                    byMode.get(m).add(r);
                 }
+            }
+            for (String m : modes) {
+                List<Search> runs = byMode.get(m);
                 double[] t = runs.stream().mapToDouble(r -> r.toBug() < 0 ? Double.POSITIVE_INFINITY : r.toBug()).sorted().toArray();
                 double median = t[(t.length - 1) / 2];
+                double[] x = runs.stream().mapToDouble(r -> r.toBug() < 0 ? Double.POSITIVE_INFINITY : r.executions()).sorted().toArray();
+                double medianExecs = x[(x.length - 1) / 2];
                 long found = runs.stream().filter(r -> r.toBug() >= 0).count();
                 double rate = runs.stream().mapToDouble(Search::rate).sorted().toArray()[(runs.size() - 1) / 2];
                 StringBuilder each = new StringBuilder();
@@ -154,8 +165,9 @@ final class BenchCommand implements Callable<Integer> {
                     if (each.length() > 0) each.append(' ');
                     each.append(r.toBug() < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", r.toBug()));
                 }
-                o.printf(java.util.Locale.ROOT, "%-18s %-17s found %d/%d  median %8s  exec/s %,8.0f  seconds: %s%n", v, m, found, runs.size(),
-                        Double.isInfinite(median) ? ">" + time : String.format(java.util.Locale.ROOT, "%.1f s", median), rate, each);
+                o.printf(java.util.Locale.ROOT, "%-18s %-17s found %d/%d  median %8s  %12s  exec/s %,8.0f  seconds: %s%n", v, m, found, runs.size(),
+                        Double.isInfinite(median) ? ">" + time : String.format(java.util.Locale.ROOT, "%.1f s", median),
+                        Double.isInfinite(medianExecs) ? "-" : String.format(java.util.Locale.ROOT, "%,.0f execs", medianExecs), rate, each);
                 o.flush();
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("variant", v);
@@ -163,6 +175,7 @@ final class BenchCommand implements Callable<Integer> {
                 row.put("found", found);
                 row.put("runs", (long) runs.size());
                 row.put("median_seconds", Double.isInfinite(median) ? null : median);
+                row.put("median_executions", Double.isInfinite(medianExecs) ? null : (long) medianExecs);
                 row.put("executions_per_second", (long) rate);
                 List<Object> per = new java.util.ArrayList<>();
                 for (int i = 0; i < runs.size(); i++) {
@@ -175,13 +188,13 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 row.put("per_seed", per);
                 rows.add(row);
-                Map<String, Object> rep = new LinkedHashMap<>();
-                rep.put("command", "bench --time-to-bug");
-                rep.put("time_limit", time);
-                rep.put("cores", (long) Runtime.getRuntime().availableProcessors());
-                rep.put("rows", rows);
-                Options.writeReport(report, rep);  // rewritten after each row
             }
+            Map<String, Object> rep = new LinkedHashMap<>();
+            rep.put("command", "bench --time-to-bug");
+            rep.put("time_limit", time);
+            rep.put("cores", (long) Runtime.getRuntime().availableProcessors());
+            rep.put("rows", rows);
+            Options.writeReport(report, rep);  // rewritten after each variant
         }
         return Main.OK;
     }
@@ -194,13 +207,18 @@ final class BenchCommand implements Callable<Integer> {
         return new Search(out.failing() != null ? out.seconds() : -1, out.executions(), out.seconds());
     }
 
-    private Search fuzz(String variant, long seed, boolean feedback, Path out) {
+    /** The fuzz command's --feedback of a bench mode: fuzz (the default kind), fuzz-KIND, fuzz-no-feedback. */
+    static String feedbackOf(String mode) {
+        return mode.equals("fuzz") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
+    }
+
+    private Search fuzz(String variant, long seed, String feedback, Path out) {
         FuzzCommand f = new FuzzCommand();
         CommandLine cl = new CommandLine(f);
         cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
         List<String> args = new java.util.ArrayList<>(List.of("--variant", variant, "--time", "" + time, "--seed", "" + seed,
                 "--no-seeds", "--out", out.toString()));
-        if (!feedback) args.add("--no-feedback");
+        args.add("--feedback=" + feedback);
         cl.execute(args.toArray(String[]::new));
         return f.firstFindingSeconds >= 0
                 ? new Search(f.firstFindingSeconds, f.firstFindingExecutions, f.firstFindingSeconds)

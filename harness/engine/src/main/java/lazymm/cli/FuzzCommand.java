@@ -88,8 +88,13 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--seed", description = "the first worker's libFuzzer seed; worker i uses seed+i (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--no-feedback", description = "code coverage only: no interleaving features (for comparison)")
+    @Option(names = "--no-feedback", description = "code coverage only: no interleaving features (for comparison); the same as --feedback none")
     boolean noFeedback;
+
+    @Option(names = "--feedback", paramLabel = "KIND", description = "the interleaving features given to the fuzzer beside code coverage: "
+            + "conflicts (ordered pairs of conflicting accesses to one location by two CPUs, the default), "
+            + "switches (the pair of accesses each switch of CPU makes adjacent), all (both), none")
+    String feedback = "conflicts";
 
     @Option(names = "--no-seeds", description = "do not add fuzz-corpus/<target>/ as seeds (start from OUT's corpus alone: an empty one for a measurement from scratch)")
     boolean noSeeds;
@@ -141,6 +146,10 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         if (jobs < 1 || jobs > 64) throw new BadInput("--jobs must be 1..64, got " + jobs);
         if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
         if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + minimizeTime);
+        if (!List.of("conflicts", "switches", "all", "none").contains(feedback)) {
+            throw new BadInput("--feedback must be one of conflicts, switches, all, none, got '" + feedback + "'");
+        }
+        if (feedback.equals("none")) noFeedback = true;
         // the campaign, checked here: the workers build the same one from the properties
         FuzzTarget.Campaign campaign = new FuzzTarget.Campaign(target, cfg, range[0], range[1], maxSteps, true);
 
@@ -152,7 +161,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Files.createDirectories(logs);
         Path seeds = noSeeds ? null : seedsDir(target.id());
         o.printf("lazymm fuzz: %s, CPUs %s, %d job%s, %s, %s%n", cfg, range[0] == range[1] ? "" + range[0] : range[0] + "-" + range[1],
-                jobs, jobs == 1 ? "" : "s", noFeedback ? "code coverage only" : "code coverage + interleaving feedback",
+                jobs, jobs == 1 ? "" : "s", noFeedback ? "code coverage only" : "code coverage + interleaving feedback (" + feedback + ")",
                 time == 0 ? "no time limit" : time + " s");
         o.printf("  corpus %s (%d inputs)%s%n", corpus, count(corpus),
                 seeds == null ? "" : ", seeds fuzz-corpus/" + target.id() + " (" + count(seeds) + ")");
@@ -163,7 +172,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         rep.put("variant", cfg.variant());
         rep.put("config", configJson(cfg, range));
         rep.put("jobs", (long) jobs);
-        rep.put("feedback", !noFeedback);
+        rep.put("feedback", noFeedback ? "none" : feedback);
         rep.put("verdict", "running");
         List<Map<String, Object>> found = new ArrayList<>();
         rep.put("findings", found);
@@ -374,7 +383,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         cmd.add("-Dlazymm.fuzz.maxSteps=" + c.maxSteps());
         cmd.add("-Dlazymm.fuzz.out=" + out);
         cmd.add("-Dlazymm.fuzz.keepGoing=" + keepGoing);
-        cmd.add("-Dlazymm.fuzz.feedback=" + !noFeedback);
+        cmd.add("-Dlazymm.fuzz.feedback=" + (noFeedback ? "false" : feedback));
         cmd.add("-Dlazymm.fuzz.worker=" + w.id);
         cmd.add("-Dlazymm.fuzz.watchParent=true");
         cmd.add("com.code_intelligence.jazzer.Jazzer");

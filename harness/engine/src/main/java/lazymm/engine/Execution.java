@@ -116,6 +116,13 @@ public final class Execution implements Machine {
 
     @Override public boolean tracing() { return trace != null; }
 
+    @Override public boolean observesConflicts() { return strategy.observesConflicts(); }
+
+    @Override
+    public void conflict(String earlierSite, boolean earlierWrite, String site, boolean write) {
+        strategy.conflict(earlierSite, earlierWrite, site, write);
+    }
+
     @Override
     public void traced(String loc, java.util.function.Supplier<String> value) {
         if (trace == null) return;
@@ -125,6 +132,18 @@ public final class Execution implements Machine {
         inHook = true;  // naming a model object is no shared access
         try {
             e.values.add(new String[] {loc, value.get()});
+        } finally {
+            inHook = hook;
+        }
+    }
+
+    @Override
+    public void note(java.util.function.Supplier<String> text) {
+        if (trace == null) return;
+        boolean hook = inHook;
+        inHook = true;  // naming a model object is no shared access
+        try {
+            event(current, TraceEvent.Kind.NOTE, sites[current], text.get());
         } finally {
             inHook = hook;
         }
@@ -303,7 +322,7 @@ public final class Execution implements Machine {
         steps++;
         if (trace != null) {
             trace.add(steps + " cpu" + cpu + "   takes an interrupt");
-            event(cpu, TraceEvent.Kind.IRQ, sites[cpu], "");
+            event(cpu, TraceEvent.Kind.IRQ, sites[cpu], inst.interruptName(cpu));
             ipiSeen[cpu] = false;
         }
         traceHash = traceHash * 1_000_003L + 104_729L * (cpu + 1);
@@ -417,7 +436,7 @@ public final class Execution implements Machine {
         for (int c = 0; c < running.length; c++) {
             if (!ipiSeen[c] && !halted[c] && inst.interruptPending(c)) {
                 ipiSeen[c] = true;
-                event(c, TraceEvent.Kind.IPI, sites[c], "");
+                event(c, TraceEvent.Kind.IPI, sites[c], inst.interruptName(c));
             }
         }
     }

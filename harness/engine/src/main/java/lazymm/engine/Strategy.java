@@ -38,6 +38,15 @@ public interface Strategy {
      */
     default void observe(int cpu, String site) {}
 
+    /** True when the strategy wants {@link #conflict} calls (asked once per execution). */
+    default boolean observesConflicts() { return false; }
+
+    /**
+     * An access that conflicts with the previous access of the same location by another CPU
+     * (see {@link lazymm.model.sim.Machine#conflict}); only when {@link #observesConflicts}.
+     */
+    default void conflict(String earlierSite, boolean earlierWrite, String site, boolean write) {}
+
     /** Called after each execution, with its number of steps. */
     default void endExecution(long steps) {}
 }

@@ -22,7 +22,8 @@ class FuzzOptionsTest {
             "--jobs 0;--jobs must be 1..64, got 0",
             "--time -1;--time must be 0 or more, got -1",
             "--memory strong;unknown memory mode 'strong' (expected one of [sc, tso, weak])",
-            "--max-steps 0;--max-steps must be at least 1, got 0"})
+            "--max-steps 0;--max-steps must be at least 1, got 0",
+            "--feedback pairs;--feedback must be one of conflicts, switches, all, none, got 'pairs'"})
     void badOptionsAreOneLineAndExitTwo(String args, String message) {
         MainTest.Out r = MainTest.run(("fuzz " + args).split(" "));
         assertEquals(2, r.code(), r.out() + r.err());

@@ -60,6 +60,19 @@ class TraceTest {
         assertTrue(page.contains(r.message().substring(0, 20)), "the report");
     }
 
+    /** The short view's objects: ptpage#1(mm#2) is the page alone, not every field of mm#2. */
+    @org.junit.jupiter.api.Test
+    void aSubObjectNamedWithItsOwnerIsOneObject() {
+        assertEquals(List.of("ptpage#1(mm#2)"), objects("ptpage#1(mm#2) freed while on its mm's context.pgtable_list"));
+        assertEquals(List.of("pgtable#1(mm#2, ptpage#1(mm#2) lower)", "mm#3"), objects("pgtable#1(mm#2, ptpage#1(mm#2) lower) of mm#3"));
+        // a parenthesis after a space is prose, not an owner
+        assertEquals(List.of("task#4", "page#1", "mm#1"), objects("cpu2 (task#4) used va 0 -> page#1 (mm#1 va 0)"));
+    }
+
+    private static List<String> objects(String message) {
+        return List.copyOf(lazymm.engine.trace.TraceView.objectsOf(new lazymm.model.sim.Violation("K", "f", message)));
+    }
+
     @TestFactory
     Stream<DynamicTest> traceFormatMatchesTheGoldenFiles() throws IOException {
         List<Path> files;

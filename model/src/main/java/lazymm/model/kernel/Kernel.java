@@ -275,6 +275,16 @@ public final class Kernel implements Instance {
     }
 
     /**
+     * An IPI, or the scheduler tick a CPU gets only for its ready RCU callbacks; irq_exit() of
+     * either runs the callbacks when softirqs are on (RCU_SOFTIRQ).
+     */
+    @Override public String interruptName(int cpu) {
+        boolean rcuCallbacks = softirq.softirqsEnabled(cpu) && rcu.softirqPending(cpu);
+        if (!smp.pending(cpu)) return rcuCallbacks ? "tick (RCU callbacks)" : "tick";
+        return rcuCallbacks ? "IPI (then RCU callbacks)" : "IPI";
+    }
+
+    /**
      * The interrupt entry of {@code cpu}: irq_enter(), the IPI handlers
      * (generic_smp_call_function_single_interrupt) with interrupts off, irq_exit() (which may run
      * the RCU softirq), then the return from the interrupt, an exception return.

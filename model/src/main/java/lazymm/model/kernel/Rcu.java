@@ -76,6 +76,7 @@ final class Rcu {
         long[] at = new long[k.cpus()];
         for (Rq rq : k.rqs) at[rq.cpu] = qsCount(rq);
         cbs.get(k.smpProcessorId()).add(new Callback(func, what, at));
+        k.m.note(() -> "call_rcu queues " + what);
     }
 
     /** Every online CPU has passed a quiescent state since {@code cb} was queued (or is in one now). */
@@ -107,6 +108,7 @@ final class Rcu {
         List<Callback> l = cbs.get(cpu);
         while (!l.isEmpty() && ready(l.get(0))) {
             Callback cb = l.remove(0);
+            k.m.note(() -> "RCU callback (softirq): " + cb.what());
             cb.func().run();
         }
     }

@@ -76,6 +76,7 @@ final class S390Pgalloc {
             this.name = name;
             this.ptMm = mm;
             this.refcount = k.mem.intVar(this, name + "._refcount", 0);
+            k.mem.showAs(refcount, S390Pgalloc::trackingByte);
             this.lru = k.mem.intVar(this, name + ".lru", 0);
         }
 
@@ -99,6 +100,19 @@ final class S390Pgalloc {
         this.v = k.kc.s390().pgalloc();
     }
 
+    /** The tracking byte as traces show it, e.g. {@code 0x12 (lower P, upper A)}. */
+    static String trackingByte(long b) {
+        List<String> parts = new ArrayList<>(3);
+        for (int bit = 0; bit < 2; bit++) {
+            String bits = ((b & (0x01 << bit)) != 0 ? "A" : "") + ((b & (0x10 << bit)) != 0 ? "P" : "")
+                    + ((b & (0x04 << bit)) != 0 ? "H" : "");
+            if (!bits.isEmpty()) parts.add(half(bit) + " " + bits);
+        }
+        if ((b & ~0x3FL) != 0) parts.add(String.format("stray 0x%02x", b & ~0x3FL));
+        String hex = String.format("0x%02x", b);
+        return parts.isEmpty() ? hex : hex + " (" + String.join(", ", parts) + ")";
+    }
+
     private static String half(int bit) { return bit == 0 ? "lower" : "upper"; }
 
     private Frag frag(Pgtable t) {
@@ -115,7 +129,7 @@ final class S390Pgalloc {
     // ---- the tracking byte and the list ----
 
     /** atomic_xor_bits(&page->_refcount, bits << 24) >> 24: the new byte, which must be legal. */
-    private int xorBits(PtPage page, int bits, String function) {
+    private int atomicXorBits(PtPage page, int bits, String function) {
         int now = k.mem.atomicFetchXor(bits, page.refcount) ^ bits;
         int allowed = v == Version.HUGH ? 0x3F : 0x33;
         if ((now & ~allowed) != 0 || (now & 0x11) == 0x11 || (now & 0x22) == 0x22) {
@@ -212,7 +226,7 @@ final class S390Pgalloc {
             }
             if (mask != 0x03) {
                 int bit = mask & 1;  /* =1 -> second 2K */
-                xorBits(page, 0x01 << bit, "page_table_alloc");
+                atomicXorBits(page, 0x01 << bit, "page_table_alloc");
                 listDel(c, page, v == Version.V6_6, "page_table_alloc");
                 table = newTable(page, bit, mm, "page_table_alloc");
             }
@@ -222,7 +236,7 @@ final class S390Pgalloc {
         /* Allocate a fresh page */
         PtPage page = allocPage(mm);
         /* Return the first 2K fragment of the page */
-        xorBits(page, 0x01, "page_table_alloc");
+        atomicXorBits(page, 0x01, "page_table_alloc");
         table = newTable(page, 0, mm, "page_table_alloc");
         k.mem.spinLockBh(c.lock);
         listAdd(c, page, false, "page_table_alloc");
@@ -247,14 +261,14 @@ final class S390Pgalloc {
         k.mem.spinLockBh(c.lock);
         int mask;
         if (v == Version.NO_TEMP_P || v == Version.HUGH) {
-            mask = xorBits(page, 0x01 << bit, "page_table_free");  // BROKEN: S390-FRAG-RACE: only the A bit (c2c224932fd0 reverted)
+            mask = atomicXorBits(page, 0x01 << bit, "page_table_free");  // BROKEN: S390-FRAG-RACE: only the A bit (c2c224932fd0 reverted)
         } else {
             /*
              * Mark the page for delayed release. The actual release
              * will happen outside of the critical section from this
              * function or from __tlb_remove_table()
              */
-            mask = xorBits(page, 0x11 << bit, "page_table_free");
+            mask = atomicXorBits(page, 0x11 << bit, "page_table_free");
         }
         if ((mask & 0x03) != 0 && !(v == Version.V6_6 && page.active)) {
             listAdd(c, page, false, "page_table_free");
@@ -264,7 +278,7 @@ final class S390Pgalloc {
             listDel(c, page, false, "page_table_free");
         }
         k.mem.spinUnlockBh(c.lock);
-        if (v != Version.NO_TEMP_P && v != Version.HUGH) mask = xorBits(page, 0x10 << bit, "page_table_free");
+        if (v != Version.NO_TEMP_P && v != Version.HUGH) mask = atomicXorBits(page, 0x10 << bit, "page_table_free");
         if (mask != 0) return;
         release(page, "page_table_free");
     }
@@ -293,7 +307,7 @@ final class S390Pgalloc {
          * outside of the critical section from __tlb_remove_table() or from
          * page_table_free()
          */
-        int mask = xorBits(page, 0x11 << bit, "page_table_free_rcu");
+        int mask = atomicXorBits(page, 0x11 << bit, "page_table_free_rcu");
         if (v == Version.HUGH) {
             /* Other half not allocated? Other half not already pending free? */
             if ((mask & 0x03) == 0 && (mask & 0x30) != 0x30) listDel(c, page, false, "page_table_free_rcu");
@@ -317,7 +331,7 @@ final class S390Pgalloc {
         for (Pgtable t : tables) batch.add(frag(t));
         k.rcu.callRcu(() -> {
             for (Frag f : batch) __tlbRemoveTable(f);  // __tlb_remove_table_free()
-        }, "tlb_remove_table_rcu");
+        }, "tlb_remove_table_rcu -> __tlb_remove_table(" + String.join(", ", tables.stream().map(String::valueOf).toList()) + ")");
     }
 
     /** __tlb_remove_table(table | half): clear the P bit; free the page once the byte is 0. */
@@ -340,11 +354,11 @@ final class S390Pgalloc {
              */
             S390MmContext c = arch.ctx(page.ptMm);
             k.mem.spinLockBh(c.lock);  // BROKEN: S390-BH-DEADLOCK: mm->context.lock in softirq; __tlb_flush_mm_lazy takes it with spin_lock
-            mask = xorBits(page, 0x10 << bit, "__tlb_remove_table");
+            mask = atomicXorBits(page, 0x10 << bit, "__tlb_remove_table");
             if ((mask & 0x03) != 0) listAdd(c, page, false, "__tlb_remove_table");
             k.mem.spinUnlockBh(c.lock);
         } else {
-            mask = xorBits(page, 0x10 << bit, "__tlb_remove_table");
+            mask = atomicXorBits(page, 0x10 << bit, "__tlb_remove_table");
         }
         if (mask != 0) return;
         release(page, "__tlb_remove_table");
@@ -380,7 +394,7 @@ final class S390Pgalloc {
         halfFreed(f, Half.PENDING, "pte_free_defer");
         S390MmContext c = arch.ctx(mm);
         k.mem.spinLockBh(c.lock);
-        int mask = xorBits(page, 0x15 << bit, "pte_free_defer");
+        int mask = atomicXorBits(page, 0x15 << bit, "pte_free_defer");
         /* Other half not allocated? Other half not already pending free? */
         if ((mask & 0x03) == 0 && (mask & 0x30) != 0x30) listDel(c, page, false, "pte_free_defer");
         k.mem.spinUnlockBh(c.lock);
@@ -390,7 +404,7 @@ final class S390Pgalloc {
 
     /** Hugh's pte_free_half(): H off, __tlb_remove_table of the half, then the other half's call_rcu if it came in. */
     private void pteFreeHalf(PtPage page, int bit) {
-        int mask = xorBits(page, 0x04 << bit, "pte_free_half");
+        int mask = atomicXorBits(page, 0x04 << bit, "pte_free_half");
         __tlbRemoveTable(new Frag(null, page, bit));
         /* If pte_free_defer() of the other half came in, queue it now */
         if ((mask & 0x0C) != 0) {

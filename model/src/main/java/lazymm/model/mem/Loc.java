@@ -36,6 +36,15 @@ public abstract class Loc {
     int[] rEpochMarked;
     String[] rSite;
 
+    // conflicts (Machine#observesConflicts): the last write's CPU and site, the last read's since it
+    int cwCpu = -1;
+    String cwSite;
+    int crCpu = -1;
+    String crSite;
+
+    /** How traces print a value of this location (Memory.showAs), or null. */
+    java.util.function.LongFunction<String> shownAs;
+
     /** The object this location is a field of (for {@link Memory#kfree}), or null. */
     Object owner;
     /** Set when the owner was freed: where and by which CPU (KASAN's "freed by" record). */

@@ -40,6 +40,8 @@ public final class Memory {
     private IrqHooks irq = IrqHooks.NONE;
     /** Report each access's location and value to the machine (replay traces only). */
     private final boolean tracing;
+    /** The machine hears of conflicting accesses (fuzzing's interleaving feedback). */
+    private final boolean conflicts;
 
     private static final Object NULL_OBJECT = new Object();
 
@@ -58,6 +60,7 @@ public final class Memory {
         };
         this.race = detectRaces ? new RaceDetector(machine.nrCpus()) : null;
         this.tracing = machine.tracing();
+        this.conflicts = machine.observesConflicts();
     }
 
     /** Sequentially consistent memory, no race detection. */
@@ -84,6 +87,12 @@ public final class Memory {
     public <T> RefVar<T> refVar(String name, T init) { return add(new RefVar<T>(this, name, nlocs, id(init))); }
 
     public SpinLock spinLock(String name) { return add(new SpinLock(name, nlocs)); }
+
+    /**
+     * How traces print the values of {@code l} (e.g. a byte of flag bits in hex, decoded); by
+     * default an int in decimal and a pointer by its object's name.
+     */
+    public void showAs(IntVar l, java.util.function.LongFunction<String> format) { l.shownAs = format; }
 
     /** A field of {@code owner}: an access after {@link #kfree}{@code (owner)} is a use-after-free. */
     public IntVar intVar(Object owner, String name, long init) { return owned(owner, intVar(name, init)); }
@@ -157,6 +166,7 @@ public final class Memory {
         checkLive(l, "read");
         int c = cpu();
         if (race != null) race.access(l, c, false, plain, machine.site());
+        if (conflicts) conflict(l, c, false);
         long v = be.load(l, c, acquire, dep);
         if (race != null) race.loaded(c, be.lastSync, acquire);
         if (tracing) machine.traced(l.name, () -> value(l, v));
@@ -171,6 +181,7 @@ public final class Memory {
             race.access(l, c, true, plain, machine.site());
             sync = race.storeSync(c, release);
         }
+        if (conflicts) conflict(l, c, true);
         be.store(l, c, v, release, sync);
         if (tracing) machine.traced(l.name, () -> ":= " + value(l, v));
     }
@@ -184,6 +195,7 @@ public final class Memory {
             race.access(l, c, true, false, machine.site());
             sync = race.storeSync(c, o == Order.RELEASE || o == Order.FULL);
         }
+        if (conflicts) conflict(l, c, true);
         long old = be.rmw(l, c, op, a, b, o, sync);
         if (race != null) {
             race.loaded(c, be.lastSync, o == Order.ACQUIRE || o == Order.FULL || o == Order.LOCK);
@@ -194,6 +206,25 @@ public final class Memory {
             machine.traced(l.name, () -> value(l, old) + " -> " + value(l, now));
         }
         return old;
+    }
+
+    /**
+     * Tells the machine of the conflicts this access makes with the location's last accesses by
+     * other CPUs (a read after another CPU's write; a write after another CPU's write or read),
+     * in program order: the store buffer does not change which pair it is.
+     */
+    private void conflict(Loc l, int c, boolean write) {
+        String site = machine.site();
+        if (l.cwCpu >= 0 && l.cwCpu != c) machine.conflict(l.cwSite, true, site, write);
+        if (write) {
+            if (l.crCpu >= 0 && l.crCpu != c) machine.conflict(l.crSite, false, site, true);
+            l.cwCpu = c;
+            l.cwSite = site;
+            l.crCpu = -1;
+        } else {
+            l.crCpu = c;
+            l.crSite = site;
+        }
     }
 
     // ---- plain C accesses ----
@@ -261,6 +292,7 @@ public final class Memory {
     private long loadNewestIf(IntVar v, int c, java.util.function.IntPredicate cond) {
         if (!cond.test((int) be.peek(v))) return Long.MIN_VALUE;
         if (race != null) race.access(v, c, false, false, machine.site());
+        if (conflicts) conflict(v, c, false);
         return be.loadNewest(v, c, true);
     }
 
@@ -627,6 +659,7 @@ public final class Memory {
 
     /** A value as traces show it: a pointer location's value is the object's name. */
     private String value(Loc l, long v) {
+        if (l.shownAs != null) return l.shownAs.apply(v);
         if (!(l instanceof RefVar)) return Long.toString(v);
         Object o = object(v);
         return o == null ? "NULL" : o.toString();

@@ -34,6 +34,12 @@ public interface Instance {
     default boolean interruptPending(int cpu) { return false; }
 
     /**
+     * Tracing: what CPU {@code cpu} would take if it took its interrupts now, e.g. "IPI" or
+     * "tick (RCU callbacks)"; asked while {@link #interruptPending} is true.
+     */
+    default String interruptName(int cpu) { return "IPI"; }
+
+    /**
      * True while CPU {@code cpu} is held by the model (stop_machine: it sits in the stopper with
      * interrupts off): the scheduler neither runs it nor delivers its interrupts.
      */

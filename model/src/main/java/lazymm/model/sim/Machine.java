@@ -69,4 +69,24 @@ public interface Machine {
      * objects).
      */
     default void traced(String loc, java.util.function.Supplier<String> value) {}
+
+    /**
+     * True when the machine wants to hear of conflicting accesses ({@link #conflict}): the fuzzer's
+     * interleaving feedback. Asked once, when the memory is made.
+     */
+    default boolean observesConflicts() { return false; }
+
+    /**
+     * An access of the running CPU ({@code site}) that conflicts with the location's previous
+     * access by another CPU ({@code earlierSite}): a write after a write or a read, or a read after
+     * a write. The ordered pair says which way a race went in this execution.
+     */
+    default void conflict(String earlierSite, boolean earlierWrite, String site, boolean write) {}
+
+    /**
+     * Tracing only: a kernel event on the current CPU that is no shared access, e.g. call_rcu()
+     * queuing a callback on the CPU's own list, or an RCU callback starting. The text is computed
+     * by the machine, outside the model's yield points.
+     */
+    default void note(java.util.function.Supplier<String> text) {}
 }

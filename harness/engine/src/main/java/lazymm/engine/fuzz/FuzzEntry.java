@@ -34,6 +34,7 @@ public final class FuzzEntry {
     private static Findings findings;
     private static boolean keepGoing;
     private static boolean feedback;
+    private static FuzzStrategy.Features kinds;
     private static int minimizeRuns;
     private static String worker;
     private static PrintStream report;
@@ -64,7 +65,13 @@ public final class FuzzEntry {
         campaign = new FuzzTarget.Campaign(base.target(), cfg, min, max, maxSteps, true);
         findings = new Findings(campaign, Path.of(System.getProperty("lazymm.fuzz.out", "lazymm-out")));
         keepGoing = Boolean.getBoolean("lazymm.fuzz.keepGoing");
-        feedback = !"false".equals(System.getProperty("lazymm.fuzz.feedback"));
+        String kind = System.getProperty("lazymm.fuzz.feedback", "conflicts");
+        feedback = !kind.equals("false") && !kind.equals("none");
+        kinds = switch (kind) {
+            case "switches" -> FuzzStrategy.Features.SWITCHES;
+            case "all" -> FuzzStrategy.Features.ALL;
+            default -> FuzzStrategy.Features.CONFLICTS;
+        };
         minimizeRuns = Integer.getInteger("lazymm.fuzz.minimizeRuns", 2000);
         worker = System.getProperty("lazymm.fuzz.worker", "0");
         report = System.err;
@@ -90,7 +97,7 @@ public final class FuzzEntry {
     }
 
     public static void fuzzerTestOneInput(byte[] data) {
-        FuzzTarget.Run r = FuzzTarget.run(campaign, data, feedback ? FuzzEntry::feature : null);
+        FuzzTarget.Run r = FuzzTarget.run(campaign, data, feedback ? FuzzEntry::feature : null, kinds);
         execs++;
         if ((execs & 63) == 0) {
             long now = System.nanoTime();
@@ -107,7 +114,7 @@ public final class FuzzEntry {
             Map<String, Object> foundBy = new LinkedHashMap<>();
             foundBy.put("worker", worker);
             foundBy.put("execution", execs);
-            foundBy.put("feedback", feedback);
+            foundBy.put("feedback", feedback ? kinds.name().toLowerCase(java.util.Locale.ROOT) : "none");
             try {
                 findings.write(r, data, foundBy);
                 stats();  // the executions up to this finding, before it

@@ -49,6 +49,7 @@ public final class FuzzStrategy implements Strategy {
     private final byte[] data;
     private int pos;
     private final IntConsumer features;
+    private final Features kinds;
     private final boolean priorityForm;
     /** Priority form: where missing bytes come from. */
     private final lazymm.engine.SplitMix64 rest;
@@ -93,6 +94,23 @@ public final class FuzzStrategy implements Strategy {
      * @param features     where features go, or null
      */
     public FuzzStrategy(byte[] data, int from, Form form, IntConsumer features) {
+        this(data, from, form, features, Features.DEFAULT);
+    }
+
+    /** Which interleaving features an execution reports. */
+    public enum Features {
+        /** Ordered pairs of accesses that a switch of CPU makes adjacent, whatever they touch. */
+        SWITCHES,
+        /** Ordered pairs of conflicting accesses to one location by two CPUs. */
+        CONFLICTS,
+        /** Both. */
+        ALL;
+
+        public static final Features DEFAULT = CONFLICTS;
+    }
+
+    public FuzzStrategy(byte[] data, int from, Form form, IntConsumer features, Features kinds) {
+        this.kinds = kinds;
         this.data = data;
         this.pos = Math.min(Math.max(from, 0), data.length);
         this.features = features;
@@ -206,13 +224,24 @@ public final class FuzzStrategy implements Strategy {
             h = mix(5, here.hashCode(), idx);
         } else if (Actions.isRun(action)) {
             int from = running >= 0 ? running : cur;
-            if (action == from) return;
+            if (action == from || kinds == Features.CONFLICTS) return;
             h = mix(1, site(from).hashCode(), site(action).hashCode());
         } else if (Actions.isIrq(action)) {
             h = mix(3, site(Actions.cpuOf(action)).hashCode(), 0);
         } else {
             h = mix(4, site(cur).hashCode(), action);
         }
+        if (add(h)) features.accept(h);
+    }
+
+    @Override
+    public boolean observesConflicts() { return features != null && kinds != Features.SWITCHES; }
+
+    @Override
+    public void conflict(String earlierSite, boolean earlierWrite, String site, boolean write) {
+        int a = earlierSite == null ? 0 : earlierSite.hashCode();
+        int b = site == null ? 0 : site.hashCode();
+        int h = mix(2, a * 2 + (earlierWrite ? 1 : 0), b * 2 + (write ? 1 : 0));
         if (add(h)) features.accept(h);
     }
 

@@ -114,8 +114,13 @@ public final class FuzzTarget {
 
     /** Runs one input; features go to {@code features} (null: none are computed). */
     public static Run run(Campaign c, byte[] data, IntConsumer features) {
+        return run(c, data, features, FuzzStrategy.Features.DEFAULT);
+    }
+
+    /** Runs one input with the given kinds of interleaving features. */
+    public static Run run(Campaign c, byte[] data, IntConsumer features, FuzzStrategy.Features kinds) {
         Decoded d = decode(c, data);
-        FuzzStrategy s = new FuzzStrategy(data, d.scheduleFrom(), d.form(), features);
+        FuzzStrategy s = new FuzzStrategy(data, d.scheduleFrom(), d.form(), features, kinds);
         s.startExecution();
         Execution e = new Execution(c.target(), d.config(), d.program(), s, c.maxSteps(), c.checkSteps(), false);
         Result r = e.run();

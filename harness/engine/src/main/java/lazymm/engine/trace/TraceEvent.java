@@ -16,9 +16,9 @@ public final class TraceEvent {
         ACCESS,
         /** A context switch on the CPU: {@code detail} is "prev -> next". */
         SWITCH,
-        /** The CPU takes its pending interrupts (IPIs). */
+        /** The CPU takes its pending interrupts: {@code detail} says which ("IPI", "tick (RCU callbacks)"). */
         IRQ,
-        /** An interrupt became pending and deliverable on {@code cpu} (an IPI queued for it, interrupts on). */
+        /** An interrupt became pending and deliverable on {@code cpu} (an IPI queued for it, or the tick; interrupts on). */
         IPI,
         /** A store-buffer drain of {@code cpu}'s oldest store. */
         DRAIN,
@@ -27,7 +27,9 @@ public final class TraceEvent {
         /** The task running on {@code cpu} is preempted. */
         PREEMPT,
         /** A choice inside an access ({@code r1}: an older store, the second ready task...). */
-        CHOICE
+        CHOICE,
+        /** A kernel event that is no shared access, as the model reports it in {@code detail} (call_rcu, an RCU callback running). */
+        NOTE
     }
 
     public final long step;
@@ -37,7 +39,7 @@ public final class TraceEvent {
     public final String task;
     /** For ACCESS: "Class.method:line primitive"; for others, what the engine printed. */
     public final String site;
-    /** SWITCH: "prev -> next"; DRAIN: the label; CHOICE: "rK of N". */
+    /** SWITCH: "prev -> next"; DRAIN: the label; CHOICE: "rK of N"; IRQ, IPI: which interrupt; NOTE: the event. */
     public final String detail;
     /** What the memory reported: location and value, one per primitive inside the access. */
     public final List<String[]> values = new ArrayList<>(1);

@@ -6,7 +6,8 @@ import lazymm.model.sim.Violation;
 
 /**
  * A traced execution as one self-contained HTML page (no network, no external file): a lane per
- * CPU, time going down, the violating event highlighted and the objects its report names marked;
+ * CPU, time going down (an event starts in its CPU's lane and runs over the lanes to its right,
+ * as in the text view), the violating event highlighted and the objects its report names marked;
  * the short view (what leads to the violation) or every event; hovering an event shows it in
  * full, clicking pins it in the side panel.
  */
@@ -21,20 +22,21 @@ public final class TraceHtml {
                 .append(esc(title)).append("</title>\n<style>\n")
                 .append("body{font:13px/1.35 ui-monospace,Menlo,Consolas,monospace;margin:0;color:#222}\n")
                 .append("header{position:sticky;top:0;background:#fff;border-bottom:1px solid #bbb;padding:6px 10px;z-index:2}\n")
-                .append("h1{font-size:15px;margin:0 0 4px}\n.viol{color:#b00020;font-weight:bold;white-space:pre-wrap}\n")
+                .append("h1{font-size:15px;margin:0 0 4px}\n.prog{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n.viol{color:#b00020;font-weight:bold;white-space:pre-wrap}\n")
                 .append("#grid{display:grid;grid-template-columns:4.5em repeat(").append(cpus)
                 .append(",minmax(16em,1fr));margin-right:24em}\n")
                 .append(".h{font-weight:bold;position:sticky;top:5.6em;background:#eee;padding:2px 4px;border-bottom:1px solid #aaa}\n")
                 .append(".s{grid-column:1;color:#888;text-align:right;padding:1px 6px}\n")
-                .append(".e{padding:1px 4px;border-left:1px solid #ddd;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;cursor:pointer}\n")
+                .append(".e{padding:1px 4px;border-left:1px solid #ddd;overflow-wrap:anywhere;cursor:pointer}\n")
                 .append(".e:hover,.e.pin{background:#fff3c4}\n.SWITCH{color:#1b5e20;font-weight:bold}\n.IRQ,.IPI{color:#0d47a1;font-weight:bold}\n")
-                .append(".DRAIN{color:#6a1b9a}\n.PREEMPT,.CHOICE{color:#e65100}\n.touch{background:#fdecea}\n")
-                .append(".bad{background:#b00020!important;color:#fff!important;font-weight:bold;scroll-margin-top:9em}\n")
+                .append(".DRAIN{color:#6a1b9a}\n.NOTE{color:#00695c;font-style:italic}\n.PREEMPT,.CHOICE{color:#e65100}\n.touch>span{background:#fdecea}\n")
+                .append(".bad{background:#b00020!important;color:#fff!important;font-weight:bold;scroll-margin-top:9em}\n.bad>span{background:none!important}\n")
                 .append("body.short .r.x{display:none}\n")
                 .append("#panel{position:fixed;right:0;top:6.5em;bottom:0;width:23em;border-left:1px solid #bbb;background:#fafafa;")
-                .append("padding:8px;white-space:pre-wrap;overflow:auto;z-index:3}\n")
+                .append("padding:8px;white-space:pre-wrap;overflow-wrap:anywhere;overflow:auto;z-index:3}\n")
                 .append(".r{display:contents}\n</style></head>\n<body class=\"short\">\n<header><h1>")
-                .append(esc(title)).append("</h1><div>program: ").append(esc(program)).append("</div>");
+                .append(esc(title)).append("</h1><div class=\"prog\" title=\"").append(esc(program)).append("\">program: ")
+                .append(esc(program)).append("</div>");
         if (v != null) {
             sb.append("<div class=\"viol\">VIOLATION ").append(esc(v.signature())).append(": ")
                     .append(esc(v.getMessage())).append(" <a href=\"#violation\">(go to it)</a></div>");
@@ -61,13 +63,14 @@ public final class TraceHtml {
             for (String[] lv : e.values) full.append('\n').append(lv[0]).append(' ').append(lv[1]);
             if (bad) full.append("\n\n").append(v.getMessage());
             sb.append("<div class=\"r").append(keep[i] ? "" : " x").append("\"><div class=\"s\">").append(e.step)
-                    .append("</div><div class=\"e ").append(cls).append("\" style=\"grid-column:").append(c + 2)
+                    .append("</div><div class=\"e ").append(cls).append("\" style=\"grid-column:").append(c + 2).append("/-1")
                     .append(bad ? "\" id=\"violation" : "")
                     .append("\" title=\"").append(esc(full.toString())).append("\">")
-                    .append(esc(TraceView.text(e, false))).append("</div></div>\n");
+                    .append("<span>").append(esc(TraceView.text(e, false))).append("</span></div></div>\n");
         }
         sb.append("</div>\n<script>\n")
                 .append("const p=document.getElementById('panel');let pin=null;\n")
+                .append("const bad=document.getElementById('violation');if(bad)p.textContent=bad.title;\n")
                 .append("document.getElementById('full').onchange=e=>document.body.classList.toggle('short',!e.target.checked);\n")
                 .append("for(const d of document.querySelectorAll('.e')){\n")
                 .append(" d.onmouseenter=()=>{if(!pin)p.textContent=d.title};\n")

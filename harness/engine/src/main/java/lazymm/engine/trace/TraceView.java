@@ -17,7 +17,10 @@ import lazymm.model.sim.Violation;
  * <p>The short view keeps the events that lead to the violation: the accesses that touch an
  * object its report names (mm#2, task#7, page#1: a field of it, or a value that points to it),
  * every context switch, interrupt, IPI and preemption, and the last event of each CPU; a line
- * says how many events were left out in between. The full view keeps everything.
+ * says how many events were left out in between. The full view keeps everything. An object
+ * named with its owner, ptpage#1(mm#2), is the sub-object alone: of the owner's fields only the
+ * ones used with it (the list head it goes on, in the same call) and the owner's lock held
+ * innermost around those are kept (see {@link #keepOwnerFields}).
  */
 public final class TraceView {
 
@@ -28,12 +31,48 @@ public final class TraceView {
 
     private TraceView() {}
 
-    /** The objects a violation's report names, e.g. {@code mm#2}, {@code kthread#8}. */
+    /**
+     * The objects a violation's report names, e.g. {@code mm#2}, {@code kthread#8}; a sub-object
+     * named with its owner, {@code ptpage#1(mm#2)}, is one object (the owner is not named by it).
+     */
     public static Set<String> objectsOf(Violation v) {
         Set<String> out = new LinkedHashSet<>();
         if (v == null || v.getMessage() == null) return out;
-        Matcher m = OBJECT.matcher(v.getMessage());
-        while (m.find()) out.add(m.group());
+        String msg = v.getMessage();
+        Matcher m = OBJECT.matcher(msg);
+        int from = 0;
+        while (m.find(from)) {
+            int end = owned(msg, m.end());
+            out.add(msg.substring(m.start(), end));
+            from = end;
+        }
+        return out;
+    }
+
+    /** The end of a name at {@code end}: past its owner's parentheses if they follow it directly. */
+    private static int owned(String s, int end) {
+        if (end >= s.length() || s.charAt(end) != '(') return end;
+        int depth = 0;
+        for (int i = end; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '(') depth++;
+            else if (ch == ')' && --depth == 0) return i + 1;
+        }
+        return end;
+    }
+
+    /** The owners named inside the sub-objects of {@code objs} ({@code mm#2} of {@code ptpage#1(mm#2)}), if not named themselves. */
+    static Set<String> ownersOf(Set<String> objs) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String o : objs) {
+            int p = o.indexOf('(');
+            if (p < 0) continue;
+            Matcher m = OBJECT.matcher(o);
+            m.region(p, o.length());
+            while (m.find()) {
+                if (!objs.contains(m.group())) out.add(m.group());
+            }
+        }
         return out;
     }
 
@@ -55,13 +94,100 @@ public final class TraceView {
             }
             switch (e.kind) {
                 case SWITCH, IRQ, IPI, PREEMPT, CHOICE -> keep[i] = true;
-                case ACCESS, DRAIN, ACTION -> keep[i] |= touches(e, objs);
+                case ACCESS, DRAIN, ACTION, NOTE -> keep[i] |= touches(e, objs);
             }
         }
+        Set<String> owners = ownersOf(objs);
+        if (!owners.isEmpty()) keepOwnerFields(events, cpus, objs, owners, keep);
         return keep;
     }
 
+    /**
+     * A sub-object's owner (the mm of ptpage#1(mm#2)) is not itself what the report is about:
+     * of its fields the short view keeps those accessed in the same function call as a field of
+     * the sub-object (the list head it is added to or deleted from), and the owner's lock held
+     * innermost around those and the sub-object's accesses (what orders them), taken and released;
+     * not every access to the owner.
+     */
+    private static void keepOwnerFields(List<TraceEvent> events, int cpus, Set<String> objs, Set<String> owners, boolean[] keep) {
+        // each CPU's events, in order: a call is a run of consecutive accesses of one CPU in one function
+        List<List<Integer>> perCpu = new ArrayList<>();
+        for (int c = 0; c < cpus; c++) perCpu.add(new ArrayList<>());
+        for (int i = 0; i < events.size(); i++) {
+            TraceEvent e = events.get(i);
+            if (e.cpu >= 0 && e.cpu < cpus && e.kind == TraceEvent.Kind.ACCESS) perCpu.get(e.cpu).add(i);
+        }
+        for (List<Integer> seq : perCpu) {
+            boolean[] core = new boolean[seq.size()];   // an access to a field of the sub-object
+            boolean[] mate = new boolean[seq.size()];   // an owner field accessed in the same call
+            boolean[] guarding = new boolean[seq.size()];  // an owner lock held innermost around one of them
+            for (int k = 0; k < seq.size(); k++) core[k] = fieldOf(events.get(seq.get(k)), objs);
+            for (int k = 0; k < seq.size(); ) {
+                int end = k;
+                String fn = KernelNames.function(events.get(seq.get(k)).site);
+                boolean any = false;
+                while (end < seq.size() && KernelNames.function(events.get(seq.get(end)).site).equals(fn)) any |= core[end++];
+                for (int q = k; q < end && any; q++) {
+                    if (!core[q] && fieldOf(events.get(seq.get(q)), owners) && !isLock(events.get(seq.get(q)))) mate[q] = true;
+                }
+                k = end;
+            }
+            for (int k = 0; k < seq.size(); k++) if (mate[k]) keep[seq.get(k)] = true;
+            // the owner's lock held innermost around each kept access to the sub-object or a list head
+            List<Integer> held = new ArrayList<>();  // indexes into seq of the owner locks held, innermost last
+            for (int k = 0; k < seq.size(); k++) {
+                TraceEvent e = events.get(seq.get(k));
+                String rel = released(e);
+                if (rel != null) {
+                    for (int h = held.size() - 1; h >= 0; h--) {
+                        int a = held.get(h);
+                        if (!rel.equals(acquired(events.get(seq.get(a))))) continue;
+                        if (guarding[a]) keep[seq.get(k)] = true;
+                        held.remove(h);
+                        break;
+                    }
+                } else if (acquired(e) != null && fieldOf(e, owners)) {
+                    held.add(k);
+                } else if ((core[k] || mate[k]) && !held.isEmpty()) {
+                    int a = held.get(held.size() - 1);
+                    keep[seq.get(a)] = true;
+                    guarding[a] = true;
+                }
+            }
+        }
+    }
+
+    /** An access to a field of one of {@code objs}. */
+    private static boolean fieldOf(TraceEvent e, Set<String> objs) {
+        for (String[] lv : e.values) {
+            for (String o : objs) {
+                if (lv[0].equals(o) || lv[0].startsWith(o + ".") || lv[0].startsWith(o + "[")) return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLock(TraceEvent e) { return acquired(e) != null || released(e) != null; }
+
+    /** The lock an access takes (spin_lock*, a successful spin_trylock), or null. */
+    private static String acquired(TraceEvent e) {
+        if (e.kind != TraceEvent.Kind.ACCESS || e.values.isEmpty()) return null;
+        String prim = primitive(e.site);
+        String[] lv = e.values.get(e.values.size() - 1);
+        return (prim.startsWith("spin_lock") || prim.equals("spin_trylock")) && lv[1].endsWith("-> 1") ? lv[0] : null;
+    }
+
+    /** The lock an access releases, or null. */
+    private static String released(TraceEvent e) {
+        if (e.kind != TraceEvent.Kind.ACCESS || e.values.isEmpty()) return null;
+        return primitive(e.site).startsWith("spin_unlock") ? e.values.get(e.values.size() - 1)[0] : null;
+    }
+
     static boolean touches(TraceEvent e, Set<String> objs) {
+        if (e.kind == TraceEvent.Kind.NOTE) {
+            for (String o : objs) if (mentions(e.detail, o)) return true;
+            return false;
+        }
         for (String[] lv : e.values) {
             for (String o : objs) {
                 if (lv[0].startsWith(o + ".") || lv[0].equals(o) || mentions(lv[1], o)) return true;
@@ -154,18 +280,23 @@ public final class TraceView {
     public static String text(TraceEvent e, boolean withSource) {
         String fn = KernelNames.function(e.site);
         String src = withSource && !e.site.isEmpty() && e.kind != TraceEvent.Kind.DRAIN && e.kind != TraceEvent.Kind.ACTION
+                && e.kind != TraceEvent.Kind.NOTE
                 ? "  (" + KernelNames.where(e.site) + ")" : "";
         return switch (e.kind) {
             case ACCESS -> fn + ": " + access(e) + src;
             case SWITCH -> "context switch " + e.detail;
-            case IRQ -> "takes the IPI (interrupted in " + fn + ")";
-            case IPI -> "IPI pending (interrupts on)";
+            case IRQ -> "takes the " + interrupt(e) + " (interrupted in " + fn + ")";
+            case IPI -> interrupt(e) + " pending (interrupts on)";
             case DRAIN -> "store buffer drains " + values(e, "");
             case ACTION -> e.detail + " " + values(e, "");
             case PREEMPT -> "preempted in " + fn + src;
             case CHOICE -> fn + ": takes alternative " + e.detail + src;
+            case NOTE -> e.detail;
         };
     }
+
+    /** Which interrupt an IRQ or IPI event is (an IPI when the instance does not say). */
+    private static String interrupt(TraceEvent e) { return e.detail.isEmpty() ? "IPI" : e.detail; }
 
     /** The marked-access vocabulary: the public methods of Memory. */
     private static final Set<String> PRIMITIVES = java.util.Arrays.stream(lazymm.model.mem.Memory.class.getMethods())

@@ -48,6 +48,55 @@ class FuzzDecoderTest {
         }
     }
 
+    /** Records the conflicts the memory reports, under a random walk. */
+    private static final class ConflictLog implements lazymm.engine.Strategy {
+        final lazymm.engine.Strategy random;
+        final List<String> pairs = new ArrayList<>();
+        int readRead;
+
+        ConflictLog(long seed) { random = lazymm.engine.Strategies.create("random", seed, 3, 2); }
+
+        @Override public String name() { return "conflict-log"; }
+        @Override public boolean startExecution() { return random.startExecution(); }
+        @Override public int choose(int[] opts, int n, int running, long step) { return random.choose(opts, n, running, step); }
+        @Override public boolean observesConflicts() { return true; }
+
+        @Override
+        public void conflict(String earlierSite, boolean earlierWrite, String site, boolean write) {
+            if (!earlierWrite && !write) readRead++;
+            pairs.add(earlierSite + (earlierWrite ? " W" : " R") + " -> " + site + (write ? " W" : " R"));
+        }
+    }
+
+    @Test
+    void conflictFeaturesAreOrderedPairsOfConflictingAccessesThatGoBothWays() {
+        var target = lazymm.model.Catalog.targetOf("upstream");
+        Config cfg = lazymm.model.Catalog.variant("upstream").defaults();
+        Set<String> all = new HashSet<>();
+        List<String> first = null;
+        for (long seed = 1; seed <= 30; seed++) {
+            ConflictLog log = new ConflictLog(seed);
+            log.startExecution();
+            var program = target.randomProgram(cfg, new SplitMix64(seed));
+            new lazymm.engine.Execution(target, cfg, program, log, 200_000, false, false).run();
+            assertEquals(0, log.readRead, "two reads never conflict");
+            all.addAll(log.pairs);
+            if (seed == 1) {
+                first = log.pairs;
+                ConflictLog again = new ConflictLog(seed);
+                again.startExecution();
+                new lazymm.engine.Execution(target, cfg, program, again, 200_000, false, false).run();
+                assertEquals(first, again.pairs, "the same schedule reports the same conflicts");
+            }
+        }
+        assertTrue(all.size() > 20, "too few conflicting pairs: " + all);
+        long reversed = all.stream().filter(p -> {
+            String[] ab = p.split(" -> ");
+            return !ab[0].equals(ab[1]) && all.contains(ab[1] + " -> " + ab[0]);
+        }).count();
+        assertTrue(reversed > 0, "no race was seen going both ways in 30 random executions: " + all);
+    }
+
     @Test
     void sameBytesSameTraceAndFeatures() {
         SplitMix64 rnd = new SplitMix64(7);
