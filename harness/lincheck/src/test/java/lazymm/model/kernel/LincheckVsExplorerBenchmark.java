@@ -72,7 +72,7 @@ class LincheckVsExplorerBenchmark {
                     LazyMmuLincheckTest::nestOptions, "its program",
                     List.of("--variant", "LAZYMMU-NEST", "--strategy", "random"), "lazymmu-arm64"));
 
-    private static final Pattern FOUND = Pattern.compile("VIOLATION (\\S+) after ([\\d,]+) executions \\(([\\d.]+) s\\)");
+    private static final Pattern FOUND = Pattern.compile("VIOLATION (.+?) after ([\\d,]+) executions \\(([\\d.]+) s\\)");
     private static final Pattern CLEAN = Pattern.compile("no violation in ([\\d,]+) executions \\(([\\d.]+) s");
 
     @Test
