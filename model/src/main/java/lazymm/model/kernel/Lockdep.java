@@ -43,6 +43,9 @@ final class Lockdep {
     }
 
     @Ghost private final List<LockClass> classes = new ArrayList<>();
+    /** Each lock's class, looked up once (lockdep keeps it in the lock's lockdep_map). */
+    @Ghost private final java.util.Map<SpinLock, LockClass> classOfLock = new java.util.IdentityHashMap<>();
+    private static final java.util.regex.Pattern ORDINAL = java.util.regex.Pattern.compile("[#/]?\\d+$");
 
     Lockdep(Kernel k) { this.k = k; }
 
@@ -51,7 +54,7 @@ final class Lockdep {
         int dot = lockName.indexOf('.');
         if (dot < 0) return lockName;
         String owner = lockName.substring(0, dot);
-        String kind = owner.equals("init_mm") ? "mm" : owner.replaceAll("[#/]?\\d+$", "");
+        String kind = owner.equals("init_mm") ? "mm" : ORDINAL.matcher(owner).replaceAll("");
         return kind + "->" + lockName.substring(dot + 1);
     }
 
@@ -76,7 +79,11 @@ final class Lockdep {
 
     /** After this CPU took {@code l}: mark the class's usage and check the irq-safety rules. */
     void lockAcquired(int cpu, SpinLock l, String site) {
-        LockClass c = classOf(lockClass(l.name()));
+        LockClass c = classOfLock.get(l);
+        if (c == null) {
+            c = classOf(lockClass(l.name()));
+            classOfLock.put(l, c);
+        }
         boolean irqsOn = !k.rqs[cpu].irqsDisabled;
         if (k.softirq.inHardirq(cpu)) {
             if (c.usedInHardirq == null) c.usedInHardirq = site;
