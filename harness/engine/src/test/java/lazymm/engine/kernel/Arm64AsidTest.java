@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import lazymm.engine.Execution;
 import lazymm.engine.Explorer;
 import lazymm.engine.NeedsAgent;
-import lazymm.model.kernel.KernelTarget;
 import lazymm.model.sim.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,9 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class Arm64AsidTest {
 
     static Explorer.Outcome explore(String variant, int cpus, String strategy, long seed, long executions, boolean stepChecks) {
-        Config cfg = new Config(variant, "arm64", "refcount", "weak", cpus);
-        return Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, strategy, seed, 3, 2,
-                Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, stepChecks), 1e9, null);
+        return KernelOracleTest.explore(new Config(variant, "arm64", "refcount", "weak", cpus), strategy, seed, executions, stepChecks);
     }
 
     /**

@@ -25,8 +25,12 @@ class KernelOracleTest {
 
     static Explorer.Outcome explore(String variant, String arch, String lazyTlb, String memory, long executions,
                                     boolean stepChecks) {
-        Config cfg = new Config(variant, arch, lazyTlb, memory, 3);
-        return Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, "random", 11, 3, 2,
+        return explore(new Config(variant, arch, lazyTlb, memory, 3), "random", 11, executions, stepChecks);
+    }
+
+    /** The kernel model on {@code cfg}, random programs, until a violation or {@code executions}. */
+    static Explorer.Outcome explore(Config cfg, String strategy, long seed, long executions, boolean stepChecks) {
+        return Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, strategy, seed, 3, 2,
                 Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, stepChecks), 1e9, null);
     }
 
