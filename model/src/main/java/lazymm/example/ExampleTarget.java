@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import lazymm.model.sim.Config;
+import lazymm.model.sim.Expect;
 import lazymm.model.sim.Instance;
 import lazymm.model.sim.Machine;
 import lazymm.model.sim.Program;
@@ -32,16 +33,16 @@ public final class ExampleTarget implements Target {
     private static final List<Variant> VARIANTS = List.of(
             new Variant("example-lost-update",
                     "example: counter++ on a plain field loses increments",
-                    cfg("example-lost-update", 2), "LostUpdate"),
+                    cfg("example-lost-update", 2), Expect.violation("LostUpdate")),
             new Variant("example-lost-update-fixed",
                     "example: the counter with atomic_inc_return",
-                    cfg("example-lost-update-fixed", 2), null),
+                    cfg("example-lost-update-fixed", 2), Expect.CLEAN),
             new Variant("example-refcount-drop",
                     "example: put() tests the refcount with a separate load, two CPUs free",
-                    cfg("example-refcount-drop", 2), "DoubleFree"),
+                    cfg("example-refcount-drop", 2), Expect.violation("DoubleFree")),
             new Variant("example-refcount-drop-fixed",
                     "example: put() with atomic_dec_and_test",
-                    cfg("example-refcount-drop-fixed", 2), null));
+                    cfg("example-refcount-drop-fixed", 2), Expect.CLEAN));
 
     @Override public String id() { return "example"; }
 

@@ -17,9 +17,21 @@ final class ListCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--patches",
+            description = "Under each variant, what its kernel is: the base release, the patches it applies and reverts, and the modelled patches its base is too old to have.")
+    boolean patches;
+
+    @CommandLine.Option(names = "--markdown",
+            description = "Print the variants as a markdown table (the table of docs/VARIANTS.md, which a test keeps equal to this output).")
+    boolean markdown;
+
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
+        if (markdown) {
+            out.print(markdown());
+            return Main.OK;
+        }
         for (Target t : Catalog.targets()) {
             out.printf("target %s (model version %d)%n", t.id(), t.modelVersion());
             out.printf("  %-28s %-8s %-13s %-7s %-5s %-18s %s%n",
@@ -27,11 +39,31 @@ final class ListCommand implements Callable<Integer> {
             for (Variant v : t.variants()) {
                 Config c = v.defaults();
                 out.printf("  %-28s %-8s %-13s %-7s %-5d %-18s %s%n", v.id(), c.arch(), c.lazyTlb(),
-                        c.memory(), c.cpus(), v.isBroken() ? v.expects() : "clean", v.summary());
+                        c.memory(), c.cpus(), v.expect(), v.summary());
+                if (patches) {
+                    for (String line : v.patches()) out.printf("  %-28s %s%n", "", line);
+                }
             }
             out.println();
         }
         out.println("Strategies: random (default), pct, exhaustive.  Memory modes: sc, tso, weak.");
         return Main.OK;
+    }
+
+    /** Every target's variants as one markdown table. */
+    static String markdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("| variant | arch | lazy TLB | memory | CPUs | expects | what | kernel |\n");
+        b.append("|---|---|---|---|---|---|---|---|\n");
+        for (Target t : Catalog.targets()) {
+            for (Variant v : t.variants()) {
+                Config c = v.defaults();
+                b.append("| ").append(v.id()).append(" | ").append(c.arch()).append(" | ").append(c.lazyTlb()).append(" | ")
+                        .append(c.memory()).append(" | ").append(c.cpus()).append(" | ").append(v.expect()).append(" | ")
+                        .append(v.summary().replace("|", "\\|")).append(" | ")
+                        .append(String.join("; ", v.patches()).replace("|", "\\|")).append(" |\n");
+            }
+        }
+        return b.toString();
     }
 }

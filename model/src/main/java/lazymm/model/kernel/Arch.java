@@ -13,20 +13,6 @@ import java.util.List;
  */
 abstract class Arch {
 
-    /** The architectures of the model ({@code --arch}). */
-    static final List<String> ARCHES = List.of("x86", "arm64", "powerpc", "s390");
-
-    /**
-     * The weakest memory model the architecture needs: x86 (and s390) keep every order but a
-     * store before a later load (tso); arm64 and powerpc reorder the rest too (weak).
-     */
-    static String memoryModel(String arch) {
-        return arch.equals("x86") || arch.equals("s390") ? "tso" : "weak";
-    }
-
-    /** The lazy-TLB scheme the architecture selects: powerpc 64s MMU_LAZY_TLB_SHOOTDOWN, the rest the default. */
-    static String lazyTlbSelected(String arch) { return arch.equals("powerpc") ? "shootdown" : "refcount"; }
-
     /** TLB_FLUSH_ALL: the end of a flush of the whole address space. */
     static final long TLB_FLUSH_ALL = -1L;
 
@@ -146,12 +132,11 @@ abstract class Arch {
 
     /** The arch for a configuration. */
     static Arch of(Kernel k, String arch) {
-        return switch (arch) {
-            case "x86" -> new ArchX86(k);
-            case "arm64" -> new ArchArm64(k);
-            case "powerpc" -> new ArchPowerpc(k);
-            case "s390" -> new ArchS390(k);
-            default -> throw new IllegalArgumentException("unknown arch '" + arch + "' (expected x86, arm64, powerpc or s390)");
+        return switch (KernelVariant.CpuArch.of(arch)) {
+            case X86 -> new ArchX86(k);
+            case ARM64 -> new ArchArm64(k);
+            case POWERPC -> new ArchPowerpc(k);
+            case S390 -> new ArchS390(k);
         };
     }
 }

@@ -69,7 +69,7 @@ final class ArchArm64 extends Arch {
      */
     @Override
     void switchTo(TaskStruct prev, TaskStruct next) {
-        if (!k.kc.planted("plant-no-switch-to-dsb")) k.mem.smpMb();  // dsb(ish): membarrier (e) when switch_mm changed mm; pairs with: membarrier's smp_mb() (a); PLANTED: plant-no-switch-to-dsb
+        if (!k.kc.has(Patch.PLANT_NO_SWITCH_TO_DSB)) k.mem.smpMb();  // dsb(ish): membarrier (e) when switch_mm changed mm; pairs with: membarrier's smp_mb() (a); PATCH: plant-no-switch-to-dsb
     }
 
     @Override
@@ -129,7 +129,7 @@ final class ArchArm64 extends Arch {
 
     /** A TLBI ...IS: every CPU's TLB (va -1: the whole ASID). */
     private void tlbiBroadcast(int a, int va, boolean lastLevel) {
-        boolean local = k.kc.planted("plant-no-tlbi-broadcast");  // PLANTED: plant-no-tlbi-broadcast: the TLBI reaches this CPU only
+        boolean local = k.kc.has(Patch.PLANT_NO_TLBI_BROADCAST);  // PATCH: plant-no-tlbi-broadcast: the TLBI reaches this CPU only
         for (int c = 0; c < k.cpus(); c++) {
             if (local && c != k.smpProcessorId()) continue;
             Arm64Tlb t = asid.tlb(c);

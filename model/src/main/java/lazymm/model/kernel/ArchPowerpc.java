@@ -64,7 +64,8 @@ final class ArchPowerpc extends Arch {
 
     private RadixTlb tlb(int cpu) { return tlbs[cpu]; }
 
-    private boolean trimKthread() { return "trim-kthread".equals(k.kc.ppcTlb()); }
+    /** The mm_cpumask trimming of kernels before a665eec0a22e (PPC-TRIM-KTHREAD). */
+    private boolean trimKthread() { return !k.kc.has(Patch.PPC_TRIM_KTHREAD); }  // PATCH: a665eec0a22e
 
     // ---- switch_mm ----
 
@@ -85,7 +86,7 @@ final class ArchPowerpc extends Arch {
              * switching between processes after store to rq->curr, before
              * user-space memory accesses.
              */
-            if (!k.kc.planted("plant-ppc-no-switch-mb")) k.mem.smpMb();  // pairs with: the smp_mb() of the radix flushes between the PTE clear and flush_type_needed's reads; PLANTED: plant-ppc-no-switch-mb
+            if (!k.kc.has(Patch.PLANT_PPC_NO_SWITCH_MB)) k.mem.smpMb();  // pairs with: the smp_mb() of the radix flushes between the PTE clear and flush_type_needed's reads; PATCH: plant-ppc-no-switch-mb
             newOnCpu = true;
         }
         /* Nothing else to do if we aren't actually switching */
@@ -182,7 +183,7 @@ final class ArchPowerpc extends Arch {
     private void tlbie(MmStruct mm, Ric ric, long start, long end) {
         int self = k.smpProcessorId();
         k.mem.smpMb();  // ptesync; pairs with: the table walks of every CPU (the PTE clears are performed before the invalidation)
-        if (k.kc.planted("plant-ppc-no-tlbie")) {  // PLANTED: plant-ppc-no-tlbie: a GLOBAL flush done as a tlbiel, this CPU only
+        if (k.kc.has(Patch.PLANT_PPC_NO_TLBIE)) {  // PATCH: plant-ppc-no-tlbie: a GLOBAL flush done as a tlbiel, this CPU only
             if (start < 0) tlbielPid(mm, ric); else tlbielVaRange(mm, start, end, ric == Ric.FLUSH_ALL);
             return;
         }
@@ -266,7 +267,7 @@ final class ArchPowerpc extends Arch {
          * stores to clear ptes before the invalidate. See barrier in
          * switch_mm_irqs_off
          */
-        if (!k.kc.planted("plant-ppc-no-flush-mb")) k.mem.smpMb();  // pairs with: switch_mm_irqs_off's smp_mb() after cpumask_set_cpu; PLANTED: plant-ppc-no-flush-mb
+        if (!k.kc.has(Patch.PLANT_PPC_NO_FLUSH_MB)) k.mem.smpMb();  // pairs with: switch_mm_irqs_off's smp_mb() after cpumask_set_cpu; PATCH: plant-ppc-no-flush-mb
         FlushType type = flushTypeNeeded(mm, false);
         if (type == FlushType.LOCAL) {
             tlbielVaRange(mm, start, end, alsoPwc);
@@ -367,11 +368,11 @@ final class ArchPowerpc extends Arch {
          * done with interrupts off.
          */
         if (k.mem.read(current.mm) == mm) {
-            if (old) return;  // BROKEN: PPC-TRIM-KTHREAD: "return; /* Local CPU */": no flush, and the sender's mm_reset_thread_local() clears the bit
+            if (old) return;  // PATCH: a665eec0a22e: before it, "return; /* Local CPU */": no flush, and the sender's mm_reset_thread_local() clears the bit
         } else {
             if (k.mem.read(current.activeMm) == mm) {
                 k.warnOn(k.mem.read(current.mm) != null, "exit_lazy_flush_tlb", "current->mm != NULL");
-                if (!k.kc.planted("plant-ppc-trim-early")) {  // PLANTED: plant-ppc-trim-early: the bit goes while the CPU stays lazily on mm
+                if (!k.kc.has(Patch.PLANT_PPC_TRIM_EARLY)) {  // PATCH: plant-ppc-trim-early: the bit goes while the CPU stays lazily on mm
                     /*
                      * It is a kernel thread and is using mm as the lazy tlb, so
                      * switch it to init_mm. This is not always called from IPI
@@ -391,7 +392,7 @@ final class ArchPowerpc extends Arch {
              * this one which finds the cpumask already clear. Check and avoid
              * underflowing the active_cpus count in that case.
              */
-            if (!old && (k.mem.readOnce(mm.cpumask) & bit) != 0) {  // BROKEN: PPC-TRIM-KTHREAD: the CPU leaves its bit to the sender
+            if (!old && (k.mem.readOnce(mm.cpumask) & bit) != 0) {  // PATCH: a665eec0a22e: before it, the CPU left its bit to the sender
                 decMmActiveCpus(mm);
                 k.mem.atomicAndnot(bit, mm.cpumask);  // cpumask_clear_cpu()
             }
@@ -411,7 +412,7 @@ final class ArchPowerpc extends Arch {
     private void exitFlushLazyTlbs(MmStruct mm) {
         long others = k.mem.readOnce(mm.cpumask) & ~(1L << k.smpProcessorId());  // smp_call_function_many: not this CPU
         k.smp.onEachCpuMask(others, () -> exitLazyFlushTlb(mm), true, "do_exit_flush_lazy_tlb");
-        if (trimKthread()) mmResetThreadLocal(mm);  // BROKEN: PPC-TRIM-KTHREAD: the sender resets the mask to itself
+        if (trimKthread()) mmResetThreadLocal(mm);  // PATCH: a665eec0a22e: before it, the sender reset the mask to itself
     }
 
     /**

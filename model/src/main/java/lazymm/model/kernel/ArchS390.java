@@ -109,7 +109,7 @@ final class ArchS390 extends Arch {
     /** __tlb_flush_mm_lazy(mm): the deferred flush, under mm->context.lock taken with a plain spin_lock. */
     void __tlbFlushMmLazy(MmStruct mm) {
         S390MmContext c = ctx(mm);
-        if (k.kc.s390().bhContextLock()) {
+        if (k.kc.has(Patch.GERALD_S390_BH_LOCK)) {  // PATCH: gerald-s390-bh-lock
             k.mem.spinLockBh(c.lock);  // what Gerald Schaefer proposed: every user with spin_lock_bh
         } else {
             k.mem.spinLock(c.lock);
@@ -118,7 +118,7 @@ final class ArchS390 extends Arch {
             k.mem.write(c.flushMm, 0);
             __tlbFlushMm(mm);
         }
-        if (k.kc.s390().bhContextLock()) k.mem.spinUnlockBh(c.lock); else k.mem.spinUnlock(c.lock);
+        if (k.kc.has(Patch.GERALD_S390_BH_LOCK)) k.mem.spinUnlockBh(c.lock); else k.mem.spinUnlock(c.lock);  // PATCH: gerald-s390-bh-lock
     }
 
     /** tlb_flush(tlb) of tlb_finish_mmu (and flush_tlb_range of pmdp_collapse_flush): __tlb_flush_mm_lazy. */

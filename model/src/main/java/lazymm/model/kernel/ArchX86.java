@@ -166,7 +166,7 @@ final class ArchX86 extends Arch {
              * process. No TLB flush required.
              */
             if (!wasLazy) return;
-            if (k.kc.planted("plant-no-lazy-catchup")) return;  // PLANTED: plant-no-lazy-catchup: a lazy CPU comes back without comparing generations
+            if (k.kc.has(Patch.PLANT_NO_LAZY_CATCHUP)) return;  // PATCH: plant-no-lazy-catchup: a lazy CPU comes back without comparing generations
 
             /*
              * Read the tlb_gen to check whether a flush is needed.
@@ -184,7 +184,7 @@ final class ArchX86 extends Arch {
              */
             ns = new NewAsid(prevAsid, true);
         } else {
-            boolean late = k.kc.x86SwitchingLate();  // BROKEN: X86-SWITCH-ORDER: SWITCHING is stored after the tlb_gen read
+            boolean late = !k.kc.has(Patch.X86_SWITCHING_FIRST);  // PATCH: fea4e317f9e7: before it, SWITCHING was stored after the tlb_gen read
             /*
              * Indicate that CR3 is about to change. nmi_uaccess_okay()
              * and others are sensitive to the window where mm_cpumask(),
@@ -210,7 +210,7 @@ final class ArchX86 extends Arch {
             int bit = 1 << cpu;
             if (next != k.initMm && (k.mem.readOnce(next.cpumask) & bit) == 0) {
                 k.mem.atomicOr(bit, next.cpumask);  // cpumask_set_cpu(): a locked or; pairs with: flush_tlb_mm_range's inc_mm_tlb_gen
-            } else if (!k.kc.x86SwitchNoMb() && !late) {  // BROKEN: X86-SWITCH-MB and X86-SWITCH-ORDER: no barrier when the bit is set
+            } else if (k.kc.has(Patch.X86_SWITCH_MB)) {  // PATCH: 83b0177a6c48: before it, no barrier when the bit is set
                 k.mem.smpMb();  // pairs with: flush_tlb_mm_range's inc_mm_tlb_gen
             }
 
@@ -218,7 +218,7 @@ final class ArchX86 extends Arch {
             ns = chooseNewAsid(s, next, nextTlbGen);
 
             if (late) {
-                k.mem.writeOnce(s.loadedMm, loadedMmSwitching);  // BROKEN: X86-SWITCH-ORDER: the store comes here
+                k.mem.writeOnce(s.loadedMm, loadedMmSwitching);  // PATCH: fea4e317f9e7: before it, the store came here
                 k.mem.barrier();
             }
         }
@@ -264,7 +264,7 @@ final class ArchX86 extends Arch {
      */
     private void loadNewMmCr3(MmStruct next, int asid, boolean needFlush) {
         Rq rq = k.thisRq();
-        if (!k.kc.planted("plant-no-mb-e")) k.mem.smpMb();  // the CR3 write is serializing: membarrier's (e); pairs with: membarrier's smp_mb() (a); PLANTED: plant-no-mb-e
+        if (!k.kc.has(Patch.PLANT_NO_MB_E)) k.mem.smpMb();  // the CR3 write is serializing: membarrier's (e); pairs with: membarrier's smp_mb() (a); PATCH: plant-no-mb-e
         rq.hwMm = next;
         rq.mmu.cr3Pcid = asid;
         if (needFlush) rq.mmu.flushPcid(asid);  // without CR3_NOFLUSH: the PCID's entries go
@@ -331,7 +331,7 @@ final class ArchX86 extends Arch {
      */
     private void nativeFlushTlbMulti(FlushTlbInfo info) {
         long cpumask = k.mem.readOnce(info.mm().cpumask);  // the mask is read again as the IPIs go out
-        if (info.freedTables() && !k.kc.planted("plant-no-freed-tables-ipi")) {  // PLANTED: plant-no-freed-tables-ipi: lazy CPUs skipped even when tables are freed
+        if (info.freedTables() && !k.kc.has(Patch.PLANT_NO_FREED_TABLES_IPI)) {  // PATCH: plant-no-freed-tables-ipi: lazy CPUs skipped even when tables are freed
             k.smp.onEachCpuMask(cpumask, () -> flushTlbFunc(info), true, "flush_tlb_func");
         } else {
             k.smp.onEachCpuCondMask(cpu -> shouldFlushTlb(cpu, info), cpumask, () -> flushTlbFunc(info), true,
@@ -375,7 +375,7 @@ final class ArchX86 extends Arch {
         int cpu = k.smpProcessorId();
         MmStruct loadedMm = k.mem.readOnce(s.loadedMm);
         int loadedMmAsid = s.loadedMmAsid;
-        if (k.kc.planted("plant-ptl-in-irq") && f.mm() != null) {  // PLANTED: plant-ptl-in-irq: the IPI handler takes the mm's page-table lock
+        if (k.kc.has(Patch.PLANT_PTL_IN_IRQ) && f.mm() != null) {  // PATCH: plant-ptl-in-irq: the IPI handler takes the mm's page-table lock
             k.mem.spinLock(f.mm().ptl);
             k.mem.spinUnlock(f.mm().ptl);
         }

@@ -116,7 +116,7 @@ final class Arm64Asid {
              * the process it is still running.
              */
             if (asid == 0) asid = k.mem.read(reservedAsids[i]);
-            if (!k.kc.planted("plant-asid-no-reserve")) map |= 1 << ctxid2asid(asid);  // __set_bit(); PLANTED: plant-asid-no-reserve
+            if (!k.kc.has(Patch.PLANT_ASID_NO_RESERVE)) map |= 1 << ctxid2asid(asid);  // __set_bit(); PATCH: plant-asid-no-reserve
             k.mem.write(reservedAsids[i], asid);
         }
         k.mem.write(asidMap, map);
@@ -220,8 +220,8 @@ final class Arm64Asid {
          *   relaxed xchg in flush_context will treat us as reserved
          *   because atomic RmWs are totally ordered for a given location.
          */
-        if (k.kc.arm64().asidXchg()) {
-            // BROKEN: ARM64-ASID-ZERO: before a8ffaaa060b8, an xchg that replaces a rollover's 0
+        if (!k.kc.has(Patch.ARM64_ASID_CMPXCHG)) {  // PATCH: a8ffaaa060b8
+            // before it, an xchg that replaces a rollover's 0 (ARM64-ASID-ZERO)
             if (asidGenMatch(asid) && k.mem.atomicXchgRelaxed(active, asid) != 0) return asid;  // goto switch_mm_fastpath
         } else {
             int oldActiveAsid = k.mem.atomicRead(active);
@@ -241,7 +241,7 @@ final class Arm64Asid {
 
         int bit = 1 << cpu;
         if ((k.mem.atomicFetchAndnot(bit, tlbFlushPending) & bit) != 0) {  // cpumask_test_and_clear_cpu()
-            if (!k.kc.planted("plant-no-asid-flush")) localFlushTlbAll();  // PLANTED: plant-no-asid-flush
+            if (!k.kc.has(Patch.PLANT_NO_ASID_FLUSH)) localFlushTlbAll();  // PATCH: plant-no-asid-flush
         }
 
         k.mem.atomicSet(active, asid);  // atomic64_set(this_cpu_ptr(&active_asids), asid)

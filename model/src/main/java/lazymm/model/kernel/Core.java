@@ -42,7 +42,7 @@ final class Core {
          * system call exit.
          */
         k.mem.spinLock(rq.lock);
-        if (!k.kc.planted("plant-no-mb-d")) k.mem.smpMbAfterSpinlock();  // pairs with: membarrier's smp_mb() (a) / (c); barrier (d); PLANTED: plant-no-mb-d
+        if (!k.kc.has(Patch.PLANT_NO_MB_D)) k.mem.smpMbAfterSpinlock();  // pairs with: membarrier's smp_mb() (a) / (c); barrier (d); PATCH: plant-no-mb-d
 
         int prevState = k.mem.readOnce(prev.state);
         TaskStruct next = pickNextTask(rq, prev, prevState);
@@ -121,7 +121,7 @@ final class Core {
                      * reference, and __mmput() is a release barrier.
                      */
                     k.mem.writeOnce(rq.lazyMm, prevActive);
-                } else if (!k.kc.planted("plant-no-lazy-grab")) {  // PLANTED: plant-no-lazy-grab: no mmgrab_lazy_tlb
+                } else if (!k.kc.has(Patch.PLANT_NO_LAZY_GRAB)) {  // PATCH: plant-no-lazy-grab: no mmgrab_lazy_tlb
                     k.smm.mmgrabLazyTlb(prevActive);
                 }
             } else {
@@ -206,8 +206,8 @@ final class Core {
             // hazard done right: membarrier SYNC_CORE's core sync, on every switch to a user task
             // (the RFC removed rq->prev_mm, which said the switch came from a lazy kthread)
             MmStruct currentMm = k.mem.read(k.current().mm);
-            if (currentMm != null && !k.kc.hpNoSyncCore()) k.smm.membarrierMmSyncCoreBeforeUsermode(currentMm);  // BROKEN: HP-NO-SYNC-CORE: the RFC dropped it with the mmdrop
-            if (!k.kc.hpNoMb()) k.mem.smpMb();  // BROKEN: HP-NO-MB: the RFC dropped this barrier with the mmdrop. membarrier (e): the barrier after rq->curr that mmdrop_lazy_tlb_sched() gave; pairs with: membarrier's smp_mb() (a)
+            if (currentMm != null && !k.kc.has(Patch.HP_NO_SYNC_CORE)) k.smm.membarrierMmSyncCoreBeforeUsermode(currentMm);  // PATCH: hp-no-sync-core: the RFC dropped it with the mmdrop
+            if (!k.kc.has(Patch.HP_NO_FINISH_MB)) k.mem.smpMb();  // PATCH: hp-no-finish-mb: the RFC dropped this barrier with the mmdrop. membarrier (e): the barrier after rq->curr that mmdrop_lazy_tlb_sched() gave; pairs with: membarrier's smp_mb() (a)
         } else if (mm != null) {
             /*
              * When switching through a kernel thread, the loop in
@@ -217,7 +217,7 @@ final class Core {
              *   provided by mmdrop_lazy_tlb(),
              * - a sync_core for SYNC_CORE.
              */
-            if (!k.kc.planted("plant-no-sync-core-switch")) k.smm.membarrierMmSyncCoreBeforeUsermode(mm);  // PLANTED: plant-no-sync-core-switch
+            if (!k.kc.has(Patch.PLANT_NO_SYNC_CORE_SWITCH)) k.smm.membarrierMmSyncCoreBeforeUsermode(mm);  // PATCH: plant-no-sync-core-switch
             k.smm.mmdropLazyTlbSched(mm);
         }
         if (prevState == TaskStruct.TASK_DEAD) {
@@ -358,7 +358,7 @@ final class Core {
          */
         MmStruct oldMm = k.mem.xchg(rq.dropMm, null);  // pairs with: mm_unlazy_mm_count's xchg
         k.dropMmSlowPaths++;
-        if (k.kc.hpWarn()) {
+        if (k.kc.has(Patch.HP_WARN)) {  // PATCH: hp-warn
             k.warnOn(oldMm == null, "mmdrop_lazy", "READ_ONCE(rq->drop_mm) saw an mm but the xchg() found NULL");
         }
         if (oldMm != null) k.smm.mmdrop(oldMm);
@@ -429,7 +429,7 @@ final class Core {
      */
     private List<Integer> possibleLazymmCpus(MmStruct mm) {
         List<Integer> out = new ArrayList<>();
-        boolean useMask = k.kc.hpLazymmMask();  // BROKEN: HP-CPUMASK, HP-X86-TRIM: the RFC's x86 iterator
+        boolean useMask = k.kc.has(Patch.HP_LAZYMM_CPUMASK);  // PATCH: hp-lazymm-cpumask: the RFC's x86 iterator (HP-CPUMASK, HP-X86-TRIM)
         long mask = useMask ? k.mem.readOnce(mm.cpumask) : k.mem.readOnce(k.cpuOnlineMask);
         for (int c = 0; c < k.cpus(); c++) {
             if ((mask & (1L << c)) != 0) out.add(c);

@@ -101,7 +101,7 @@ final class CpuHotplug {
     private void finishCpu(int cpu) {
         TaskStruct idle = k.rqs[cpu].idle;  // idle_thread_get(cpu)
         MmStruct mm = k.mem.read(idle.activeMm);
-        if (!k.kc.oldHotplug()) {
+        if (k.kc.has(Patch.SCHED_FORCE_INIT_MM)) {  // PATCH: 21641bd9a7a7
             /*
              * sched_force_init_mm() ensured the use of &init_mm,
              * drop that refcount now that the CPU has stopped.
@@ -115,8 +115,8 @@ final class CpuHotplug {
              * clean up any remaining active_mm state.
              */
             if (mm != k.initMm) k.mem.write(idle.activeMm, k.initMm);
-            if (k.kc.finishCpuMmdrop()) {
-                k.smm.mmdrop(mm);  // BROKEN: HP-HOTPLUG: 5.13's finish_cpu mmdrop()s idle->active_mm, a reference the hazard scheme never took
+            if (!k.kc.has(Patch.LAZY_TLB_HELPERS)) {  // PATCH: aa464ba9a1e4
+                k.smm.mmdrop(mm);  // PATCH: aa464ba9a1e4: before it, finish_cpu mmdrop()ed idle->active_mm, a reference the hazard scheme never took (HP-HOTPLUG)
             } else {
                 k.smm.mmdropLazyTlb(mm);
             }
@@ -136,7 +136,7 @@ final class CpuHotplug {
             case GOING_DOWN -> {
                 k.enter();
                 // sched_cpu_wait_empty(): balance_hotplug_wait() holds (only idle runs here), then
-                if (!k.kc.oldHotplug()) k.core.schedForceInitMm();
+                if (k.kc.has(Patch.SCHED_FORCE_INIT_MM)) k.core.schedForceInitMm();  // PATCH: 21641bd9a7a7
                 k.leave();
                 set(cpu, AP_DONE);
                 return true;
@@ -149,7 +149,7 @@ final class CpuHotplug {
                 k.mem.atomicAndnot(1 << cpu, k.cpuOnlineMask);   // set_cpu_online(cpu, false)
                 k.smp.flush(cpu);                                // smpcfd_dying_cpu(): run what is queued
                 k.smp.stopMachine(false);
-                if (k.kc.oldHotplug()) idleTaskExit();           // do_idle -> arch_cpu_idle_dead()
+                if (!k.kc.has(Patch.SCHED_FORCE_INIT_MM)) idleTaskExit();  // do_idle -> arch_cpu_idle_dead(); PATCH: 21641bd9a7a7
                 k.leave();
                 set(cpu, DEAD);                                  // cpuhp_report_idle_dead()
                 return true;

@@ -19,7 +19,7 @@ final class Exec {
         k.localIrqDisable();
         MmStruct activeMm = k.mem.read(tsk.activeMm);
         k.mem.write(tsk.activeMm, mm);
-        if (k.kc.taskMmMarked()) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5
+        if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5; PATCH: luto-task-mm-once
         k.arch.switchMmIrqsOff(activeMm, mm, tsk);  // activate_mm(active_mm, mm)
         k.localIrqEnable();
         // task_unlock(tsk);

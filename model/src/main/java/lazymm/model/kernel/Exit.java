@@ -34,7 +34,7 @@ final class Exit {
          */
         k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
         k.localIrqDisable();
-        if (k.kc.taskMmMarked()) k.mem.writeOnce(current.mm, null); else k.mem.write(current.mm, null);  // current->mm = NULL: plain in v7.1.5
+        if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(current.mm, null); else k.mem.write(current.mm, null);  // current->mm = NULL: plain in v7.1.5; PATCH: luto-task-mm-once
         k.membarrier.membarrierUpdateCurrentMm(null);
         k.arch.enterLazyTlb(mm, current);
         if (k.kc.lazyTlb().hazard()) {

@@ -83,7 +83,7 @@ public final class Kernel implements Instance {
     public Kernel(Machine m, Config cfg, Program program) {
         this.m = m;
         this.cfg = cfg;
-        this.kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
+        this.kc = KConfig.of(cfg);
         this.mem = new Memory(m, cfg.memory(), true);
         this.smm = new SchedMm(this);
         this.core = new Core(this);
@@ -105,7 +105,7 @@ public final class Kernel implements Instance {
         this.cpuOnlineMask = mem.intVar("cpu_online_mask", (1L << cfg.cpus()) - 1);
         this.rqs = new Rq[cfg.cpus()];
         this.arch = Arch.of(this, cfg.arch());
-        this.lazyMmu = new LazyMmu(this, kc.lazyMmu(), cfg.arch());
+        this.lazyMmu = new LazyMmu(this, cfg.arch());
         this.lazyMmuUsers = new LazyMmuUsers(this, lazyMmu);
         for (int c = 0; c < cfg.cpus(); c++) {
             TaskStruct idle = newTask("idle/" + c, true, true, null, initMm, List.of());
@@ -134,7 +134,7 @@ public final class Kernel implements Instance {
 
     TaskStruct newTask(String name, boolean kthread, boolean idle, MmStruct mm, MmStruct activeMm, List<String> ops) {
         TaskStruct t = new TaskStruct(mem, name, nextPid++, kthread, idle, mm, activeMm, ops);
-        if (kc.taskMmRaceKnown()) mem.knownRace(t.mm);  // TASK-MM-RACE: known, reported by that variant
+        if (kc.knows(KernelVariant.Known.TASK_MM_PLAIN)) mem.knownRace(t.mm);  // TASK-MM-RACE: known, reported by that variant
         tasks.add(t);
         if (!idle) liveTasks++;
         return t;
@@ -230,7 +230,7 @@ public final class Kernel implements Instance {
      */
     boolean preemptPoint() {
         Rq rq = thisRq();
-        if (!kc.preempt() || rq.irqsDisabled || rq.current.preemptCount > 0 || rq.current.idle) return false;
+        if (rq.irqsDisabled || rq.current.preemptCount > 0 || rq.current.idle) return false;
         if (!m.preempt()) return false;
         core.schedule();
         return true;

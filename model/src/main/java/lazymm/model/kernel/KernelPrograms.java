@@ -3,6 +3,7 @@ package lazymm.model.kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import lazymm.model.kernel.KernelVariant.Workload;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Program;
 import lazymm.model.sim.Violation;
@@ -283,7 +284,7 @@ final class KernelPrograms {
         k.enter();
         k.kthread.kthreadUnuseMm(mm);
         k.fork.mmput(mm);
-        if (k.kc.planted("plant-extra-mmput")) k.fork.mmput(mm);  // PLANTED: plant-extra-mmput: a second mmput
+        if (k.kc.has(Patch.PLANT_EXTRA_MMPUT)) k.fork.mmput(mm);  // PATCH: plant-extra-mmput: a second mmput
         t.usingGroup = 0;
         k.leave();
     }
@@ -305,7 +306,7 @@ final class KernelPrograms {
 
     static Program defaultProgram(Config cfg) {
         List<List<String>> rows = new ArrayList<>();
-        if (KConfig.of(cfg.variant(), cfg.lazyTlb()).lazyMmu() != null) {
+        if (KConfig.of(cfg).runs(Workload.LAZY_MMU)) {
             // the lazy MMU variants: preemptible sections, a nested one, a pause, an interrupt; four
             // tasks on three CPUs, so that a preempted task's CPU has another to run
             rows.add(List.of("user:1", "vmap", "mprotect"));
@@ -371,13 +372,13 @@ final class KernelPrograms {
     private static final List<String> LAZY_MMU_KTHREAD_MIX = List.of("vmap", "vmap", "pause", "lazyirq", "sched");
 
     static Program randomProgram(Config cfg, RandomGenerator rnd) {
-        KConfig kc = KConfig.of(cfg.variant(), cfg.lazyTlb());
-        if (kc.lazyMmu() != null) return lazyMmuProgram(cfg, rnd);
-        boolean membarrier = kc.membarrierMix();
+        KConfig kc = KConfig.of(cfg);
+        if (kc.runs(Workload.LAZY_MMU)) return lazyMmuProgram(cfg, rnd);
+        boolean membarrier = kc.runs(Workload.MEMBARRIER_PRIVATE) || kc.runs(Workload.MEMBARRIER_ALL);
         boolean s390 = cfg.arch().equals("s390");
-        List<String> mbMix = kc.membarrierAll() ? MEMBARRIER_MIX : PRIVATE_MIX;
+        List<String> mbMix = kc.runs(Workload.MEMBARRIER_ALL) ? MEMBARRIER_MIX : PRIVATE_MIX;
         List<List<String>> rows = new ArrayList<>();
-        if (kc.arm64().asidMix()) return asidProgram(cfg, rnd);
+        if (kc.runs(Workload.ASID_ROLLOVER)) return asidProgram(cfg, rnd);
         int groups = 1 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
             int users = 1 + rnd.nextInt(2) + (membarrier || s390 ? 1 : 0);  // s390: two tasks of one mm free tables the ways that race
@@ -385,7 +386,7 @@ final class KernelPrograms {
                 List<String> row = new ArrayList<>(List.of("user:" + g));
                 if (membarrier && u == 0) {
                     if (rnd.nextInt(4) != 0) row.add("mbreg");
-                    for (String reg : kc.membarrierAll() ? List.of("mbregg", "mbregsc", "mbregrseq") : List.<String>of()) {
+                    for (String reg : kc.runs(Workload.MEMBARRIER_ALL) ? List.of("mbregg", "mbregsc", "mbregrseq") : List.<String>of()) {
                         if (rnd.nextBoolean()) row.add(reg);
                     }
                 }
@@ -395,7 +396,7 @@ final class KernelPrograms {
                     String op = r < USER_MIX.size() ? USER_MIX.get(r)
                             : r - USER_MIX.size() < (membarrier ? mbMix.size() : 0) ? mbMix.get(r - USER_MIX.size())
                             : TABLE2_MIX.get(r - USER_MIX.size() - (membarrier ? mbMix.size() : 0));
-                    if (!kc.tlbOps() && (op.equals("zap") || op.equals("munmap"))) op = "run";
+                    if (kc.runs(Workload.NO_TLB_OPS) && (op.equals("zap") || op.equals("munmap"))) op = "run";
                     row.add(op.equals("mbcpu:C") ? "mbcpu:" + rnd.nextInt(cfg.cpus()) : op);
                 }
                 rows.add(row);
@@ -407,7 +408,7 @@ final class KernelPrograms {
             int n = 1 + rnd.nextInt(2);
             for (int j = 0; j < n; j++) {
                 row.add("use:" + (1 + rnd.nextInt(groups)));
-                if (membarrier && rnd.nextBoolean()) row.add(kc.membarrierAll() && rnd.nextBoolean() ? "mbgfast" : "mbfast");
+                if (membarrier && rnd.nextBoolean()) row.add(kc.runs(Workload.MEMBARRIER_ALL) && rnd.nextBoolean() ? "mbgfast" : "mbfast");
                 if (rnd.nextBoolean()) row.add("run");
                 if (rnd.nextBoolean()) row.add("sched");
                 row.add("unuse");

@@ -27,14 +27,14 @@ final class Kthread {
         k.localIrqDisable();
         MmStruct activeMm = k.mem.read(tsk.activeMm);
         k.mem.write(tsk.activeMm, mm);
-        if (k.kc.taskMmMarked()) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5
+        if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5; PATCH: luto-task-mm-once
         k.membarrier.membarrierUpdateCurrentMm(mm);
         k.arch.switchMmIrqsOff(activeMm, mm, tsk);
         // lazymm: a sync_core for SYNC_CORE, as finish_task_switch() gives a kthread -> user
         // switch. From here this kthread is a user of mm: it may switch to a thread of mm as
         // "user -> user", with no CR3 write (active_mm was mm) and no core sync. Before the
         // preemption point of task_unlock().
-        if (k.kc.kthreadUseMmSyncCore()) k.smm.membarrierMmSyncCoreBeforeUsermode(mm);  // BROKEN: SYNC-CORE-KTHREAD: v7.1.5 has no core sync here
+        if (k.kc.has(Patch.KTHREAD_USE_MM_SYNC_CORE)) k.smm.membarrierMmSyncCoreBeforeUsermode(mm);  // PATCH: lazymm-kthread-sync-core: v7.1.5 has no core sync here (SYNC-CORE-KTHREAD)
         k.localIrqEnable();
         // task_unlock(tsk);
         k.arch.finishArchPostLockSwitch();
@@ -52,7 +52,7 @@ final class Kthread {
          * {PRIVATE,GLOBAL}_EXPEDITED is implicitly provided by
          * mmdrop_lazy_tlb().
          */
-        if (!k.kc.planted("plant-no-mb-g")) k.smm.mmdropLazyTlb(activeMm);  // membarrier barrier (g); pairs with: membarrier's smp_mb() (a); PLANTED: plant-no-mb-g (on a scheme where it is a bare smp_mb(): under REFCOUNT the count would leak)
+        if (!k.kc.has(Patch.PLANT_NO_MB_G)) k.smm.mmdropLazyTlb(activeMm);  // membarrier barrier (g); pairs with: membarrier's smp_mb() (a); PATCH: plant-no-mb-g (on a scheme where it is a bare smp_mb(): under REFCOUNT the count would leak)
     }
 
     /** kthread_unuse_mm - reverse the effect of kthread_use_mm(). */
@@ -70,7 +70,7 @@ final class Kthread {
          */
         k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
         k.localIrqDisable();
-        if (k.kc.taskMmMarked()) k.mem.writeOnce(tsk.mm, null); else k.mem.write(tsk.mm, null);  // tsk->mm = NULL: plain in v7.1.5
+        if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, null); else k.mem.write(tsk.mm, null);  // tsk->mm = NULL: plain in v7.1.5; PATCH: luto-task-mm-once
         k.membarrier.membarrierUpdateCurrentMm(null);
         k.smm.mmgrabLazyTlb(mm);
         /* active_mm is still 'mm' */
@@ -82,7 +82,7 @@ final class Kthread {
         k.localIrqEnable();
         // task_unlock(tsk);
         k.preemptPoint();
-        if (!k.kc.planted("plant-missing-mmdrop")) k.smm.mmdrop(mm);  // PLANTED: plant-missing-mmdrop: no mmdrop
-        if (k.kc.planted("plant-extra-mmdrop")) k.smm.mmdrop(mm);     // PLANTED: plant-extra-mmdrop: a second one
+        if (!k.kc.has(Patch.PLANT_MISSING_MMDROP)) k.smm.mmdrop(mm);  // PATCH: plant-missing-mmdrop: no mmdrop
+        if (k.kc.has(Patch.PLANT_EXTRA_MMDROP)) k.smm.mmdrop(mm);     // PATCH: plant-extra-mmdrop: a second one
     }
 }

@@ -12,7 +12,7 @@ import lazymm.model.sim.Violation;
  * task_struct.lazy_mmu_state {enable_count, pause_count}, with the in_interrupt() bail-out and the
  * VM_WARN_ON_ONCEs at 0 and U8_MAX; is_lazy_mmu_mode_active() and __task_lazy_mmu_mode_active().
  * The arch callbacks are a {@link LazyMmuArch} (arm64, powerpc book3s64 hash, sparc64, Xen PV).
- * Before the series ({@link LazyMmuConfig#counters()} false, LAZYMMU-NEST) the callers called
+ * Before the series (without {@link Patch#LAZY_MMU_NEST}, LAZYMMU-NEST) the callers called
  * arch_enter / arch_leave_lazy_mmu_mode() directly and the arch kept one flag.
  *
  * <p>Also the LazyMmu oracle, the mode's contract as the pgtable.h comment states it:
@@ -61,7 +61,6 @@ final class LazyMmu {
     static final int U8_MAX = 255;
 
     final Kernel k;
-    final LazyMmuConfig cfg;
     /** The backend; null when the variant runs no lazy MMU users. */
     final LazyMmuArch arch;
     /** One kernel PTE per area (apply_to_page_range on init_mm: a task's vmalloc area, an interrupt's), made as used. */
@@ -70,16 +69,16 @@ final class LazyMmu {
     @Ghost private final List<List<PteUpdate>> irqUnflushed = new ArrayList<>();
     @Ghost private int nextVal = 1;
 
-    LazyMmu(Kernel k, LazyMmuConfig cfg, String archName) {
+    LazyMmu(Kernel k, String archName) {
         this.k = k;
-        this.cfg = cfg;
-        this.arch = cfg == null ? null : LazyMmuArch.of(k, this, cfg, archName);
+        this.arch = k.kc.runs(KernelVariant.Workload.LAZY_MMU) ? LazyMmuArch.of(k, this, k.kc.lazyMmuBackend(), archName) : null;
         for (int c = 0; c < k.cfg.cpus(); c++) irqUnflushed.add(new ArrayList<>());
     }
 
     boolean enabled() { return arch != null; }
 
-    boolean series() { return cfg.counters(); }
+    /** The generic layer nests (task_struct.lazy_mmu_state); before it, each arch kept one flag. */
+    boolean series() { return k.kc.has(Patch.LAZY_MMU_NEST); }  // PATCH: 5ab246749569
 
     /** in_interrupt(). */
     boolean inInterrupt() { return k.inInterrupt(); }
@@ -95,7 +94,7 @@ final class LazyMmu {
         LazyMmuState state = k.current().lazyMmuState;
         ghostEnable(state);
         if (!series()) {
-            arch.archEnterLazyMmuMode();  // BROKEN: LAZYMMU-NEST: before the series, no enable_count: every enable is an arch enter
+            arch.archEnterLazyMmuMode();  // PATCH: 5ab246749569: before it, no enable_count: every enable is an arch enter (LAZYMMU-NEST)
             return;
         }
         if (inInterrupt() || state.pauseCount > 0) return;
@@ -116,7 +115,7 @@ final class LazyMmu {
         LazyMmuState state = k.current().lazyMmuState;
         boolean counted = ghostDisable(state);
         if (!series()) {
-            arch.archLeaveLazyMmuMode();  // BROKEN: LAZYMMU-NEST: before the series, every disable is an arch leave: a nested one ends the outer section's lazy mode
+            arch.archLeaveLazyMmuMode();  // PATCH: 5ab246749569: before it, every disable is an arch leave: a nested one ends the outer section's lazy mode (LAZYMMU-NEST)
             checkFlushed(state, "lazy_mmu_mode_disable");
             return;
         }
@@ -130,7 +129,7 @@ final class LazyMmu {
         if (--state.enableCount == 0) {
             k.preemptPoint();  // CONFIG_PREEMPT: between the count and the arch call
             arch.archLeaveLazyMmuMode();
-        } else if (!k.kc.planted("plant-lazymmu-no-flush")) { /* Exiting a nested section */  // PLANTED: plant-lazymmu-no-flush: no arch_flush_lazy_mmu_mode() on a nested exit
+        } else if (!k.kc.has(Patch.PLANT_LAZYMMU_NO_FLUSH)) { /* Exiting a nested section */  // PATCH: plant-lazymmu-no-flush: no arch_flush_lazy_mmu_mode() on a nested exit
             arch.archFlushLazyMmuMode();
         }
         if (counted) checkFlushed(state, "lazy_mmu_mode_disable");

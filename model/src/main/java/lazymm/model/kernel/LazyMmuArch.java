@@ -11,12 +11,10 @@ abstract class LazyMmuArch {
 
     final Kernel k;
     final LazyMmu lm;
-    final LazyMmuConfig cfg;
 
-    LazyMmuArch(Kernel k, LazyMmu lm, LazyMmuConfig cfg) {
+    LazyMmuArch(Kernel k, LazyMmu lm) {
         this.k = k;
         this.lm = lm;
-        this.cfg = cfg;
     }
 
     abstract String name();
@@ -64,14 +62,13 @@ abstract class LazyMmuArch {
     }
 
     /** The backend for a configuration: its own choice, else the arch's. */
-    static LazyMmuArch of(Kernel k, LazyMmu lm, LazyMmuConfig cfg, String arch) {
-        String b = cfg.backend() != null ? cfg.backend() : arch;
-        return switch (b) {
-            case "x86" -> new LazyMmuXen(k, lm, cfg);
-            case "arm64" -> new LazyMmuArm64(k, lm, cfg);
-            case "powerpc" -> new LazyMmuBatch.PowerpcHash(k, lm, cfg);
-            case "sparc" -> new LazyMmuBatch.Sparc(k, lm, cfg);
-            default -> throw new IllegalArgumentException("no lazy MMU backend for '" + b + "'");
+    static LazyMmuArch of(Kernel k, LazyMmu lm, KernelVariant.LazyMmuBackend backend, String arch) {
+        if (backend == KernelVariant.LazyMmuBackend.SPARC64) return new LazyMmuBatch.Sparc(k, lm);
+        return switch (KernelVariant.CpuArch.of(arch)) {
+            case X86 -> new LazyMmuXen(k, lm);
+            case ARM64 -> new LazyMmuArm64(k, lm);
+            case POWERPC -> new LazyMmuBatch.PowerpcHash(k, lm);
+            case S390 -> throw new IllegalArgumentException("no lazy MMU backend on s390 in the model");
         };
     }
 }

@@ -15,7 +15,7 @@ package lazymm.model.kernel;
  */
 final class LazyMmuArm64 extends LazyMmuArch {
 
-    LazyMmuArm64(Kernel k, LazyMmu lm, LazyMmuConfig cfg) { super(k, lm, cfg); }
+    LazyMmuArm64(Kernel k, LazyMmu lm) { super(k, lm); }
 
     @Override String name() { return "arm64"; }
 

@@ -25,8 +25,8 @@ abstract class LazyMmuBatch extends LazyMmuArch {
     /** Ghost: arch enters not yet left on this CPU (preemption is off while > 0). */
     private final int[] entered;
 
-    LazyMmuBatch(Kernel k, LazyMmu lm, LazyMmuConfig cfg) {
-        super(k, lm, cfg);
+    LazyMmuBatch(Kernel k, LazyMmu lm) {
+        super(k, lm);
         int n = k.cfg.cpus();
         for (int c = 0; c < n; c++) batch.add(new ArrayList<>());
         active = new boolean[n];
@@ -108,7 +108,7 @@ abstract class LazyMmuBatch extends LazyMmuArch {
 
     /** powerpc book3s64 with the hash MMU. */
     static final class PowerpcHash extends LazyMmuBatch {
-        PowerpcHash(Kernel k, LazyMmu lm, LazyMmuConfig cfg) { super(k, lm, cfg); }
+        PowerpcHash(Kernel k, LazyMmu lm) { super(k, lm); }
 
         @Override String name() { return "powerpc hash (ppc64_tlb_batch)"; }
 
@@ -117,7 +117,7 @@ abstract class LazyMmuBatch extends LazyMmuArch {
 
     /** sparc64. */
     static final class Sparc extends LazyMmuBatch {
-        Sparc(Kernel k, LazyMmu lm, LazyMmuConfig cfg) { super(k, lm, cfg); }
+        Sparc(Kernel k, LazyMmu lm) { super(k, lm); }
 
         @Override String name() { return "sparc64 (tlb_batch)"; }
 

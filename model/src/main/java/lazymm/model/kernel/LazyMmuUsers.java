@@ -106,9 +106,9 @@ final class LazyMmuUsers {
     void applyWithPause(TaskStruct t) {
         if (!lm.enabled()) return;
         IntVar pte = lm.kernelPte(t.pid);
-        boolean plant = k.kc.planted("plant-lazymmu-sleep");
+        boolean plant = k.kc.has(Patch.PLANT_LAZYMMU_SLEEP);
         lm.lazyMmuModeEnable();
-        if (!plant) lm.lazyMmuModePause();  // PLANTED: plant-lazymmu-sleep: no pause around the sleep
+        if (!plant) lm.lazyMmuModePause();  // PATCH: plant-lazymmu-sleep: no pause around the sleep
         lm.mightSleep("alloc_pages(GFP_KERNEL)");
         k.core.schedule();  // the allocation sleeps (a voluntary schedule)
         k.current().preemptCount++;  // spin_lock(&init_mm.page_table_lock)

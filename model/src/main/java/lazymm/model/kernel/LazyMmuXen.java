@@ -39,8 +39,8 @@ final class LazyMmuXen extends LazyMmuArch {
     /** TIF_LAZY_MMU_UPDATES of each task (before the series), by pid. */
     private final List<TaskStruct> lazyMmuUpdates = new ArrayList<>();
 
-    LazyMmuXen(Kernel k, LazyMmu lm, LazyMmuConfig cfg) {
-        super(k, lm, cfg);
+    LazyMmuXen(Kernel k, LazyMmu lm) {
+        super(k, lm);
         xenLazyMode = new int[k.cfg.cpus()];
         for (int c = 0; c < k.cfg.cpus(); c++) mc.add(new ArrayList<>());
     }
@@ -83,8 +83,8 @@ final class LazyMmuXen extends LazyMmuArch {
     /** xen_enter_lazy_mmu(). The preempt_disable() pairs are per-CPU accesses made atomic here. */
     @Override
     void archEnterLazyMmuMode() {
-        if (!cfg.xenFix()) {
-            enterLazy(XEN_LAZY_MMU);  // BROKEN: LAZYMMU-PREEMPT: 291b3abed657's enter, not tolerant of a second enter
+        if (!k.kc.has(Patch.XEN_LAZY_MMU_PREEMPT_FIX)) {  // PATCH: 4594437880ce
+            enterLazy(XEN_LAZY_MMU);  // without it: 291b3abed657's enter, not tolerant of a second enter (LAZYMMU-PREEMPT)
             return;
         }
         if (xenGetLazyMode() != XEN_LAZY_MMU) enterLazy(XEN_LAZY_MMU);
@@ -100,8 +100,8 @@ final class LazyMmuXen extends LazyMmuArch {
     @Override
     void archLeaveLazyMmuMode() {
         xenMcFlush();
-        if (!cfg.xenFix()) {
-            leaveLazy(XEN_LAZY_MMU);  // BROKEN: LAZYMMU-PREEMPT: 291b3abed657's leave, not tolerant of a leave without enter
+        if (!k.kc.has(Patch.XEN_LAZY_MMU_PREEMPT_FIX)) {  // PATCH: 4594437880ce
+            leaveLazy(XEN_LAZY_MMU);  // without it: 291b3abed657's leave, not tolerant of a leave without enter (LAZYMMU-PREEMPT)
             return;
         }
         if (xenGetLazyMode() != XEN_LAZY_NONE) leaveLazy(XEN_LAZY_MMU);

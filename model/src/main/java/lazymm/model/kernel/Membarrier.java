@@ -96,7 +96,7 @@ final class Membarrier {
     void membarrierSwitchMm(Rq rq, MmStruct prevMm, MmStruct nextMm) {
         // lazymm: prev_mm is the lazy active_mm; exit_mm and kthread_unuse_mm cleared
         // rq->membarrier_state while keeping it, and a registration does not reach a lazy CPU
-        if (prevMm == nextMm && !k.kc.switchMmSameMm()) return;  // BROKEN: GLOBAL-STALE-STATE: v7.1.5's shortcut keeps a stale rq->membarrier_state
+        if (prevMm == nextMm && !k.kc.has(Patch.MEMBARRIER_SWITCH_SAME_MM)) return;  // PATCH: lazymm-membarrier-same-mm: v7.1.5's shortcut keeps a stale rq->membarrier_state (GLOBAL-STALE-STATE)
         int state = k.mem.atomicRead(nextMm.membarrierState);
         if (k.mem.readOnce(rq.membarrierState) == state) return;
         k.mem.writeOnce(rq.membarrierState, state);
@@ -213,7 +213,7 @@ final class Membarrier {
          * Matches memory barriers after rq->curr modification in
          * scheduler.
          */
-        if (!k.kc.planted("plant-no-mb-a")) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PLANTED: plant-no-mb-a
+        if (!k.kc.has(Patch.PLANT_NO_MB_A)) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PATCH: plant-no-mb-a
 
         long tmpmask = 0;
         for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
@@ -235,12 +235,12 @@ final class Membarrier {
              * a task mm.
              */
             TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(cpu_rq(cpu)->curr)
-            MmStruct pm = k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
+            MmStruct pm = k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
             if (pm == null) continue;
 
             tmpmask |= 1L << rq.cpu;
         }
-        if (k.kc.planted("plant-no-ipi-global")) tmpmask = 0;  // PLANTED: plant-no-ipi-global: no IPI is sent
+        if (k.kc.has(Patch.PLANT_NO_IPI_GLOBAL)) tmpmask = 0;  // PATCH: plant-no-ipi-global: no IPI is sent
         k.smp.onEachCpuMask(tmpmask, this::ipiMb, true, "ipi_mb");  // smp_call_function_many(tmpmask, ipi_mb, NULL, 1)
 
         /*
@@ -248,7 +248,7 @@ final class Membarrier {
          * waiting for the last IPI. Matches memory barriers before
          * rq->curr modification in scheduler.
          */
-        if (!k.kc.planted("plant-no-mb-c")) k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d); PLANTED: plant-no-mb-c
+        if (!k.kc.has(Patch.PLANT_NO_MB_C)) k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d); PATCH: plant-no-mb-c
         return 0;
     }
 
@@ -286,13 +286,13 @@ final class Membarrier {
          * SYNC_CORE command when switching between processes, cf.
          * the inline comments in membarrier_arch_switch_mm().
          */
-        if (!k.kc.planted("plant-no-mb-a")) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PLANTED: plant-no-mb-a
+        if (!k.kc.has(Patch.PLANT_NO_MB_A)) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PATCH: plant-no-mb-a
 
         if (cpuId >= 0) {
             if (cpuId < k.cpus() && cpuOnline(cpuId)) {  // else goto out
                 TaskStruct p = k.mem.readOnce(k.rqs[cpuId].curr);  // rcu_dereference(cpu_rq(cpu_id)->curr)
-                MmStruct pm = p == null ? null : k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
-                if (p != null && pm == mm && !k.kc.planted("plant-no-ipi-cpu")) {  // else goto out; PLANTED: plant-no-ipi-cpu: no IPI is sent
+                MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
+                if (p != null && pm == mm && !k.kc.has(Patch.PLANT_NO_IPI_CPU)) {  // else goto out; PATCH: plant-no-ipi-cpu: no IPI is sent
                     /*
                      * smp_call_function_single() will call ipi_func() if cpu_id
                      * is the calling CPU.
@@ -305,10 +305,10 @@ final class Membarrier {
             for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
                 if (!cpuOnline(rq.cpu)) continue;
                 TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(cpu_rq(cpu)->curr)
-                MmStruct pm = p == null ? null : k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
+                MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
                 if (p != null && pm == mm) tmpmask |= 1L << rq.cpu;
             }
-            if (k.kc.planted("plant-no-ipi-sync-core") && flags == MEMBARRIER_FLAG_SYNC_CORE) tmpmask = 0;  // PLANTED: plant-no-ipi-sync-core: no IPI is sent
+            if (k.kc.has(Patch.PLANT_NO_IPI_SYNC_CORE) && flags == MEMBARRIER_FLAG_SYNC_CORE) tmpmask = 0;  // PATCH: plant-no-ipi-sync-core: no IPI is sent
             /*
              * For regular membarrier, we can save a few cycles by
              * skipping the current cpu -- we're about to do smp_mb()
@@ -334,7 +334,7 @@ final class Membarrier {
          * waiting for the last IPI. Matches memory barriers before
          * rq->curr modification in scheduler.
          */
-        if (!k.kc.planted("plant-no-mb-c")) k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d); PLANTED: plant-no-mb-c
+        if (!k.kc.has(Patch.PLANT_NO_MB_C)) k.mem.smpMb();  /* exit from system call is not a mb */  // (c); pairs with: (d); PATCH: plant-no-mb-c
         return 0;
     }
 
@@ -369,7 +369,7 @@ final class Membarrier {
         for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
             if (!cpuOnline(rq.cpu)) continue;
             TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(rq->curr)
-            MmStruct pm = p == null ? null : k.kc.taskMmMarked() ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5
+            MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
             if (p != null && pm == mm) tmpmask |= 1L << rq.cpu;
         }
         k.smp.onEachCpuMask(tmpmask, () -> ipiSyncRqState(mm), true, "ipi_sync_rq_state");

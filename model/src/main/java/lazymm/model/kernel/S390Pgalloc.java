@@ -48,6 +48,20 @@ final class S390Pgalloc {
         V6_8;
 
         boolean fragments() { return this != V6_8; }
+
+        /**
+         * The pgalloc.c the variant's patches make: each version is a set of patches on the 2K
+         * fragment code of v6.5, so the patches are asked here once and the code below branches
+         * on the version (the markers of the lines themselves name the patch as well).
+         */
+        static Version of(KConfig kc) {
+            if (kc.has(Patch.S390_FULL_PAGE_PTE)) return V6_8;  // PATCH: d08d4e7cd6bf
+            if (kc.has(Patch.S390_PTE_FREE_DEFER)) return V6_6;  // PATCH: 8211dad62798
+            if (kc.has(Patch.HUGH_S390_PTE_FREE_DEFER)) return HUGH;  // PATCH: hugh-s390-pte-free-defer
+            if (kc.has(Patch.HUGH_S390_ALLOC_IGNORES_P)) return ALLOC_NO_P;  // PATCH: hugh-s390-alloc-no-p
+            if (!kc.has(Patch.S390_TEMP_P)) return NO_TEMP_P;  // PATCH: c2c224932fd0
+            return V6_5;
+        }
     }
 
     /** What each half of a page is, as the oracle sees it. */
@@ -97,7 +111,7 @@ final class S390Pgalloc {
     S390Pgalloc(Kernel k, ArchS390 arch) {
         this.k = k;
         this.arch = arch;
-        this.v = k.kc.s390().pgalloc();
+        this.v = Version.of(k.kc);
     }
 
     /** The tracking byte as traces show it, e.g. {@code 0x12 (lower P, upper A)}. */
@@ -215,7 +229,7 @@ final class S390Pgalloc {
             PtPage page = c.pgtableList.get(0);
             int mask = k.mem.atomicRead(page.refcount);
             if (v == Version.ALLOC_NO_P || v == Version.HUGH) {
-                mask &= 0x03;  // BROKEN: S390-ALLOC-P: "Cannot be on this list if either half pending free" (the WARN_ON_ONCEs left out)
+                mask &= 0x03;  // PATCH: hugh-s390-alloc-no-p: "Cannot be on this list if either half pending free" (the WARN_ON_ONCEs left out)
             } else {
                 /*
                  * The pending removal bits must also be checked.
@@ -261,7 +275,7 @@ final class S390Pgalloc {
         k.mem.spinLockBh(c.lock);
         int mask;
         if (v == Version.NO_TEMP_P || v == Version.HUGH) {
-            mask = atomicXorBits(page, 0x01 << bit, "page_table_free");  // BROKEN: S390-FRAG-RACE: only the A bit (c2c224932fd0 reverted)
+            mask = atomicXorBits(page, 0x01 << bit, "page_table_free");  // PATCH: c2c224932fd0: before it, only the A bit
         } else {
             /*
              * Mark the page for delayed release. The actual release
@@ -353,7 +367,7 @@ final class S390Pgalloc {
              * good for use, so now make the freed half available for reuse.
              */
             S390MmContext c = arch.ctx(page.ptMm);
-            k.mem.spinLockBh(c.lock);  // BROKEN: S390-BH-DEADLOCK: mm->context.lock in softirq; __tlb_flush_mm_lazy takes it with spin_lock
+            k.mem.spinLockBh(c.lock);  // PATCH: hugh-s390-pte-free-defer: mm->context.lock in softirq; __tlb_flush_mm_lazy takes it with spin_lock
             mask = atomicXorBits(page, 0x10 << bit, "__tlb_remove_table");
             if ((mask & 0x03) != 0) listAdd(c, page, false, "__tlb_remove_table");
             k.mem.spinUnlockBh(c.lock);

@@ -36,7 +36,7 @@ class CorpusFuzzTest {
             for (Target t : Catalog.targets()) {
                 if (!t.id().equals(id)) continue;
                 for (Variant v : t.variants()) {
-                    if (!v.isBroken()) out.add(FuzzTarget.Campaign.of(v.id()));
+                    if (v.isClean()) out.add(FuzzTarget.Campaign.of(v.id()));
                 }
             }
             if (out.isEmpty()) throw new IllegalStateException("target " + id + " has no clean variant");

@@ -1,0 +1,236 @@
+package lazymm.model.kernel;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import lazymm.model.sim.Config;
+import lazymm.model.sim.Expect;
+import lazymm.model.sim.Variant;
+
+/**
+ * One variant of the kernel model, declared as a kernel developer would describe it: the release
+ * it is based on, the patches applied on it or reverted from it, the machine it runs on, what the
+ * random programs exercise, and the outcome it must have. Everything else (the {@code list}
+ * table, the tests' lists of controls, the README's table) is derived from these declarations;
+ * the model itself only asks {@link KConfig#has(Patch)} at the lines each patch changes.
+ *
+ * <p>Declared in {@link Variants} with {@link #variant}: {@code variant("ID", "one line").reverts(
+ * Patch.X).expects(Expect.violation("Kind")).build()}. A configuration the kernel cannot have
+ * (reverting a patch the base does not have, applying a merged one it already has, a plant in a
+ * listed variant) is refused when the declaration is built.
+ *
+ * @param id        the id on the command line and in reproducers
+ * @param summary   one line: what it is, and for a control what goes wrong
+ * @param base      the release whose code it runs: every modelled patch merged after it is out
+ * @param applies   postings, proposed fixes and plants applied on the base
+ * @param reverts   merged patches of the base taken out
+ * @param arch      the architecture it runs on by default ({@code --arch} may move it)
+ * @param memory    the memory model by default ({@code --memory} may weaken or strengthen it)
+ * @param lazyTlb   the lazy-TLB scheme (CONFIG_MMU_LAZY_TLB_REFCOUNT, _SHOOTDOWN, or the hazard RFC)
+ * @param cpus      the number of CPUs by default
+ * @param workload  what its random programs exercise beyond processes, kthreads, exec, exit,
+ *                  zap, munmap and hotplug
+ * @param lazyMmuBackend the lazy MMU backend when it is not the arch's (sparc64 on the x86 model)
+ * @param archScheme on another arch it takes the lazy-TLB scheme that arch selects (today's kernel)
+ * @param known     findings of other variants that this one knows and does not repeat
+ * @param expect    clean, the violation kind it must produce, or under test
+ * @param listed    shown by {@code list} and run by the catalog's tests; false for plants and
+ *                  fixtures that only tests use
+ */
+public record KernelVariant(String id, String summary, Release base, Set<Patch> applies, Set<Patch> reverts,
+                            CpuArch arch, MemoryModel memory, LazyTlb lazyTlb, int cpus, Set<Workload> workload,
+                            LazyMmuBackend lazyMmuBackend, boolean archScheme, Set<Known> known, Expect expect,
+                            boolean listed) {
+
+    /** The architectures of the model. */
+    public enum CpuArch {
+        X86("x86"), ARM64("arm64"), POWERPC("powerpc"), S390("s390");
+
+        public final String id;
+
+        CpuArch(String id) { this.id = id; }
+
+        /** The arch {@code --arch} names, or an error that lists them. */
+        public static CpuArch of(String id) {
+            for (CpuArch a : values()) if (a.id.equals(id)) return a;
+            throw new IllegalArgumentException("unknown arch '" + id + "' (expected one of x86, arm64, powerpc, s390)");
+        }
+
+        /** The weakest memory model the arch needs: x86 and s390 keep every order but store->load. */
+        public MemoryModel memory() { return this == X86 || this == S390 ? MemoryModel.TSO : MemoryModel.WEAK; }
+
+        /** The lazy-TLB scheme the arch selects in today's kernel: powerpc 64s MMU_LAZY_TLB_SHOOTDOWN. */
+        public LazyTlb scheme() { return this == POWERPC ? LazyTlb.SHOOTDOWN : LazyTlb.REFCOUNT; }
+
+        @Override public String toString() { return id; }
+    }
+
+    /** The simulated memory's models (lazymm.model.mem): sequentially consistent, x86-TSO, LKMM-like weak. */
+    public enum MemoryModel {
+        SC("sc"), TSO("tso"), WEAK("weak");
+
+        public final String id;
+
+        MemoryModel(String id) { this.id = id; }
+
+        @Override public String toString() { return id; }
+    }
+
+    /** What random programs exercise, beyond the process and kthread life cycles every variant runs. */
+    public enum Workload {
+        /** membarrier(2) users of MEMBARRIER_CMD_PRIVATE_EXPEDITED: registration, fast and slow paths. */
+        MEMBARRIER_PRIVATE,
+        /** ... and GLOBAL_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE and _RSEQ with cpu_id. */
+        MEMBARRIER_ALL,
+        /** Lazy MMU mode users: mprotect, vmalloc, nested and paused sections, sections in interrupts. */
+        LAZY_MMU,
+        /** More address spaces than the arm64 model's ASIDs, so that the allocator rolls over. */
+        ASID_ROLLOVER,
+        /** No zap or munmap: a barrier plant is judged on membarrier alone, not on the TLB bug it also makes. */
+        NO_TLB_OPS
+    }
+
+    /** The lazy MMU backend, when a variant runs another arch's on the model of its arch. */
+    public enum LazyMmuBackend {
+        /** sparc64's per-CPU tlb_batch, run on the x86 model (its TSO memory and its mm switching). */
+        SPARC64
+    }
+
+    /** A finding of another variant that this one knows about and does not repeat. */
+    public enum Known {
+        /** TASK-MM-RACE: task->mm written plain and read remotely by membarrier (today's kernel). */
+        TASK_MM_PLAIN
+    }
+
+    public KernelVariant {
+        applies = Collections.unmodifiableSet(applies.isEmpty() ? EnumSet.noneOf(Patch.class) : EnumSet.copyOf(applies));
+        reverts = Collections.unmodifiableSet(reverts.isEmpty() ? EnumSet.noneOf(Patch.class) : EnumSet.copyOf(reverts));
+        workload = Collections.unmodifiableSet(workload.isEmpty() ? EnumSet.noneOf(Workload.class) : EnumSet.copyOf(workload));
+        known = Collections.unmodifiableSet(known.isEmpty() ? EnumSet.noneOf(Known.class) : EnumSet.copyOf(known));
+        List<String> wrong = new ArrayList<>();
+        if (base.compareTo(Release.PIN) > 0) wrong.add("its base " + base + " is newer than the release the model follows, " + Release.PIN);
+        for (Patch p : reverts) {
+            if (p.kind != Patch.Kind.MERGED) wrong.add("it reverts " + p.id + ", which was never merged: only a merged patch can be reverted");
+            else if (!base.includes(p.release)) wrong.add("it reverts " + p.id + " (" + p.release + "), which its base " + base + " does not have");
+        }
+        for (Patch p : applies) {
+            if (p.kind == Patch.Kind.MERGED && base.includes(p.release)) {
+                wrong.add("it applies " + p.id + ", which its base " + base + " already has (since " + p.release + ")");
+            }
+            if (p.kind == Patch.Kind.PLANT && listed) wrong.add("it is listed and applies the plant " + p.id + ": a plant is for tests only");
+        }
+        for (Patch p : Patch.values()) {
+            if (p.requires != null && hasIn(p, base, applies, reverts) && !hasIn(p.requires, base, applies, reverts)) {
+                wrong.add("it has " + p.id + " without " + p.requires.id + ", which " + p.id + " changes: revert both, or neither");
+            }
+        }
+        if (lazyTlb == LazyTlb.SHOOTDOWN && arch == CpuArch.ARM64) {
+            wrong.add("it runs MMU_LAZY_TLB_SHOOTDOWN on arm64, which does not maintain the mm_cpumask it needs");
+        }
+        if (lazyMmuBackend != null && !workload.contains(Workload.LAZY_MMU)) wrong.add("it names a lazy MMU backend but runs no lazy MMU users");
+        if (cpus < 1 || cpus > 8) wrong.add("it asks for " + cpus + " CPUs (1 to 8)");
+        if (!wrong.isEmpty()) throw new IllegalArgumentException("variant " + id + ": " + String.join("; ", wrong));
+    }
+
+    /** Whether the patch is in this variant's kernel: applied, or merged by its base and not reverted. */
+    public boolean has(Patch p) { return hasIn(p, base, applies, reverts); }
+
+    private static boolean hasIn(Patch p, Release base, Set<Patch> applies, Set<Patch> reverts) {
+        if (applies.contains(p)) return true;
+        return p.kind == Patch.Kind.MERGED && base.includes(p.release) && !reverts.contains(p);
+    }
+
+    /** The merged patches the model knows that this variant does not have (its base's age and its reverts). */
+    public List<Patch> without() {
+        List<Patch> out = new ArrayList<>();
+        for (Patch p : Patch.values()) if (p.kind == Patch.Kind.MERGED && !has(p)) out.add(p);
+        return out;
+    }
+
+    /** The harness's view: the id, the summary, the default configuration, the expected outcome. */
+    public Variant toVariant() {
+        return new Variant(id, summary, new Config(id, arch.id, lazyTlb.id, memory.id, cpus), expect, lineage());
+    }
+
+    /** What this variant's kernel is, one line each: the base, then each patch applied or reverted, and what the base is without. */
+    public List<String> lineage() {
+        List<String> out = new ArrayList<>();
+        out.add("base " + base + (base.equals(Release.PIN) ? " (the model's pin)" : ""));
+        for (Patch p : applies) out.add("applies " + p);
+        for (Patch p : reverts) out.add("reverts " + p);
+        for (Patch p : without()) {
+            if (!reverts.contains(p)) out.add("without " + p + ": merged after its base");
+        }
+        return out;
+    }
+
+    /** A new declaration with today's defaults: base {@link Release#PIN}, x86, TSO, refcount, 3 CPUs, clean. */
+    public static Builder variant(String id, String summary) { return new Builder(id, summary); }
+
+    /** A declaration that starts from this one's base, patches, machine and workload. */
+    public Builder derive(String newId, String newSummary) {
+        Builder b = new Builder(newId, newSummary);
+        b.base = base;
+        b.applies.addAll(applies);
+        b.reverts.addAll(reverts);
+        b.arch = arch;
+        b.memory = memory;
+        b.lazyTlb = lazyTlb;
+        b.cpus = cpus;
+        b.workload.addAll(workload);
+        b.lazyMmuBackend = lazyMmuBackend;
+        b.known.addAll(known);
+        return b;
+    }
+
+    /** Builds a declaration; each setter names one field of the record. */
+    public static final class Builder {
+        private final String id;
+        private final String summary;
+        private Release base = Release.PIN;
+        private final Set<Patch> applies = EnumSet.noneOf(Patch.class);
+        private final Set<Patch> reverts = EnumSet.noneOf(Patch.class);
+        private CpuArch arch = CpuArch.X86;
+        private MemoryModel memory = null;
+        private LazyTlb lazyTlb = LazyTlb.REFCOUNT;
+        private int cpus = 3;
+        private final Set<Workload> workload = EnumSet.noneOf(Workload.class);
+        private LazyMmuBackend lazyMmuBackend;
+        private boolean archScheme;
+        private final Set<Known> known = EnumSet.noneOf(Known.class);
+        private Expect expect = Expect.CLEAN;
+        private boolean listed = true;
+
+        private Builder(String id, String summary) {
+            this.id = id;
+            this.summary = summary;
+        }
+
+        public Builder base(String tag) { base = Release.of(tag); return this; }
+        public Builder applies(Patch... ps) { applies.addAll(List.of(ps)); return this; }
+        /** Takes back a patch the declaration it derives from applies. */
+        public Builder drops(Patch p) {
+            if (!applies.remove(p)) throw new IllegalArgumentException("variant " + id + " drops " + p.id + ", which it does not apply");
+            return this;
+        }
+        public Builder reverts(Patch... ps) { reverts.addAll(List.of(ps)); return this; }
+        /** The arch; the memory model follows it (its {@link CpuArch#memory()}) unless {@link #memory} is called after. */
+        public Builder arch(CpuArch a) { arch = a; memory = null; return this; }
+        public Builder memory(MemoryModel m) { memory = m; return this; }
+        public Builder lazyTlb(LazyTlb s) { lazyTlb = s; return this; }
+        public Builder cpus(int n) { cpus = n; return this; }
+        public Builder runs(Workload... ws) { workload.addAll(List.of(ws)); return this; }
+        public Builder lazyMmuBackend(LazyMmuBackend b) { lazyMmuBackend = b; return this; }
+        public Builder archScheme() { archScheme = true; return this; }
+        public Builder knows(Known... ks) { known.addAll(List.of(ks)); return this; }
+        public Builder expects(Expect e) { expect = e; return this; }
+        public Builder unlisted() { listed = false; return this; }
+
+        public KernelVariant build() {
+            return new KernelVariant(id, summary, base, applies, reverts, arch, memory != null ? memory : arch.memory(),
+                    lazyTlb, cpus, workload, lazyMmuBackend, archScheme, known, expect, listed);
+        }
+    }
+}

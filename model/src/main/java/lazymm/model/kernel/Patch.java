@@ -1,0 +1,170 @@
+package lazymm.model.kernel;
+
+/**
+ * Every change to the kernel that the model can run with or without: a commit merged upstream
+ * (with the first release that has it), a posting to the lists that was never merged, a fix this
+ * project proposes, or a bug a test plants to prove an oracle catches it.
+ *
+ * <p>The model asks {@link KConfig#has(Patch)} at the lines the patch changes, and each of those
+ * lines carries the marker {@code // PATCH: <id>}: hold the patch's hunk next to the marked
+ * lines and they map one to one. {@code PatchMarkersTest} reads the sources and checks that every
+ * patch has its marked lines and that every marker names a patch declared here.
+ *
+ * <p>A merged patch is in every variant whose base release has it, unless the variant reverts it;
+ * the other kinds are in a variant only when it applies them ({@link KernelVariant}).
+ */
+public enum Patch {
+
+    // ---- merged upstream: in every base from its release on ----
+
+    /** The CPU-offline path that X86, arm64 and powerpc have had since v6.14: sched_force_init_mm(). */
+    SCHED_FORCE_INIT_MM(Kind.MERGED, "21641bd9a7a7", "v6.14",
+            "lazy tlb: fix hotplug exit race with MMU_LAZY_TLB_SHOOTDOWN"),
+    /** finish_cpu() and the lazy paths drop through mmdrop_lazy_tlb(), not mmdrop(). */
+    LAZY_TLB_HELPERS(Kind.MERGED, "aa464ba9a1e4", "v6.4",
+            "lazy tlb: introduce lazy tlb mm refcount helper functions"),
+    /** x86 switch_mm_irqs_off(): loaded_mm = LOADED_MM_SWITCHING before the tlb_gen read (CVE-2025-37964). */
+    X86_SWITCHING_FIRST(Kind.MERGED, "fea4e317f9e7", "v6.15",
+            "x86/mm: Eliminate window where TLB flushes may be inadvertently skipped"),
+    /** x86 switch_mm_irqs_off(): an smp_mb() when the mm_cpumask bit is already set (CVE-2025-40174). */
+    X86_SWITCH_MB(Kind.MERGED, "83b0177a6c48", "v6.18",
+            "x86/mm: Fix SMP ordering in switch_mm_irqs_off()", X86_SWITCHING_FIRST),
+    /** arm64 check_and_switch_context(): the fast path's cmpxchg_relaxed keeps a rollover's 0. */
+    ARM64_ASID_CMPXCHG(Kind.MERGED, "a8ffaaa060b8", "v4.16",
+            "arm64: asid: Do not replace active_asids if already 0"),
+    /** powerpc radix: the single-threaded flush's mm_cpumask trim is safe against kthread_use_mm(). */
+    PPC_TRIM_KTHREAD(Kind.MERGED, "a665eec0a22e", "v5.10",
+            "powerpc/64s/radix: Fix mm_cpumask trimming race vs kthread_use_mm"),
+    /** s390 page_table_free(): the temporary P bit that keeps __tlb_remove_table off a listed page. */
+    S390_TEMP_P(Kind.MERGED, "c2c224932fd0", "v5.17",
+            "s390/mm: fix 2KB pgtable release race"),
+    /** s390 pte_free_defer(): PG_active and the whole page freed by RCU once both halves are free. */
+    S390_PTE_FREE_DEFER(Kind.MERGED, "8211dad62798", "v6.6",
+            "s390: add pte_free_defer() for pgtables sharing page"),
+    /** s390: a full 4K page per PTE table, no fragments. */
+    S390_FULL_PAGE_PTE(Kind.MERGED, "d08d4e7cd6bf", "v6.7",
+            "s390/mm: use full 4KB page for 2KB PTE", S390_PTE_FREE_DEFER),
+    /** The generic lazy MMU layer nests: task_struct.lazy_mmu_state {enable_count, pause_count} (seed 004). */
+    LAZY_MMU_NEST(Kind.MERGED, "5ab246749569", "v7.0",
+            "mm: enable lazy_mmu sections to nest"),
+    /** Xen PV's context-switch hooks driven by __task_lazy_mmu_mode_active() (seed 004). */
+    XEN_LAZY_MMU_STATE(Kind.MERGED, "291b3abed657", "v7.0",
+            "x86/xen: use lazy_mmu_state when context-switching", LAZY_MMU_NEST),
+    /** xen_enter_lazy_mmu() / xen_leave_lazy_mmu() tolerate a second enter and a leave without enter. */
+    XEN_LAZY_MMU_PREEMPT_FIX(Kind.MERGED, "4594437880ce", "v7.1",
+            "x86/xen: Tolerate nested XEN_LAZY_MMU entering/leaving", XEN_LAZY_MMU_STATE),
+
+    // ---- postings: in a variant only when it applies them ----
+
+    /** Seed 000: task->mm written with WRITE_ONCE and read remotely with READ_ONCE. */
+    TASK_MM_ONCE(Kind.POSTING, "luto-task-mm-once", null,
+            "Andy Lutomirski, \"mm, sched: Rework lazy mm handling\" (Jan 2022, seed 000): task->mm as WRITE_ONCE / READ_ONCE"),
+    /** Seed 003: for_each_possible_lazymm_cpu() iterates mm_cpumask(mm), as the RFC made x86 do. */
+    HP_LAZYMM_CPUMASK(Kind.POSTING, "hp-lazymm-cpumask", null,
+            "Andy Lutomirski, \"sched: Use lightweight hazard pointers to grab lazy mms\" (June 2021, seed 003): x86's for_each_possible_lazymm_cpu over mm_cpumask"),
+    /** Seed 003: Peter Zijlstra's WARN_ON_ONCE(!old_mm) in mmdrop_lazy(). */
+    HP_WARN(Kind.POSTING, "hp-warn", null,
+            "Peter Zijlstra, review of seed 003: WARN_ON_ONCE in mmdrop_lazy() when the xchg finds drop_mm NULL"),
+    /** Seed 003: finish_task_switch() loses the smp_mb() that its mmdrop gave membarrier. */
+    HP_NO_FINISH_MB(Kind.POSTING, "hp-no-finish-mb", null,
+            "seed 003's finish_task_switch() hunk: the mmdrop goes, and with it membarrier's barrier after rq->curr"),
+    /** Seed 003: finish_task_switch() loses membarrier_mm_sync_core_before_usermode(). */
+    HP_NO_SYNC_CORE(Kind.POSTING, "hp-no-sync-core", null,
+            "seed 003's finish_task_switch() hunk: membarrier_mm_sync_core_before_usermode() goes with the mmdrop"),
+    /** Seed 002: Hugh Dickins' s390 pte_free_defer() on the 2K fragments (v2). */
+    HUGH_S390_PTE_FREE_DEFER(Kind.POSTING, "hugh-s390-pte-free-defer", null,
+            "Hugh Dickins, \"s390: add pte_free_defer() for pgtables sharing page\" v2 (June 2023, seed 002)"),
+    /** Seed 002: page_table_alloc() hands out a half whatever its P bit says (the hunk Gerald Schaefer questions). */
+    HUGH_S390_ALLOC_IGNORES_P(Kind.POSTING, "hugh-s390-alloc-no-p", null,
+            "Hugh Dickins' seed-002 hunk of page_table_alloc(): the P bits no longer keep a half off the list"),
+    /** Seed 002: every user of mm->context.lock takes it with spin_lock_bh. */
+    GERALD_S390_BH_LOCK(Kind.POSTING, "gerald-s390-bh-lock", null,
+            "Gerald Schaefer, seed 002: mm->context.lock taken with spin_lock_bh everywhere"),
+
+    // ---- fixes this project proposes ----
+
+    /** kthread_use_mm() serializes the core for membarrier SYNC_CORE (SYNC-CORE-KTHREAD's fix). */
+    KTHREAD_USE_MM_SYNC_CORE(Kind.LAZYMM_FIX, "lazymm-kthread-sync-core", null,
+            "kthread_use_mm(): membarrier_mm_sync_core_before_usermode(mm) (lazymm, SYNC-CORE-KTHREAD)"),
+    /** membarrier_switch_mm() refreshes rq->membarrier_state when prev_mm == next_mm (GLOBAL-STALE-STATE's fix). */
+    MEMBARRIER_SWITCH_SAME_MM(Kind.LAZYMM_FIX, "lazymm-membarrier-same-mm", null,
+            "membarrier_switch_mm(): refresh rq->membarrier_state also when prev_mm == next_mm (lazymm, GLOBAL-STALE-STATE)"),
+
+    // ---- bugs planted by tests (each one line) ----
+
+    PLANT_EXTRA_MMDROP(Kind.PLANT, "plant-extra-mmdrop", null, "kthread_unuse_mm() mmdrop()s twice"),
+    PLANT_MISSING_MMDROP(Kind.PLANT, "plant-missing-mmdrop", null, "kthread_unuse_mm() does not mmdrop()"),
+    PLANT_EXTRA_MMPUT(Kind.PLANT, "plant-extra-mmput", null, "a second mmput() of a task's mm"),
+    PLANT_NO_LAZY_GRAB(Kind.PLANT, "plant-no-lazy-grab", null, "context_switch(): user->kernel without mmgrab_lazy_tlb()"),
+    PLANT_NO_LAZY_CATCHUP(Kind.PLANT, "plant-no-lazy-catchup", null, "x86: a lazy CPU comes back without comparing TLB generations"),
+    PLANT_NO_FREED_TABLES_IPI(Kind.PLANT, "plant-no-freed-tables-ipi", null, "x86: lazy CPUs skipped even when page tables are freed"),
+    PLANT_PTL_IN_IRQ(Kind.PLANT, "plant-ptl-in-irq", null, "x86: the flush IPI handler takes the mm's page-table lock"),
+    PLANT_PPC_NO_TLBIE(Kind.PLANT, "plant-ppc-no-tlbie", null, "powerpc: a GLOBAL flush done as a tlbiel, this CPU only"),
+    PLANT_PPC_TRIM_EARLY(Kind.PLANT, "plant-ppc-trim-early", null, "powerpc: the mm_cpumask bit goes while the CPU stays lazily on the mm"),
+    PLANT_PPC_NO_SWITCH_MB(Kind.PLANT, "plant-ppc-no-switch-mb", null, "powerpc: no smp_mb() in switch_mm_irqs_off() after cpumask_set_cpu"),
+    PLANT_PPC_NO_FLUSH_MB(Kind.PLANT, "plant-ppc-no-flush-mb", null, "powerpc: no smp_mb() between the PTE clear and flush_type_needed()"),
+    PLANT_NO_MB_A(Kind.PLANT, "plant-no-mb-a", null, "membarrier: no smp_mb() at system call entry (barrier (a))"),
+    PLANT_NO_MB_C(Kind.PLANT, "plant-no-mb-c", null, "membarrier: no smp_mb() at system call exit (barrier (c))"),
+    PLANT_NO_MB_D(Kind.PLANT, "plant-no-mb-d", null, "__schedule(): no smp_mb__after_spinlock() (membarrier's barrier (d))"),
+    PLANT_NO_MB_E(Kind.PLANT, "plant-no-mb-e", null, "x86 switch_mm_irqs_off(): the CR3 write's barrier (membarrier's (e)) removed"),
+    PLANT_NO_MB_G(Kind.PLANT, "plant-no-mb-g", null, "kthread_use_mm(): no mmdrop_lazy_tlb() barrier (membarrier's (g))"),
+    PLANT_NO_IPI_GLOBAL(Kind.PLANT, "plant-no-ipi-global", null, "membarrier_global_expedited() sends no IPI"),
+    PLANT_NO_IPI_CPU(Kind.PLANT, "plant-no-ipi-cpu", null, "membarrier_private_expedited(cpu_id) sends no IPI"),
+    PLANT_NO_IPI_SYNC_CORE(Kind.PLANT, "plant-no-ipi-sync-core", null, "membarrier SYNC_CORE sends no IPI"),
+    PLANT_NO_SYNC_CORE_SWITCH(Kind.PLANT, "plant-no-sync-core-switch", null, "finish_task_switch(): no membarrier_mm_sync_core_before_usermode()"),
+    PLANT_NO_SWITCH_TO_DSB(Kind.PLANT, "plant-no-switch-to-dsb", null, "arm64 __switch_to(): no dsb(ish)"),
+    PLANT_NO_ASID_FLUSH(Kind.PLANT, "plant-no-asid-flush", null, "arm64: a rollover without the local TLB flush"),
+    PLANT_ASID_NO_RESERVE(Kind.PLANT, "plant-asid-no-reserve", null, "arm64 flush_context(): an active ASID not reserved"),
+    PLANT_NO_TLBI_BROADCAST(Kind.PLANT, "plant-no-tlbi-broadcast", null, "arm64: the TLBI reaches this CPU only"),
+    PLANT_LAZYMMU_NO_FLUSH(Kind.PLANT, "plant-lazymmu-no-flush", null, "lazy_mmu_mode_disable(): no arch_flush_lazy_mmu_mode() on a nested exit"),
+    PLANT_LAZYMMU_SLEEP(Kind.PLANT, "plant-lazymmu-sleep", null, "a lazy MMU user sleeps without lazy_mmu_mode_pause()");
+
+    /** What sort of change a patch is. */
+    public enum Kind {
+        /** Merged upstream: in every base from its release on, unless a variant reverts it. */
+        MERGED,
+        /** Posted to the lists (an RFC, a review's proposal): in a variant only when it applies it. */
+        POSTING,
+        /** A fix this project proposes for a finding: in a variant only when it applies it. */
+        LAZYMM_FIX,
+        /** A bug a test plants (never a kernel's): in a variant only when it applies it. */
+        PLANT
+    }
+
+    /** What sort of change it is. */
+    public final Kind kind;
+    /** What markers and reports call it: the 12-digit commit id, or a short name for the other kinds. */
+    public final String id;
+    /** The first release that has it (merged patches only), else null. */
+    public final Release release;
+    /** The patch whose code this one changes (a variant cannot have this one without it), or null. */
+    public final Patch requires;
+    /** Its subject line, or for a posting who posted what and where. */
+    public final String subject;
+
+    Patch(Kind kind, String id, String release, String subject) { this(kind, id, release, subject, null); }
+
+    Patch(Kind kind, String id, String release, String subject, Patch requires) {
+        this.requires = requires;
+        this.kind = kind;
+        this.id = id;
+        this.release = release == null ? null : Release.of(release);
+        this.subject = subject;
+        if ((kind == Kind.MERGED) != (release != null)) {
+            throw new IllegalStateException(name() + ": a merged patch names its release, and only a merged one");
+        }
+    }
+
+    /** The patch whose id this is, or null. */
+    public static Patch byId(String id) {
+        for (Patch p : values()) {
+            if (p.id.equals(id)) return p;
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return id + (release != null ? " (" + release + ")" : "") + " \"" + subject + "\"";
+    }
+}

@@ -1,0 +1,258 @@
+package lazymm.model.kernel;
+
+import static lazymm.model.kernel.KernelVariant.CpuArch.ARM64;
+import static lazymm.model.kernel.KernelVariant.CpuArch.POWERPC;
+import static lazymm.model.kernel.KernelVariant.CpuArch.S390;
+import static lazymm.model.kernel.KernelVariant.Known.TASK_MM_PLAIN;
+import static lazymm.model.kernel.KernelVariant.Workload.ASID_ROLLOVER;
+import static lazymm.model.kernel.KernelVariant.Workload.LAZY_MMU;
+import static lazymm.model.kernel.KernelVariant.Workload.MEMBARRIER_ALL;
+import static lazymm.model.kernel.KernelVariant.Workload.MEMBARRIER_PRIVATE;
+import static lazymm.model.kernel.KernelVariant.Workload.NO_TLB_OPS;
+import static lazymm.model.kernel.KernelVariant.variant;
+import static lazymm.model.sim.Expect.violation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lazymm.model.kernel.KernelVariant.LazyMmuBackend;
+import lazymm.model.sim.Expect;
+
+/**
+ * The kernel model's variants, each one declaration: today's kernel ({@code upstream}), the
+ * lazy-TLB schemes and architectures done right, the positive controls (a historical bug, or a
+ * fix reverted) and the plants the tests use. A new variant is one declaration here plus the
+ * lines its patches change, marked {@code // PATCH: <id>} (docs/CHECKING-A-PATCH.md).
+ */
+public final class Variants {
+
+    private Variants() {}
+
+    // ---- today's kernel and the schemes done right ----
+
+    public static final KernelVariant UPSTREAM = variant("upstream",
+            "today's kernel (" + Release.PIN + "): MMU_LAZY_TLB_REFCOUNT, x86 with its TLB flushing, PRIVATE_EXPEDITED membarrier users (TASK-MM-RACE's race is known, not repeated)")
+            .runs(MEMBARRIER_PRIVATE).knows(TASK_MM_PLAIN).archScheme().build();
+
+    public static final KernelVariant SHOOTDOWN = variant("shootdown",
+            "MMU_LAZY_TLB_SHOOTDOWN as powerpc 64s selects it, today's hotplug")
+            .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).build();
+
+    public static final KernelVariant HAZARD = variant("hazard",
+            "the seed-003 hazard-pointer scheme done right (lazy_mm published on every lazy path, online CPUs scanned), x86")
+            .lazyTlb(LazyTlb.HAZARD).build();
+
+    public static final KernelVariant HAZARD_BATCH = variant("hazard-batch",
+            "the hazard scheme with Andy Lutomirski's lazily batched references in mm_unlazy_mm_count")
+            .lazyTlb(LazyTlb.HAZARD_BATCH).build();
+
+    public static final KernelVariant HAZARD_ARM64 = variant("hazard-arm64",
+            "the hazard scheme done right on arm64 (the default iterator: online CPUs)")
+            .arch(ARM64).lazyTlb(LazyTlb.HAZARD).build();
+
+    // ---- the hazard-pointer RFC of seed 003 ----
+
+    public static final KernelVariant HP_HOTPLUG = variant("HP-HOTPLUG",
+            "hazard pointers with the 5.13 offline path: finish_cpu mmdrop()s an uncounted idle->active_mm")
+            .lazyTlb(LazyTlb.HAZARD).reverts(Patch.SCHED_FORCE_INIT_MM, Patch.LAZY_TLB_HELPERS)
+            .expects(violation("UseAfterFree")).build();
+
+    public static final KernelVariant HP_CPUMASK = HAZARD_ARM64.derive("HP-CPUMASK",
+            "hazard pointers iterating mm_cpumask on arm64, which never sets it")
+            .applies(Patch.HP_LAZYMM_CPUMASK).expects(violation("UseAfterFree")).build();
+
+    public static final KernelVariant HP_X86_TRIM = HAZARD.derive("HP-X86-TRIM",
+            "hazard pointers iterating mm_cpumask on x86, as the RFC did: today's x86 trims the bit of a CPU a flush sent to init_mm while its rq->lazy_mm still names the mm (found by lazymm)")
+            .applies(Patch.HP_LAZYMM_CPUMASK).expects(violation("UseAfterFree")).build();
+
+    public static final KernelVariant HP_WARN = HAZARD.derive("HP-WARN",
+            "hazard pointers with Peter Zijlstra's WARN in mmdrop_lazy: must never fire")
+            .applies(Patch.HP_WARN).build();
+
+    // ---- membarrier(2) users ----
+
+    public static final KernelVariant MEMBARRIER = variant("membarrier",
+            "membarrier users on today's kernel with task->mm as READ_ONCE / WRITE_ONCE (Andy Lutomirski's patch) and two fixes (SYNC-CORE-KTHREAD, GLOBAL-STALE-STATE)")
+            .applies(Patch.TASK_MM_ONCE, Patch.KTHREAD_USE_MM_SYNC_CORE, Patch.MEMBARRIER_SWITCH_SAME_MM)
+            .runs(MEMBARRIER_PRIVATE, MEMBARRIER_ALL).build();
+
+    public static final KernelVariant SYNC_CORE_KTHREAD = MEMBARRIER.derive("SYNC-CORE-KTHREAD",
+            "membarrier SYNC_CORE on today's kernel: a kthread that kthread_use_mm()s the mm it holds lazily, then switches to a thread of that process, never serializes the core")
+            .drops(Patch.KTHREAD_USE_MM_SYNC_CORE).expects(violation("MembarrierSyncCore")).build();
+
+    public static final KernelVariant GLOBAL_STALE_STATE = MEMBARRIER.derive("GLOBAL-STALE-STATE",
+            "membarrier GLOBAL_EXPEDITED on today's kernel: membarrier_switch_mm() skips prev_mm == next_mm, so a CPU keeps a stale rq->membarrier_state and is not IPI'd")
+            .drops(Patch.MEMBARRIER_SWITCH_SAME_MM).expects(violation("MembarrierOrdering")).build();
+
+    public static final KernelVariant TASK_MM_RACE = MEMBARRIER.derive("TASK-MM-RACE",
+            "membarrier users on today's kernel: task->mm written plain, read remotely by membarrier")
+            .drops(Patch.TASK_MM_ONCE).expects(violation("DataRace")).build();
+
+    public static final KernelVariant HAZARD_MEMBARRIER = MEMBARRIER.derive("hazard-membarrier",
+            "the hazard scheme done right with membarrier users (marked task->mm) on powerpc, whose switch_mm leaves kernel->user to finish_task_switch's barrier")
+            .arch(POWERPC).lazyTlb(LazyTlb.HAZARD).build();
+
+    public static final KernelVariant HP_NO_MB = HAZARD_MEMBARRIER.derive("HP-NO-MB",
+            "the hazard RFC without the barrier finish_task_switch's mmdrop gave membarrier, on powerpc (x86's switch_mm_irqs_off has its own)")
+            .applies(Patch.HP_NO_FINISH_MB).expects(violation("MembarrierOrdering")).build();
+
+    public static final KernelVariant HAZARD_MEMBARRIER_X86 = MEMBARRIER.derive("hazard-membarrier-x86",
+            "the hazard scheme done right with membarrier users on x86 (marked task->mm, membarrier's core sync back in finish_task_switch)")
+            .lazyTlb(LazyTlb.HAZARD).build();
+
+    public static final KernelVariant HP_NO_SYNC_CORE = HAZARD_MEMBARRIER_X86.derive("HP-NO-SYNC-CORE",
+            "the hazard RFC without finish_task_switch's membarrier_mm_sync_core_before_usermode(), x86")
+            .applies(Patch.HP_NO_SYNC_CORE).expects(violation("MembarrierSyncCore")).build();
+
+    // ---- x86 TLB flushing ----
+
+    public static final KernelVariant X86_SWITCH_ORDER = variant("X86-SWITCH-ORDER",
+            "x86 switch_mm_irqs_off before fea4e317f9e7 (CVE-2025-37964): LOADED_MM_SWITCHING stored after the tlb_gen read")
+            .reverts(Patch.X86_SWITCHING_FIRST, Patch.X86_SWITCH_MB).expects(violation("StaleTlb")).build();
+
+    public static final KernelVariant X86_SWITCH_MB = variant("X86-SWITCH-MB",
+            "x86 switch_mm_irqs_off before 83b0177a6c48 (CVE-2025-40174): no smp_mb() when the mm_cpumask bit is already set")
+            .reverts(Patch.X86_SWITCH_MB).expects(violation("StaleTlb")).build();
+
+    // ---- shootdown, arm64 ASIDs, powerpc radix ----
+
+    public static final KernelVariant SHOOT_TRIM = SHOOTDOWN.derive("SHOOT-TRIM",
+            "shootdown with the pre-v6.14 offline path: powerpc trims mm_cpumask while the dying CPU is still lazy")
+            .reverts(Patch.SCHED_FORCE_INIT_MM).expects(violation("UseAfterFree")).build();
+
+    public static final KernelVariant ARM64_ASID = variant("arm64-asid",
+            "today's arm64 ASID allocator under rollovers: 2 CPUs, 3 ASIDs besides #0, three or four processes, broadcast TLBI, weak memory")
+            .arch(ARM64).cpus(2).runs(ASID_ROLLOVER).build();
+
+    public static final KernelVariant ARM64_ASID_ZERO = ARM64_ASID.derive("ARM64-ASID-ZERO",
+            "arm64 check_and_switch_context before a8ffaaa060b8: the fast path's xchg_relaxed overwrites a rollover's 0 in active_asids, and a second rollover gives two mms one ASID (found by Catalin Marinas' TLA+ model)")
+            .reverts(Patch.ARM64_ASID_CMPXCHG).expects(violation("AsidClash")).build();
+
+    // ---- the lazy MMU mode (seed 004) ----
+
+    public static final KernelVariant LAZYMMU = variant("lazymmu",
+            "lazy MMU mode users (mprotect, vmalloc, nested, paused, in interrupts) on today's generic layer (seed 004) with Xen PV's backend and its context-switch hooks, Juergen Gross's May-2026 fix included (" + Release.PIN + ")")
+            .runs(LAZY_MMU).build();
+
+    public static final KernelVariant LAZYMMU_ARM64 = variant("lazymmu-arm64",
+            "lazy MMU mode users on today's generic layer, arm64 (TIF_LAZY_MMU_PENDING deferred barriers)")
+            .arch(ARM64).runs(LAZY_MMU).build();
+
+    public static final KernelVariant LAZYMMU_POWERPC = variant("lazymmu-powerpc",
+            "lazy MMU mode users on today's generic layer, powerpc book3s64 hash (per-CPU ppc64_tlb_batch, preemption off in the mode)")
+            .arch(POWERPC).runs(LAZY_MMU).build();
+
+    public static final KernelVariant LAZYMMU_SPARC = variant("lazymmu-sparc",
+            "lazy MMU mode users on today's generic layer, sparc64's per-CPU tlb_batch (on the x86 model's memory and mm switching)")
+            .runs(LAZY_MMU).lazyMmuBackend(LazyMmuBackend.SPARC64).build();
+
+    public static final KernelVariant LAZYMMU_NEST = LAZYMMU_ARM64.derive("LAZYMMU-NEST",
+            "lazy MMU mode before seed 004 on arm64 (1ef3095b1405: one TIF_LAZY_MMU flag, no nesting count): a nested section's leave ends lazy mode for the outer one")
+            .reverts(Patch.LAZY_MMU_NEST, Patch.XEN_LAZY_MMU_STATE, Patch.XEN_LAZY_MMU_PREEMPT_FIX)
+            .expects(violation("LazyMmu")).build();
+
+    public static final KernelVariant LAZYMMU_PREEMPT = LAZYMMU.derive("LAZYMMU-PREEMPT",
+            "seed 004's generic counters with 291b3abed657's Xen PV context-switch hooks, before Juergen Gross's fix: a task preempted between enable_count 0->1 and arch_enter_lazy_mmu_mode() is entered twice on a CPU")
+            .reverts(Patch.XEN_LAZY_MMU_PREEMPT_FIX).expects(violation("LazyMmu")).build();
+
+    public static final KernelVariant PPC_TRIM_KTHREAD = variant("PPC-TRIM-KTHREAD",
+            "powerpc radix before a665eec0a22e (v5.10): the single-threaded flush's mm_cpumask trim drops a kthread that kthread_use_mm()s the mm meanwhile, whose TLB later misses a local-only flush")
+            .arch(POWERPC).reverts(Patch.PPC_TRIM_KTHREAD, Patch.SCHED_FORCE_INIT_MM).expects(violation("StaleTlb")).build();
+
+    // ---- s390 page tables (seed 002) ----
+
+    public static final KernelVariant S390_FRAG = variant("s390-frag",
+            "s390 before 6.8 (v6.5's pgalloc.c): two 2K PTE tables per page, tracked in page->_refcount, with c2c224932fd0's temporary P bit; khugepaged frees with pte_free")
+            .arch(S390).reverts(Patch.S390_FULL_PAGE_PTE, Patch.S390_PTE_FREE_DEFER).build();
+
+    public static final KernelVariant S390_FRAG_RACE = S390_FRAG.derive("S390-FRAG-RACE",
+            "s390-frag with c2c224932fd0 reverted: page_table_free clears only the A bit, so __tlb_remove_table (an RCU callback) frees the page during its list_del")
+            .reverts(Patch.S390_TEMP_P).expects(violation("PgtableFragment")).build();
+
+    public static final KernelVariant S390_ALLOC_P = S390_FRAG.derive("S390-ALLOC-P",
+            "s390-frag with page_table_alloc ignoring the P bits (Hugh Dickins' hunk Gerald Schaefer questions, seed 002): a half pending its RCU free is handed out again (0x13 / 0x23)")
+            .applies(Patch.HUGH_S390_ALLOC_IGNORES_P).expects(violation("PgtableFragment")).build();
+
+    public static final KernelVariant S390_BH_DEADLOCK = S390_FRAG.derive("S390-BH-DEADLOCK",
+            "Hugh Dickins' s390 pte_free_defer patch of seed 002: __tlb_remove_table relinks under mm->context.lock in softirq, __tlb_flush_mm_lazy takes it with spin_lock (Gerald Schaefer's RCU stall)")
+            .applies(Patch.HUGH_S390_PTE_FREE_DEFER).expects(violation("IrqUnsafeLock")).build();
+
+    public static final KernelVariant S390_HUGH_BH = S390_BH_DEADLOCK.derive("s390-hugh-bh",
+            "Hugh Dickins' s390 pte_free_defer patch with Gerald Schaefer's spin_lock_bh for every user of mm->context.lock (seed 002)")
+            .applies(Patch.GERALD_S390_BH_LOCK).expects(Expect.CLEAN).unlisted().build();
+
+    public static final KernelVariant S390_PTE_FREE_DEFER = variant("s390-pte-free-defer",
+            "s390 v6.6 (8211dad62798): pte_free_defer marks the page PG_active and call_rcu()s the whole page once both halves are free")
+            .arch(S390).reverts(Patch.S390_FULL_PAGE_PTE).build();
+
+    public static final KernelVariant S390_4K = variant("s390-4k",
+            "s390 since v6.8 (d08d4e7cd6bf, as " + Release.PIN + "): a full 4K page per PTE table; what upstream runs on s390")
+            .arch(S390).build();
+
+    // ---- plants: one line each, for the oracles' tests (never listed) ----
+
+    private static KernelVariant plant(KernelVariant on, Patch plant) {
+        return on.derive(plant.id, plant.subject).applies(plant).unlisted().build();
+    }
+
+    /** Today's kernel without membarrier users: what most plants run on. */
+    private static final KernelVariant TODAY = variant("today", "today's kernel, no membarrier users").unlisted().build();
+    /** The membarrier users with every fix, no TLB operations: membarrier's barrier plants. */
+    private static final KernelVariant MEMBARRIER_ONLY = MEMBARRIER.derive("membarrier-only",
+            "membarrier users with every fix, no zap or munmap").runs(NO_TLB_OPS).unlisted().build();
+
+    static final List<KernelVariant> PLANTS = List.of(
+            plant(TODAY, Patch.PLANT_EXTRA_MMDROP), plant(TODAY, Patch.PLANT_MISSING_MMDROP),
+            plant(TODAY, Patch.PLANT_EXTRA_MMPUT), plant(TODAY, Patch.PLANT_NO_LAZY_GRAB),
+            plant(TODAY, Patch.PLANT_NO_LAZY_CATCHUP), plant(TODAY, Patch.PLANT_NO_FREED_TABLES_IPI),
+            plant(TODAY, Patch.PLANT_PTL_IN_IRQ),
+            plant(SHOOTDOWN, Patch.PLANT_PPC_NO_TLBIE), plant(SHOOTDOWN, Patch.PLANT_PPC_TRIM_EARLY),
+            plant(SHOOTDOWN, Patch.PLANT_PPC_NO_SWITCH_MB), plant(SHOOTDOWN, Patch.PLANT_PPC_NO_FLUSH_MB),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_A), plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_C),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_D), plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_E),
+            MEMBARRIER_ONLY.derive("plant-no-mb-e-6.17",
+                    "x86 switch_mm_irqs_off() before 83b0177a6c48 (6.17) with the CR3 write's barrier (membarrier's (e)) removed")
+                    .reverts(Patch.X86_SWITCH_MB).applies(Patch.PLANT_NO_MB_E).unlisted().build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_G), plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_GLOBAL),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_CPU), plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_SYNC_CORE),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_SYNC_CORE_SWITCH),
+            plant(MEMBARRIER_ONLY.derive("membarrier-only-arm64", "").arch(ARM64).unlisted().build(), Patch.PLANT_NO_SWITCH_TO_DSB),
+            plant(ARM64_ASID, Patch.PLANT_NO_ASID_FLUSH), plant(ARM64_ASID, Patch.PLANT_ASID_NO_RESERVE),
+            plant(variant("arm64", "").arch(ARM64).unlisted().build(), Patch.PLANT_NO_TLBI_BROADCAST),
+            plant(LAZYMMU, Patch.PLANT_LAZYMMU_NO_FLUSH), plant(LAZYMMU, Patch.PLANT_LAZYMMU_SLEEP));
+
+    /** The listed variants, in the order {@code list} shows them. */
+    static final List<KernelVariant> LISTED = List.of(
+            UPSTREAM, SHOOTDOWN, HAZARD, HAZARD_BATCH, HAZARD_ARM64, HP_HOTPLUG, HP_CPUMASK, HP_X86_TRIM, HP_WARN,
+            MEMBARRIER, SYNC_CORE_KTHREAD, GLOBAL_STALE_STATE, TASK_MM_RACE, HAZARD_MEMBARRIER, HP_NO_MB,
+            HAZARD_MEMBARRIER_X86, HP_NO_SYNC_CORE, X86_SWITCH_ORDER, X86_SWITCH_MB, SHOOT_TRIM, ARM64_ASID,
+            ARM64_ASID_ZERO, LAZYMMU, LAZYMMU_ARM64, LAZYMMU_POWERPC, LAZYMMU_SPARC, LAZYMMU_NEST, LAZYMMU_PREEMPT,
+            PPC_TRIM_KTHREAD, S390_FRAG, S390_FRAG_RACE, S390_ALLOC_P, S390_BH_DEADLOCK, S390_PTE_FREE_DEFER, S390_4K);
+
+    private static final Map<String, KernelVariant> BY_ID = index();
+
+    private static Map<String, KernelVariant> index() {
+        Map<String, KernelVariant> m = new LinkedHashMap<>();
+        List<KernelVariant> all = new ArrayList<>(LISTED);
+        all.add(S390_HUGH_BH);
+        all.addAll(PLANTS);
+        for (KernelVariant v : all) {
+            if (m.put(v.id(), v) != null) throw new IllegalStateException("two variants are called " + v.id());
+        }
+        return m;
+    }
+
+    /** Every declared variant, listed or not, by id. */
+    public static Map<String, KernelVariant> all() { return BY_ID; }
+
+    /** The declaration with this id. */
+    public static KernelVariant byId(String id) {
+        KernelVariant v = BY_ID.get(id);
+        if (v == null) throw new IllegalArgumentException("unknown kernel variant '" + id + "' (./lazymm list shows them)");
+        return v;
+    }
+
+    /** The listed variants. */
+    public static List<KernelVariant> listed() { return LISTED; }
+}
