@@ -19,9 +19,7 @@ public final class Catalog {
     /** The target that has variant {@code id}, or null. */
     public static Target targetOf(String variantId) {
         for (Target t : targets()) {
-            for (Variant v : t.variants()) {
-                if (v.id().equals(variantId)) return t;
-            }
+            if (t.variant(variantId) != null) return t;
         }
         return null;
     }
@@ -29,9 +27,8 @@ public final class Catalog {
     /** The variant with this id, or null. */
     public static Variant variant(String id) {
         for (Target t : targets()) {
-            for (Variant v : t.variants()) {
-                if (v.id().equals(id)) return v;
-            }
+            Variant v = t.variant(id);
+            if (v != null) return v;
         }
         return null;
     }

@@ -30,6 +30,7 @@ final class ListCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (markdown) {
             out.print(markdown());
+            out.flush();
             return Main.OK;
         }
         for (Target t : Catalog.targets()) {

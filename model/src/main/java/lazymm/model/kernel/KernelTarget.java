@@ -32,6 +32,13 @@ public final class KernelTarget implements Target {
 
     @Override public List<Variant> variants() { return VARIANTS; }
 
+    /** Any declared variant: the listed ones, and the plants and fixtures the tests run by id. */
+    @Override
+    public Variant variant(String id) {
+        KernelVariant v = Variants.all().get(id);
+        return v == null ? null : v.toVariant();
+    }
+
     @Override public List<String> arches() { return Arrays.stream(KernelVariant.CpuArch.values()).map(a -> a.id).toList(); }
 
     /**

@@ -106,7 +106,7 @@ final class LazyMmuUsers {
     void applyWithPause(TaskStruct t) {
         if (!lm.enabled()) return;
         IntVar pte = lm.kernelPte(t.pid);
-        boolean plant = k.kc.has(Patch.PLANT_LAZYMMU_SLEEP);
+        boolean plant = k.kc.has(Patch.PLANT_LAZYMMU_SLEEP);  // PATCH: plant-lazymmu-sleep
         lm.lazyMmuModeEnable();
         if (!plant) lm.lazyMmuModePause();  // PATCH: plant-lazymmu-sleep: no pause around the sleep
         lm.mightSleep("alloc_pages(GFP_KERNEL)");

@@ -137,7 +137,7 @@ final class LazyMmuXen extends LazyMmuArch {
     void startContextSwitch(TaskStruct prev) {
         if (thisCpuRead() == XEN_LAZY_MMU) {
             archLeaveLazyMmuMode();
-            if (!lm.series() && !lazyMmuUpdates.contains(prev)) lazyMmuUpdates.add(prev);  // set_ti_thread_flag(task_thread_info(prev), TIF_LAZY_MMU_UPDATES)
+            if (!k.kc.has(Patch.XEN_LAZY_MMU_STATE) && !lazyMmuUpdates.contains(prev)) lazyMmuUpdates.add(prev);  // set_ti_thread_flag(task_thread_info(prev), TIF_LAZY_MMU_UPDATES); PATCH: 291b3abed657
         }
         enterLazy(XEN_LAZY_CPU);
     }
@@ -147,7 +147,7 @@ final class LazyMmuXen extends LazyMmuArch {
     void endContextSwitch(TaskStruct next) {
         xenMcFlush();
         leaveLazy(XEN_LAZY_CPU);
-        if (lm.series() ? LazyMmu.taskLazyMmuModeActive(next) : lazyMmuUpdates.remove(next)) {
+        if (k.kc.has(Patch.XEN_LAZY_MMU_STATE) ? LazyMmu.taskLazyMmuModeActive(next) : lazyMmuUpdates.remove(next)) {  // PATCH: 291b3abed657
             archEnterLazyMmuMode();
         }
     }

@@ -22,6 +22,15 @@ public interface Target {
     /** The variants it offers on the command line (none for test fixtures). */
     default List<Variant> variants() { return List.of(); }
 
+    /**
+     * The variant with this id, listed or not (the kernel's plants and test fixtures are declared
+     * but not listed: the commands run them by id), or null.
+     */
+    default Variant variant(String id) {
+        for (Variant v : variants()) if (v.id().equals(id)) return v;
+        return null;
+    }
+
     /** The program explore runs when the user gives none. */
     default Program defaultProgram(Config cfg) { return null; }
 
