@@ -118,7 +118,7 @@ public final class Kernel implements Instance {
         }
         this.groupKthreads = new int[KernelPrograms.groups(program) + 1];
         KernelPrograms.boot(this, program);
-        mem.irqHooks(new IrqHooks() {
+        mem.irqHooks(new Hooks() {
             @Override public void localIrqDisable(int cpu) { Kernel.this.localIrqDisable(); }
             @Override public void localIrqEnable(int cpu) { Kernel.this.localIrqEnable(); }
             @Override public long localIrqSave(int cpu) { return Kernel.this.localIrqSave() ? 1 : 0; }
@@ -213,6 +213,19 @@ public final class Kernel implements Instance {
 
     boolean irqsDisabled() { return thisRq().irqsDisabled; }
 
+    /**
+     * check_preemption_disabled() (lib/smp_processor_id.c, v7.1.5) fails on {@code cpu}: a
+     * preemptible kernel (CONFIG_DEBUG_PREEMPT depends on PREEMPTION), no preempt_count() (no
+     * preempt_disable, hardirq, softirq or bh disabled), interrupts on, not in a context switch,
+     * and not a task bound to the CPU (nr_cpus_allowed == 1: here the idle task). Left out:
+     * migrate_disable() and early boot, which the model does not have.
+     */
+    boolean preemptible(int cpu) {
+        Rq rq = rqs[cpu];
+        return kc.preempt() && !rq.irqsDisabled && rq.current.preemptCount == 0 && !rq.inSwitch
+                && !softirq.inInterrupt(cpu) && !rq.current.idle;
+    }
+
     /** in_interrupt(): in a hardirq or softirq handler, or with softirqs disabled ({@link Softirq}). */
     boolean inInterrupt() { return softirq.inInterrupt(smpProcessorId()); }
 
@@ -303,5 +316,16 @@ public final class Kernel implements Instance {
     @Override public void checkFinal() {
         oracles.checkFinal();
         arch.checkFinal();
+    }
+
+    /**
+     * The memory's hooks (made in the constructor): what CONFIG_DEBUG_PREEMPT's check asks of
+     * this kernel (per-CPU accessors, smp_processor_id()). A class of its own so that the
+     * constructor keeps its lines (traces cite Kernel.java's lines).
+     */
+    private abstract class Hooks implements IrqHooks {
+        @Override public boolean preemptible(int cpu) { return Kernel.this.preemptible(cpu); }
+
+        @Override public String current(int cpu) { return rqs[cpu].current.name + "/" + rqs[cpu].current.pid; }
     }
 }

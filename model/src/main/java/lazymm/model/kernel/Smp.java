@@ -6,13 +6,13 @@ import lazymm.model.mem.IntVar;
 import lazymm.model.sim.Ghost;
 
 /**
- * kernel/smp.c (v7.1.5), what these paths use of it: on_each_cpu_mask() and
- * on_each_cpu_cond_mask() (the condition is evaluated by the sender, for each target), with and
- * without wait.
+ * kernel/smp.c (v7.1.5), what these paths use of it: on_each_cpu_mask(), on_each_cpu_cond_mask()
+ * (the condition is evaluated by the sender, for each target) and smp_call_function_single(),
+ * with and without wait.
  * A call is queued on each target (llist_add, fully ordered) and taken there as an interrupt, when
  * the target has interrupts on; the handler runs with interrupts off and releases the csd, which
- * a waiting sender acquires. Offline CPUs are never targets. Left out: the single-target
- * variants, csd locking against reuse (each call has its own csd).
+ * a waiting sender acquires. Offline CPUs are never targets. Left out: the _any and _async
+ * single-target variants, csd locking against reuse (each call has its own csd).
  */
 final class Smp {
 
@@ -127,5 +127,50 @@ final class Smp {
                 k.mem.smpCondLoadAcquire(csd.done(), v -> v == 1, "csd_lock_wait(" + csd.what() + ")");  // pairs with: flush()'s csd_unlock
             }
         }
+    }
+
+    /** ENXIO (include/uapi/asm-generic/errno-base.h): smp_call_function_single() returns -ENXIO. */
+    static final int ENXIO = 6;
+
+    /**
+     * smp_call_function_single(cpu, func, info, wait) (kernel/smp.c, v7.1.5, with
+     * generic_exec_single()): runs {@code func} on {@code cpu}. For this CPU, here, with
+     * interrupts off; for another online CPU, a csd queued on it and an IPI (the handler,
+     * {@link #flush}, runs it with interrupts off and then csd_unlock()s); with {@code wait}, returns
+     * when it has run: csd_lock_wait()'s acquire pairs with the handler's release, so what
+     * {@code func} wrote is seen after. Returns 0, or -ENXIO when {@code cpu} is offline or not a
+     * CPU (nothing runs). Under get_cpu(): stop_machine() waits for it, as for on_each_cpu_mask().
+     * Left out: the WARN on !in_task() (softirq context; a hardirq has interrupts off, which the
+     * other WARN catches), the per-CPU csd_data an async call reuses and its csd_lock() (each call
+     * has its own csd here), CONFIG_CSD_LOCK_WAIT_DEBUG.
+     */
+    int smpCallFunctionSingle(int cpu, Runnable func, boolean wait, String what) {
+        k.m.await(() -> !stopped, "stop_machine() to end");
+        calling++;
+        try {
+            return callSingle(cpu, func, wait, what);
+        } finally {
+            calling--;
+        }
+    }
+
+    private int callSingle(int cpu, Runnable func, boolean wait, String what) {
+        int self = k.smpProcessorId();
+        k.warnOn(k.cpuOnline(self) && k.irqsDisabled(), "smp_call_function_single", "called with interrupts off");
+        if (cpu == self) {
+            // generic_exec_single(): csd_unlock() at once (nobody waits on a local call), then the function
+            boolean was = k.localIrqSave();
+            func.run();
+            k.localIrqRestore(was);
+            return 0;
+        }
+        if (cpu < 0 || cpu >= k.cpus() || (k.cpuOnlineMaskStable() & (1L << cpu)) == 0) return -ENXIO;
+        Csd csd = new Csd(func, k.mem.intVar("csd" + (csds++) + "(" + what + " on cpu" + cpu + ")", 0), what);
+        k.mem.smpMb();  // __smp_call_single_queue()'s llist_add(): a cmpxchg; pairs with: flush()'s llist_del_all
+        queue.get(cpu).add(csd);
+        if (wait) {
+            k.mem.smpCondLoadAcquire(csd.done(), v -> v == 1, "csd_lock_wait(" + what + ")");  // pairs with: flush()'s csd_unlock
+        }
+        return 0;
     }
 }

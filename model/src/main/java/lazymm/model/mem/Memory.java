@@ -89,6 +89,75 @@ public final class Memory {
     public SpinLock spinLock(String name) { return add(new SpinLock(name, nlocs)); }
 
     /**
+     * DEFINE_PER_CPU(int, name): one location per CPU, {@code name@cpu0}, {@code name@cpu1}...,
+     * each starting at {@code init}. See {@link PerCpuInt} for the accessors.
+     */
+    public PerCpuInt perCpuInt(String name, long init) {
+        IntVar[] v = new IntVar[machine.nrCpus()];
+        for (int c = 0; c < v.length; c++) v[c] = intVar(name + "@cpu" + c, init);
+        return new PerCpuInt(this, name, v);
+    }
+
+    /** DEFINE_PER_CPU(struct foo *, name): a pointer per CPU. See {@link PerCpu}. */
+    @SuppressWarnings("unchecked")
+    public <T> PerCpu<T> perCpu(String name, T init) {
+        RefVar<T>[] v = new RefVar[machine.nrCpus()];
+        for (int c = 0; c < v.length; c++) v[c] = refVar(name + "@cpu" + c, init);
+        return new PerCpu<>(this, name, v);
+    }
+
+    /**
+     * smp_processor_id() of a kernel built with CONFIG_DEBUG_PREEMPT (debug_smp_processor_id(),
+     * lib/smp_processor_id.c): this CPU, and a PreemptibleCpuAccess report when the code is
+     * preemptible (the task may run on another CPU by the time it uses the answer). Not a shared
+     * access (no yield point). The kernel model's own paths use the raw form.
+     */
+    public int smpProcessorId() {
+        checkPreemptionDisabled("smp_processor_id", "");
+        return cpu();
+    }
+
+    /** raw_smp_processor_id(): this CPU, unchecked. */
+    public int rawSmpProcessorId() { return cpu(); }
+
+    /**
+     * check_preemption_disabled(what1, what2) (lib/smp_processor_id.c, v7.1.5): with
+     * CONFIG_DEBUG_PREEMPT the kernel prints "BUG: using what1what2() in preemptible [00000000]
+     * code: comm/pid" and the caller; here a PreemptibleCpuAccess violation naming the model's
+     * call site. Whether the context is preemptible is {@link IrqHooks#preemptible}'s answer.
+     */
+    void checkPreemptionDisabled(String what1, String what2) {
+        int c = cpu();
+        if (!irq.preemptible(c)) return;
+        String site = callSite();
+        throw new Violation("PreemptibleCpuAccess", KernelNames.function(site),
+                "BUG: using " + what1 + what2 + "() in preemptible [00000000] code: " + irq.current(c)
+                        + "\ncaller is " + KernelNames.function(site) + " (" + KernelNames.where(site) + ") on cpu" + c);
+    }
+
+    /** The model code that called into the memory API, as a site ("Class.method:line"). */
+    private static String callSite() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> !f.getClassName().startsWith("lazymm.model.mem."))
+                .findFirst()
+                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName() + ":" + f.getLineNumber())
+                .orElse(""));
+    }
+
+    /**
+     * A per-CPU read-modify-write ({@link PerCpuInt}): a load and a store in one step, with no
+     * fence: on x86 one instruction without a lock prefix (add, or cmpxchg for xchg), which an
+     * interrupt cannot split but which is not atomic against another CPU's store and goes through
+     * the store buffer. Plain for the raw_cpu and __this_cpu forms, marked for this_cpu. Returns
+     * the old value.
+     */
+    long cpuRmw(Loc l, Rmw op, long a, long b, boolean plain) {
+        long old = load(l, plain, false, l instanceof RefVar);
+        if (op.writes(old, a, b)) store(l, op.apply(old, a, b), plain, false);
+        return old;
+    }
+
+    /**
      * How traces print the values of {@code l} (e.g. a byte of flag bits in hex, decoded); by
      * default an int in decimal and a pointer by its object's name.
      */
@@ -156,13 +225,13 @@ public final class Memory {
     Object object(long id) { return id == 0 ? null : objects.get((int) id); }
 
     @SuppressWarnings("unchecked")
-    private <T> T obj(long id) { return (T) object(id); }
+    <T> T obj(long id) { return (T) object(id); }
 
     // ---- the core, used by every named primitive below ----
 
-    private int cpu() { return machine.smpProcessorId(); }
+    int cpu() { return machine.smpProcessorId(); }
 
-    private long load(Loc l, boolean plain, boolean acquire, boolean dep) {
+    long load(Loc l, boolean plain, boolean acquire, boolean dep) {
         checkLive(l, "read");
         int c = cpu();
         if (race != null) race.access(l, c, false, plain, machine.site());
@@ -173,7 +242,7 @@ public final class Memory {
         return v;
     }
 
-    private void store(Loc l, long v, boolean plain, boolean release) {
+    void store(Loc l, long v, boolean plain, boolean release) {
         checkLive(l, "write");
         int c = cpu();
         Object sync = null;
@@ -264,36 +333,61 @@ public final class Memory {
     @SharedAccess public <T> void smpStoreRelease(RefVar<T> v, T val) { store(v, id(val), false, true); }
 
     /**
-     * smp_cond_load_acquire(ptr, cond): spin until the value satisfies {@code cond}, then an
-     * acquire. The CPU is off the scheduler while the newest value does not satisfy it, and the
-     * final load reads that newest value (a spinning CPU sees it eventually; the stale reads
-     * before it only repeat the loop).
+     * smp_cond_load_acquire(ptr, cond) (include/asm-generic/barrier.h, v7.1.5): spin until the
+     * value satisfies {@code cond}, then an acquire. The CPU is off the scheduler while the newest
+     * value does not satisfy it, and the final load reads that newest value (a spinning CPU sees
+     * it eventually; the stale reads before it only repeat the loop).
      */
     @SharedAccess public int smpCondLoadAcquire(IntVar v, java.util.function.IntPredicate cond, String what) {
+        return (int) condLoad(v, x -> cond.test((int) x), true, what);
+    }
+
+    /** smp_cond_load_acquire() of a pointer: spin until {@code cond} holds of the object pointed to (or null). */
+    @SharedAccess public <T> T smpCondLoadAcquire(RefVar<T> v, java.util.function.Predicate<T> cond, String what) {
+        return obj(condLoad(v, x -> cond.test(obj(x)), true, what));
+    }
+
+    /**
+     * smp_cond_load_relaxed(ptr, cond): the same wait, and the load that ends it is a
+     * READ_ONCE: it orders nothing after it (the caller adds smp_acquire__after_ctrl_dep() or a
+     * barrier when it needs one). Left out, as for the acquire form: the stale reads the loop
+     * may make before it sees the value (they only repeat the loop).
+     */
+    @SharedAccess public int smpCondLoadRelaxed(IntVar v, java.util.function.IntPredicate cond, String what) {
+        return (int) condLoad(v, x -> cond.test((int) x), false, what);
+    }
+
+    /** smp_cond_load_relaxed() of a pointer. */
+    @SharedAccess public <T> T smpCondLoadRelaxed(RefVar<T> v, java.util.function.Predicate<T> cond, String what) {
+        return obj(condLoad(v, x -> cond.test(obj(x)), false, what));
+    }
+
+    /** The wait and the load of the smp_cond_load forms: {@code acquire} says which. */
+    private long condLoad(Loc v, java.util.function.LongPredicate cond, boolean acquire, String what) {
         checkLive(v, "read");
         int c = cpu();
         long val;
         do {
-            machine.await(() -> cond.test((int) be.peek(v)), what);
-            val = loadNewestIf(v, c, cond);  // under the explorer it holds: nothing ran since the wait
+            machine.await(() -> cond.test(be.peek(v)), what);
+            val = loadNewestIf(v, c, cond, acquire);  // under the explorer it holds: nothing ran since the wait
         } while (val == Long.MIN_VALUE);
-        if (race != null) race.loaded(c, be.lastSync, true);
+        if (race != null) race.loaded(c, be.lastSync, acquire);
         long seen = val;
         if (tracing) machine.traced(v.name, () -> value(v, seen));
-        return (int) val;
+        return val;
     }
 
     /**
-     * smp_cond_load_acquire()'s load, once its wait saw the condition: the newest value if it
+     * smp_cond_load's load, once its wait saw the condition: the newest value if it
      * still satisfies {@code cond}, else Long.MIN_VALUE (wait again). One step, so that a
      * machine whose threads may run between the wait and the load (Lincheck) cannot see the
      * condition true and then load a value that fails it.
      */
-    private long loadNewestIf(IntVar v, int c, java.util.function.IntPredicate cond) {
-        if (!cond.test((int) be.peek(v))) return Long.MIN_VALUE;
+    private long loadNewestIf(Loc v, int c, java.util.function.LongPredicate cond, boolean acquire) {
+        if (!cond.test(be.peek(v))) return Long.MIN_VALUE;
         if (race != null) race.access(v, c, false, false, machine.site());
         if (conflicts) conflict(v, c, false);
-        return be.loadNewest(v, c, true);
+        return be.loadNewest(v, c, acquire);
     }
 
     // ---- barriers ----
@@ -386,7 +480,7 @@ public final class Memory {
      * A cmpxchg that fails orders nothing (memory-barriers.txt): it is performed as a relaxed
      * one. Which way it goes is decided by the newest value, as the RMW would see it.
      */
-    private long cas(Loc v, long old, long val, Order o) {
+    long cas(Loc v, long old, long val, Order o) {
         return rmw(v, Rmw.CMPXCHG, old, val, be.peek(v) == old || mode.equals("tso") ? o : Order.RELAXED);
     }
 

@@ -118,7 +118,7 @@ final class LincheckKernel {
      * run the others while one waits; each takes what it waited for in one atomic step after.
      */
     private static final java.util.Set<String> WAITING = java.util.Set.of(
-            "spinLock", "spinLockBh", "spinLockIrq", "spinLockIrqsave", "lock", "smpCondLoadAcquire");
+            "spinLock", "spinLockBh", "spinLockIrq", "spinLockIrqsave", "lock", "smpCondLoadAcquire", "smpCondLoadRelaxed", "condLoad");
 
     final Kernel k;
     private final LincheckMachine machine;
