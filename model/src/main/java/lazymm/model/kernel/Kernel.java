@@ -222,7 +222,7 @@ public final class Kernel implements Instance {
      */
     boolean preemptible(int cpu) {
         Rq rq = rqs[cpu];
-        return kc.preempt() && !rq.irqsDisabled && rq.current.preemptCount == 0 && !rq.inSwitch
+        return !rq.irqsDisabled && rq.current.preemptCount == 0 && !rq.inSwitch
                 && !softirq.inInterrupt(cpu) && !rq.current.idle;
     }
 
