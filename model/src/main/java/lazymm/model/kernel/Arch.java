@@ -53,7 +53,7 @@ abstract class Arch {
      * first return of a new task to user space. It serializes the core: "ARCH_HAS_MEMBARRIER_SYNC_CORE
      * rely on IRET core serialization when returning from IPI handler" (entry_64.S).
      */
-    void exceptionReturn() { k.membarrier.coreSerialized(); }
+    void exceptionReturn() { k.membarrierUser.coreSerialized(); }
 
     /**
      * switch_to()'s arch part (__switch_to), after switch_mm and before the new task's stack:

@@ -97,7 +97,7 @@ final class ArchX86 extends Arch {
     @Override
     void exceptionReturn() {
         k.mem.smpMb();  // IRET, serializing
-        k.membarrier.coreSerialized();
+        k.membarrierUser.coreSerialized();
     }
 
     @Override boolean hasSyncCoreBeforeUsermode() { return true; }
@@ -111,7 +111,7 @@ final class ArchX86 extends Arch {
     @Override
     void syncCoreBeforeUsermode() {
         k.mem.smpMb();  // sync_core() drains the store buffer as every serializing instruction does
-        k.membarrier.coreSerialized();
+        k.membarrierUser.coreSerialized();
     }
 
     /** The boot state (what cpu_init() leaves at boot): init_mm loaded in slot 0. */
@@ -268,7 +268,7 @@ final class ArchX86 extends Arch {
         rq.hwMm = next;
         rq.mmu.cr3Pcid = asid;
         if (needFlush) rq.mmu.flushPcid(asid);  // without CR3_NOFLUSH: the PCID's entries go
-        k.membarrier.coreSerialized();  // the CR3 write serializes the core: membarrier SYNC_CORE after changing mm
+        k.membarrierUser.coreSerialized();  // the CR3 write serializes the core: membarrier SYNC_CORE after changing mm
     }
 
     // ---- user accesses ----

@@ -52,6 +52,7 @@ public final class Kernel implements Instance {
     final Softirq softirq;
     final Lockdep lockdep;
     final Membarrier membarrier;
+    final MembarrierUser membarrierUser;
     final UserMm userMm;
     final SecondTable table2;
     final Oracles oracles;
@@ -97,6 +98,7 @@ public final class Kernel implements Instance {
         this.softirq = new Softirq(this, cfg.cpus());
         this.lockdep = new Lockdep(this);
         this.membarrier = new Membarrier(this);
+        this.membarrierUser = new MembarrierUser(this);
         this.userMm = new UserMm(this);
         this.table2 = new SecondTable(this);
         this.oracles = new Oracles(this);

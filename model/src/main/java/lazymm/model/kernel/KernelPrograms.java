@@ -177,10 +177,10 @@ final class KernelPrograms {
         for (String op : t.ops) {
             if (!first && k.preemptPoint() && !t.kthread) k.arch.exceptionReturn();  // irqentry_exit_to_user_mode(), then IRET
             first = false;
-            k.membarrier.userCode(t);
+            k.membarrierUser.userCode(t);
             if (op.equals("exit")) return;
             apply(k, t, op);
-            k.membarrier.userCode(t);
+            k.membarrierUser.userCode(t);
         }
     }
 
@@ -204,15 +204,15 @@ final class KernelPrograms {
             case "zap" -> mmOp(k, t, false);
             case "munmap" -> mmOp(k, t, true);
             case "map2", "unmap2", "retract" -> table2Op(k, t, op);
-            case "mbreg" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);
-            case "mbregg" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);
-            case "mbregsc" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
-            case "mbregrseq" -> k.membarrier.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ);
-            case "mbfast" -> k.membarrier.userFast(t, false);
-            case "mbgfast" -> k.membarrier.userFast(t, true);
-            case "mbslow" -> k.membarrier.userSlowPrivate(t);
-            case "mbgslow" -> k.membarrier.userSlowGlobal(t);
-            case "mbsc" -> k.membarrier.userSyncCore(t);
+            case "mbreg" -> k.membarrierUser.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);
+            case "mbregg" -> k.membarrierUser.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);
+            case "mbregsc" -> k.membarrierUser.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
+            case "mbregrseq" -> k.membarrierUser.userRegister(t, Membarrier.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ);
+            case "mbfast" -> k.membarrierUser.userFast(t, false);
+            case "mbgfast" -> k.membarrierUser.userFast(t, true);
+            case "mbslow" -> k.membarrierUser.userSlowPrivate(t);
+            case "mbgslow" -> k.membarrierUser.userSlowGlobal(t);
+            case "mbsc" -> k.membarrierUser.userSyncCore(t);
             case "mprotect" -> k.lazyMmuUsers.changePteRange(t);
             case "lazynest" -> k.lazyMmuUsers.zapPteRangeNested(t);
             case "vmap" -> k.lazyMmuUsers.applyToPageRange(t);
@@ -223,7 +223,7 @@ final class KernelPrograms {
                 if (op.startsWith("use:")) use(k, t, n);
                 else if (op.startsWith("down:")) k.hotplug.cpuDown(n);
                 else if (op.startsWith("up:")) k.hotplug.cpuUp(n);
-                else if (op.startsWith("mbcpu:")) k.membarrier.userSlowCpu(t, n);
+                else if (op.startsWith("mbcpu:")) k.membarrierUser.userSlowCpu(t, n);
             }
         }
     }

@@ -1,11 +1,5 @@
 package lazymm.model.kernel;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import lazymm.model.sim.Ghost;
-import lazymm.model.sim.Violation;
 
 /**
  * kernel/sched/membarrier.c (v7.1.5): the system call (sys_membarrier's checks of cmd, flags and
@@ -19,12 +13,7 @@ import lazymm.model.sim.Violation;
  * observable as running the mm, (e)/(g) after it starts. With membarrier users,
  * membarrier_switch_mm carries this project's fix for GLOBAL-STALE-STATE (the line marked with it).
  *
- * <p>Also the oracles of membarrier(2) in user-space terms (see {@link #covers} and
- * {@link #userCode}): {@code MembarrierOrdering}, a fast path (WRITE_ONCE of its flag, barrier(),
- * READ_ONCE of the others') and a slow path (the same with membarrier() in place of barrier())
- * that the command covers never both miss each other's store; and {@code MembarrierSyncCore},
- * after membarrier(SYNC_CORE) returns, no thread of the process runs user code on a CPU that has
- * not serialized its core since the code was modified.
+ * <p>The oracles of membarrier(2) in user-space terms are {@link MembarrierUser}'s.
  *
  * <p>Left out: MEMBARRIER_CMD_GLOBAL (synchronize_rcu() alone), QUERY and GET_REGISTRATIONS;
  * the rseq part of ipi_rseq (rseq critical sections are not modelled, its smp_mb() is);
@@ -62,27 +51,6 @@ final class Membarrier {
     private static final int EINVAL = 22;
 
     private final Kernel k;
-
-    /** What a user-space operation of the oracle is: a fast path, or the command its slow path runs. */
-    private enum Kind { FAST, PRIVATE, GLOBAL, SYNC_CORE, CPU }
-
-    /**
-     * One user-space fast or slow path: the ticket it stored in its thread's flag, and what it
-     * read of the other threads' flags. Each flag has one writer, whose tickets grow, so a smaller
-     * ticket read is a store not seen. {@code start} orders it against registrations (the oracle's
-     * clock), {@code cpuFrom} / {@code cpuTo} are the CPUs of its store and of its last load,
-     * {@code cpuId} the CPU a cpu_id slow path targets.
-     */
-    private record UserOp(Kind kind, TaskStruct task, MmStruct mm, long stored, long start, int cpuFrom, int cpuTo,
-                          int cpuId, Map<TaskStruct, Long> reads, boolean ok) {}
-
-    @Ghost private final List<UserOp> fastOps = new ArrayList<>();
-    @Ghost private final List<UserOp> slowOps = new ArrayList<>();
-    @Ghost private long tickets;
-    /** The oracle's clock: user operations and returns from registration, in the order they happen. */
-    @Ghost private long now;
-    /** Code modifications so far: a CPU that serialized its core after the n-th has serialized up to n. */
-    @Ghost private long codeGen;
 
     Membarrier(Kernel k) { this.k = k; }
 
@@ -274,7 +242,7 @@ final class Membarrier {
 
         if (flags != MEMBARRIER_FLAG_SYNC_CORE
                 && (k.mem.atomicRead(mm.mmUsers) == 1 || numOnlineCpus() == 1)) {
-            singleUserShortcut = true;  // for the oracle: see covers()
+            k.membarrierUser.singleUserShortcut();  // for the oracle: see MembarrierUser.covers()
             return 0;
         }
 
@@ -341,7 +309,7 @@ final class Membarrier {
     private int syncRunqueuesMembarrierState(MmStruct mm) {
         int state = k.mem.atomicRead(mm.membarrierState);
         if (k.mem.atomicRead(mm.mmUsers) == 1 || numOnlineCpus() == 1) {
-            registeredAlone.add(mm);  // for the oracle: see covers()
+            k.membarrierUser.registeredAlone(mm);  // for the oracle: see MembarrierUser.covers()
             k.mem.writeOnce(k.thisRq().membarrierState, state);
             /*
              * For single mm user, we can simply issue a memory barrier
@@ -410,193 +378,5 @@ final class Membarrier {
         if (ret != 0) return ret;
         k.mem.atomicOr(readyState, mm.membarrierState);
         return 0;
-    }
-
-    // ---- user space, and the oracles ----
-
-    /** membarrier(REGISTER_...) from user space; a registration for GLOBAL_EXPEDITED is noted when it returns. */
-    void userRegister(TaskStruct t, int cmd) {
-        MmStruct mm = k.mem.read(t.mm);
-        if (mm == null) return;
-        int ret = sysMembarrier(cmd, 0, 0);
-        if (cmd == MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED && ret == 0 && mm.mbGlobalRegistered == 0) {
-            mm.mbGlobalRegistered = ++now;
-        }
-    }
-
-    /**
-     * The fast path: WRITE_ONCE(my_flag, t); barrier(); READ_ONCE of the other threads' flags:
-     * those of its own process ({@code shared} false), or of every task, in memory all
-     * processes map ({@code shared} true). A kthread runs it on the mm it uses (kthread_use_mm),
-     * and does nothing without one.
-     */
-    void userFast(TaskStruct t, boolean shared) {
-        MmStruct mm = k.mem.read(t.mm);
-        if (mm == null) return;
-        long ticket = ++tickets;
-        long start = ++now;
-        int cpuFrom = k.smpProcessorId();
-        k.mem.writeOnce(t.userFlag, (int) ticket);
-        k.mem.barrier();
-        Map<TaskStruct, Long> reads = readFlags(t, shared ? null : mm);
-        UserOp op = new UserOp(Kind.FAST, t, mm, ticket, start, cpuFrom, k.smpProcessorId(), -1, reads, true);
-        for (UserOp s : slowOps) check(op, s);
-        fastOps.add(op);
-    }
-
-    /** The slow path of membarrier(PRIVATE_EXPEDITED): WRITE_ONCE(my_flag, t); membarrier(); READ_ONCE of the process's flags. */
-    void userSlowPrivate(TaskStruct t) { userSlow(t, Kind.PRIVATE, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, -1); }
-
-    /** The slow path of membarrier(GLOBAL_EXPEDITED), over memory every process maps: it reads every task's flag. */
-    void userSlowGlobal(TaskStruct t) { userSlow(t, Kind.GLOBAL, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, -1); }
-
-    /**
-     * The slow path of membarrier(PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu): only
-     * {@code cpu} is interrupted, if it runs a thread of the process.
-     */
-    void userSlowCpu(TaskStruct t, int cpu) {
-        userSlow(t, Kind.CPU, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu);
-    }
-
-    /**
-     * A JIT publishing code: WRITE_ONCE(my_flag, t); modify the process's code (a ghost code
-     * generation of the mm); membarrier(PRIVATE_EXPEDITED_SYNC_CORE); READ_ONCE of the process's
-     * flags. When the call succeeds, every thread of the process must run user code from then on
-     * only on CPUs that serialized their core after the modification ({@link #userCode}).
-     */
-    void userSyncCore(TaskStruct t) { userSlow(t, Kind.SYNC_CORE, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, -1); }
-
-    private void userSlow(TaskStruct t, Kind kind, int cmd, int flags, int cpuId) {
-        MmStruct mm = k.mem.read(t.mm);
-        if (mm == null) return;
-        long ticket = ++tickets;
-        long start = ++now;
-        int cpuFrom = k.smpProcessorId();
-        k.mem.writeOnce(t.userFlag, (int) ticket);
-        long gen = kind == Kind.SYNC_CORE ? ++codeGen : 0;  // the new code is written (user memory the model does not hold)
-        singleUserShortcut = false;
-        int ret = sysMembarrier(cmd, flags, cpuId);
-        if (singleUserShortcut) shortcutOps.add(ticket);
-        if (kind == Kind.SYNC_CORE && ret == 0) mm.codeSynced = Math.max(mm.codeSynced, gen);
-        userCode(t);  // the return to user space
-        Map<TaskStruct, Long> reads = readFlags(t, kind == Kind.GLOBAL ? null : mm);
-        UserOp op = new UserOp(kind, t, mm, ticket, start, cpuFrom, k.smpProcessorId(), cpuId, reads, ret == 0);
-        for (UserOp f : fastOps) check(f, op);
-        slowOps.add(op);
-    }
-
-    /**
-     * The flags of the other live tasks that have user memory (a kthread has it while it uses an
-     * mm): of one process ({@code mm}), or of all ({@code mm} null: memory every process maps).
-     */
-    private Map<TaskStruct, Long> readFlags(TaskStruct self, MmStruct mm) {
-        Map<TaskStruct, Long> out = new LinkedHashMap<>();
-        for (TaskStruct o : new ArrayList<>(k.tasks)) {  // a copy: the loads below yield, and tasks may be made meanwhile
-            if (o == self || o.idle || o.dead) continue;
-            MmStruct om = k.mem.peekLatest(o.mm);  // its mm as the task knows it, even if the store is still buffered
-            if (om == null || (mm != null && om != mm)) continue;
-            out.put(o, (long) k.mem.readOnce(o.userFlag));
-        }
-        return out;
-    }
-
-    /** Set by membarrier_private_expedited() when it returns through the single-user shortcut. */
-    @Ghost private boolean singleUserShortcut;
-    /** The mms whose registration took sync_runqueues_membarrier_state()'s single-user path. */
-    @Ghost private final java.util.Set<MmStruct> registeredAlone = new java.util.HashSet<>();
-    /** The tickets of the slow paths whose call returned through it. */
-    @Ghost private final java.util.Set<Long> shortcutOps = new java.util.HashSet<>();
-
-    /**
-     * Which fast paths membarrier(2) orders with a successful slow path, as include/uapi/linux/
-     * membarrier.h and the code state it ("non-running threads are de facto in such a state"):
-     * <ul>
-     *   <li>PRIVATE_EXPEDITED (and SYNC_CORE, which gives the same ordering): every fast path run
-     *       on the caller's mm, by a thread of the process or a kthread using the mm; not the
-     *       fast paths of other processes, nor those run before an exec on the old mm by a
-     *       thread that is now elsewhere (the mm differs).
-     *   <li>GLOBAL_EXPEDITED, whatever the caller's process (registered or not): every fast path
-     *       run on an mm whose registration for GLOBAL_EXPEDITED had returned before the fast
-     *       path began; not fast paths of processes that never registered, registered only
-     *       after the fast path began, or exec'd since (exec gives an unregistered mm).
-     *   <li>PRIVATE_EXPEDITED_RSEQ with MEMBARRIER_CMD_FLAG_CPU on CPU c: the fast paths on the
-     *       caller's mm that ran on CPU c (their store and last load on c); a fast path on
-     *       another CPU is not covered. Neither the uapi header nor membarrier(2) promises
-     *       ordering for the RSEQ command (they promise the restart of rseq critical sections),
-     *       but the code gives it (ipi_rseq's smp_mb() between (a) and (c)) and rseq users rely
-     *       on it; this is what the oracle checks. PRIVATE_EXPEDITED itself refuses
-     *       MEMBARRIER_CMD_FLAG_CPU in v7.1.5 (-EINVAL), although
-     *       membarrier_private_expedited() has the cpu_id path for it.
-     * </ul>
-     * A thread's own fast and slow paths are never a pair.
-     */
-    private boolean covers(UserOp slow, UserOp fast) {
-        // The single-user shortcut (mm_users == 1: no IPI, no barrier) assumes that only the
-        // caller can add users of its mm, in its own program order (clone, or handing the mm to a
-        // driver's kthread as vhost's VHOST_SET_OWNER does). The model's kthreads take mm_users
-        // with mmget_not_zero() on their own, unasked: a kthread fast path is not held against a
-        // slow path that returned through the shortcut (whether a real kthread can do that is a
-        // question for the maintainers; noted in DESIGN).
-        if (fast.task().kthread && shortcutOps.contains(slow.stored())) return false;
-        // The same assumption in sync_runqueues_membarrier_state(): a registration that saw a
-        // single user updated only its own runqueue's membarrier_state.
-        if (fast.task().kthread && slow.kind() == Kind.GLOBAL && registeredAlone.contains(fast.mm())) return false;
-        return switch (slow.kind()) {
-            case PRIVATE, SYNC_CORE -> fast.mm() == slow.mm();
-            case CPU -> fast.mm() == slow.mm() && fast.cpuFrom() == slow.cpuId() && fast.cpuTo() == slow.cpuId();
-            case GLOBAL -> fast.mm().mbGlobalRegistered != 0 && fast.mm().mbGlobalRegistered < fast.start();
-            case FAST -> false;
-        };
-    }
-
-    private static final Map<Kind, String> COMMAND = Map.of(
-            Kind.PRIVATE, "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)",
-            Kind.SYNC_CORE, "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)",
-            Kind.GLOBAL, "membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)",
-            Kind.CPU, "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu%d)");
-
-    private void check(UserOp fast, UserOp slow) {
-        if (!slow.ok() || fast.task() == slow.task() || !covers(slow, fast)) return;
-        Long fastSaw = fast.reads().get(slow.task());
-        Long slowSaw = slow.reads().get(fast.task());
-        if (fastSaw == null || slowSaw == null) return;
-        if (fastSaw < slow.stored() && slowSaw < fast.stored()) {
-            String cmd = COMMAND.get(slow.kind()).formatted(slow.cpuId());
-            throw new Violation("MembarrierOrdering", slow.kind() == Kind.GLOBAL ? "membarrier_global_expedited"
-                    : "membarrier_private_expedited",
-                    "membarrier(2) broken: the slow path of " + slow.task() + " (store " + slow.stored()
-                            + ", " + cmd + ", load) and the fast path of " + fast.task() + " on " + fast.mm()
-                            + " (store " + fast.stored() + ", barrier(), load, on cpu" + fast.cpuTo()
-                            + ") each missed the other's store (they read " + slowSaw + " and " + fastSaw + ")");
-        }
-    }
-
-    /** The core of this CPU serializes (IRET, a CR3 write, sync_core()): it runs the newest code from now on. */
-    void coreSerialized() { k.thisRq().coreSerializedGen = codeGen; }
-
-    /**
-     * The oracle of membarrier(PRIVATE_EXPEDITED_SYNC_CORE), checked whenever a user task runs
-     * user code (before and after each of its operations): once a SYNC_CORE call of its process
-     * has returned, the task runs only on a CPU that serialized its core after the code
-     * modification that preceded the call. What serializes: the return from an interrupt (IRET),
-     * a CR3 write (switch_mm to another mm), sync_core(); not SYSRET / SYSEXIT, the x86 return
-     * from a system call (see Documentation/features/sched/membarrier-sync-core). Checked only
-     * where the arch needs sync_core_before_usermode() (x86): elsewhere every return to user space
-     * is an exception return, which serializes, and the model has no event for it. Kthreads run no
-     * user code.
-     */
-    void userCode(TaskStruct t) {
-        if (t.kthread || !k.arch.hasSyncCoreBeforeUsermode()) return;
-        MmStruct mm = k.mem.peekLatest(t.mm);
-        if (mm == null || mm.codeSynced == 0) return;
-        Rq rq = k.thisRq();
-        if (rq.coreSerializedGen < mm.codeSynced) {
-            throw new Violation("MembarrierSyncCore", "membarrier_private_expedited",
-                    "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) broken: it returned, but " + t
-                            + " runs user code of " + mm + " on cpu" + rq.cpu
-                            + ", which has not serialized its core since the code was modified (code generation "
-                            + mm.codeSynced + ", cpu" + rq.cpu + " last serialized at generation "
-                            + rq.coreSerializedGen + ")");
-        }
     }
 }
