@@ -75,7 +75,7 @@ public final class Variants {
     // scheme: no lazy reference is counted in mm_count (so the refcount oracle, which counts
     // REFCOUNT's lazy references, stays off), and each line where the model asks for SHOOTDOWN
     // (cleanup_lazy_tlbs, powerpc's radix__tlb_flush) is one the RFC rewrites, marked
-    // // PATCH: hpref-lazy-mm. Not the seed-003 HAZARD scheme: that is another RFC.
+    // with the RFC's marker. Not the seed-003 HAZARD scheme: that is another RFC.
 
     public static final KernelVariant V6_11 = variant("v6.11",
             "the RFC's base without it: v6.11.1 on x86 (MMU_LAZY_TLB_REFCOUNT), before the x86 switch_mm fixes of v6.15/v6.18 and the v6.14 offline path")
@@ -86,20 +86,20 @@ public final class Variants {
             .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(Expect.UNDER_TEST).build();
 
     public static final KernelVariant HPREF_V2 = V6_11.derive("hpref-v2",
-            "Mathieu Desnoyers' RFC v2 (Oct 2024): lazy mms tracked by one hazard-pointer slot per CPU (hp.c), on v6.11.1, x86")
-            .applies(Patch.HPREF_LAZY_MM).lazyTlb(LazyTlb.SHOOTDOWN).expects(Expect.UNDER_TEST).build();
+            "Mathieu Desnoyers' RFC v2 (Oct 2024): lazy mms tracked by one hazard-pointer slot per CPU (hp.c), on v6.11.1, x86: kthread_use_mm()'s mmdrop_lazy_tlb() uses this_cpu_ptr() from preemptible code (the 0-day robot's report, there from exec_mmap)")
+            .applies(Patch.HPREF_LAZY_MM).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("PreemptibleCpuAccess")).build();
 
     public static final KernelVariant HPREF_V2_POWERPC = V6_11_POWERPC.derive("hpref-v2-powerpc",
             "Mathieu Desnoyers' RFC v2 on v6.11.1, powerpc radix (the RFC removes radix__tlb_flush's shootdown of lazy users)")
-            .applies(Patch.HPREF_LAZY_MM).expects(Expect.UNDER_TEST).build();
+            .applies(Patch.HPREF_LAZY_MM).expects(violation("PreemptibleCpuAccess")).build();
 
     public static final KernelVariant HPREF_V3 = HPREF_V2.derive("hpref-v3",
-            "Mathieu Desnoyers' RFC v3 on v6.11.1, x86: this_cpu_write() slot clears, hazptr_scan() does not wait after its callback")
-            .applies(Patch.HPREF_LAZY_MM_V3).expects(Expect.UNDER_TEST).build();
+            "Mathieu Desnoyers' RFC v3 on v6.11.1, x86: a kthread preempted in kthread_use_mm() before its mmdrop_lazy_tlb() leaves its old lazy mm in the slot, and the CPU's next mmgrab_lazy_tlb() WARNs and protects nothing (found by lazymm)")
+            .applies(Patch.HPREF_LAZY_MM_V3).expects(violation("Warn")).build();
 
     public static final KernelVariant HPREF_V3_POWERPC = HPREF_V2_POWERPC.derive("hpref-v3-powerpc",
-            "Mathieu Desnoyers' RFC v3 on v6.11.1, powerpc radix")
-            .applies(Patch.HPREF_LAZY_MM_V3).expects(Expect.UNDER_TEST).build();
+            "Mathieu Desnoyers' RFC v3 on v6.11.1, powerpc radix: the mm_cpumask trim's exit_lazy_flush_tlb() does mmgrab_lazy_tlb(&init_mm) while the slot still holds the lazy mm, and WARNs (found by lazymm)")
+            .applies(Patch.HPREF_LAZY_MM_V3).expects(violation("Warn")).build();
 
     // ---- membarrier(2) users ----
 
