@@ -221,7 +221,7 @@ final class ArchPowerpc extends Arch {
         String what;
         if (end == TLB_FLUSH_ALL) {  // tlb->fullmm
             what = "radix__flush_all_mm";
-            if (k.kc.lazyTlb() == LazyTlb.SHOOTDOWN) {  // IS_ENABLED(CONFIG_MMU_LAZY_TLB_SHOOTDOWN)
+            if (k.kc.lazyTlb() == LazyTlb.SHOOTDOWN && !k.kc.has(Patch.HPREF_LAZY_MM)) {  // IS_ENABLED(CONFIG_MMU_LAZY_TLB_SHOOTDOWN); PATCH: hpref-lazy-mm: the RFC removes the block (and the option)
                 /*
                  * Shootdown based lazy tlb mm refcounting means we
                  * have to IPI everyone in the mm_cpumask anyway soon

@@ -291,7 +291,7 @@ final class Core {
         int cpu = k.smpProcessorId();
         if (k.cpuOnline(cpu)) {
             k.enter();
-            schedForceInitMm();
+            if (k.kc.has(Patch.HPREF_LAZY_MM)) quiesceHpref(); else schedForceInitMm();  // PATCH: hpref-lazy-mm
             if (k.kc.lazyTlb().hazard()) {
                 // A reference that mm_unlazy_mm_count() handed to a CPU after its last look at
                 // drop_mm (a race the RFC accepts: "we don't notice") waits there until the CPU
@@ -311,6 +311,28 @@ final class Core {
         k.quiesced++;
         // and for this CPU's RCU callbacks, which run from its ticks once every CPU is idle here
         k.m.await(() -> k.quiesced == k.cpus() && !k.smp.pending(cpu) && !k.rcu.hasCallbacks(cpu), "the other CPUs to quiesce");
+    }
+
+    /**
+     * The end of the program under Mathieu Desnoyers' RFC: what this CPU eventually does, its
+     * next switch to a user task and back, reduced to its effect: the hardware to init_mm and
+     * finish_task_switch's mmdrop_lazy_tlb_sched(), which clears the slot whatever it holds.
+     * Not sched_force_init_mm(), whose mmgrab_lazy_tlb(&init_mm) before mmdrop_lazy_tlb(mm)
+     * would find the slot still full (v6.14 code, not on the RFC's v6.11 base). Generous: a
+     * stale slot of an online CPU is healed here, so a scan left waiting is waiting on a CPU
+     * that is offline, or on one that never finishes its own path.
+     */
+    private void quiesceHpref() {
+        TaskStruct current = k.current();
+        MmStruct mm = k.mem.read(current.activeMm);
+        if (mm != k.initMm) {
+            k.localIrqDisable();
+            k.mem.write(current.activeMm, k.initMm);
+            k.arch.switchMmIrqsOff(mm, k.initMm, current);
+            k.localIrqEnable();
+            k.arch.finishArchPostLockSwitch();
+        }
+        k.smm.mmdropLazyTlbSched(mm);
     }
 
     // ---- hotplug ----

@@ -18,8 +18,11 @@ final class Exit {
         MmStruct mm = k.mem.read(current.mm);
         if (mm == null) return;
         // mmap_read_lock(mm): not modelled, nothing here races with a writer of the VMA tree
-        k.smm.mmgrabLazyTlb(mm);
-        k.bugOn(mm != k.mem.read(current.activeMm), "exit_mm", "mm != current->active_mm");
+        boolean hpref = k.kc.has(Patch.HPREF_LAZY_MM);  // PATCH: hpref-lazy-mm: the grab moves after local_irq_disable()
+        if (!hpref) {  // PATCH: hpref-lazy-mm
+            k.smm.mmgrabLazyTlb(mm);
+            k.bugOn(mm != k.mem.read(current.activeMm), "exit_mm", "mm != current->active_mm");
+        }
         /* more a memory barrier than a real lock */
         // task_lock(current): the task's alloc_lock; only this task takes it in the model
         /*
@@ -34,6 +37,10 @@ final class Exit {
          */
         k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
         k.localIrqDisable();
+        if (hpref) {  // PATCH: hpref-lazy-mm
+            k.smm.mmgrabLazyTlb(mm);
+            k.bugOn(mm != k.mem.read(current.activeMm), "exit_mm", "mm != current->active_mm");
+        }
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(current.mm, null); else k.mem.write(current.mm, null);  // current->mm = NULL: plain in v7.1.5; PATCH: luto-task-mm-once
         k.membarrier.membarrierUpdateCurrentMm(null);
         k.arch.enterLazyTlb(mm, current);

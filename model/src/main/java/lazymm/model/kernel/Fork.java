@@ -5,7 +5,7 @@ import lazymm.model.sim.Violation;
 
 /**
  * kernel/fork.c (v7.1.5): freeing an mm (__mmdrop, with the SHOOTDOWN scheme's
- * cleanup_lazy_tlbs), mmput / __mmput, and the mm part of clone (copy_mm).
+ * cleanup_lazy_tlbs, or the hazard-pointer scan of Mathieu Desnoyers' RFC, hpref-lazy-mm), mmput / __mmput, and the mm part of clone (copy_mm).
  * Left out: the teardown inside __mmput other than exit_mmap (aio, ksm, khugepaged, uprobes,
  * exe_file, mmlist), dup_mm's copy of the address space (exec and clone without CLONE_VM make a
  * fresh mm), check_mm's counters (one flag: whether exit_mmap ran).
@@ -56,10 +56,36 @@ final class Fork {
             k.warnOn(k.mem.read(current.mm) != null, "do_shoot_lazy_tlb", "current->mm is set");
             k.mem.write(current.activeMm, k.initMm);
             k.arch.switchMm(mm, k.initMm, current);
+            if (k.kc.has(Patch.HPREF_LAZY_MM)) k.smm.hprefClearSlot("do_shoot_lazy_tlb");  // PATCH: hpref-lazy-mm
         }
     }
 
+    /** do_check_lazy_tlb(): CONFIG_DEBUG_VM_SHOOT_LAZIES before the RFC; the RFC calls it always. */
+    private void doCheckLazyTlb(MmStruct mm) {
+        k.warnOn(k.mem.read(k.current().activeMm) == mm, "do_check_lazy_tlb", "current->active_mm is " + mm + " after do_shoot_lazy_tlb");
+    }
+
+    /**
+     * retire_lazy_mm_hp() (v3: remove_lazy_mm_hp()), the RFC's hp_scan callback:
+     * smp_call_function_single(cpu, do_shoot_lazy_tlb, addr, 1) then do_check_lazy_tlb. A
+     * single-target call is on_each_cpu_mask of that one CPU here: run locally with interrupts
+     * off, or IPI'd and waited for; an offline CPU runs nothing (-ENXIO, which the RFC ignores).
+     */
+    private void retireLazyMmHp(int cpu, MmStruct mm) {
+        k.smp.onEachCpuMask(1L << cpu, () -> doShootLazyTlb(mm), true, "do_shoot_lazy_tlb");
+        k.smp.onEachCpuMask(1L << cpu, () -> doCheckLazyTlb(mm), true, "do_check_lazy_tlb");
+    }
+
     private void cleanupLazyTlbs(MmStruct mm) {
+        if (k.kc.has(Patch.HPREF_LAZY_MM)) {  // PATCH: hpref-lazy-mm
+            /*
+             * Require lazy mm users to switch to another mm when the refcount
+             * drops to zero, before the mm is freed. This requires IPIs here to
+             * switch kernel threads to init_mm.
+             */
+            k.hp.scan(mm, this::retireLazyMmHp, k.kc.has(Patch.HPREF_LAZY_MM_V3));  // PATCH: hpref-lazy-mm; PATCH: hpref-lazy-mm-v3: hazptr_scan (no wait after the callback)
+            return;
+        }
         if (k.kc.lazyTlb() != LazyTlb.SHOOTDOWN) {
             /*
              * In this case, lazy tlb mms are refounted and would not reach

@@ -39,6 +39,8 @@ public final class Kernel implements Instance {
     final MmStruct initMm;
     /** cpu_online_mask. */
     final IntVar cpuOnlineMask;
+    /** The lazy-mm hazard-pointer domain of Mathieu Desnoyers' RFC (kernel/hp.c), or null without it. */
+    final Hazptr hp;
 
     final SchedMm smm;
     final Core core;
@@ -105,6 +107,7 @@ public final class Kernel implements Instance {
         // init_mm is never freed; its count is not tracked (the boot grabs differ per arch)
         this.initMm = new MmStruct(mem, "init_mm", true, 0, 1, 1 << 20, 1);
         this.cpuOnlineMask = mem.intVar("cpu_online_mask", (1L << cfg.cpus()) - 1);
+        this.hp = kc.has(Patch.HPREF_LAZY_MM) ? new Hazptr(this, cfg.cpus(), cfg.arch().equals("powerpc")) : null;  // PATCH: hpref-lazy-mm: DEFINE_PER_CPU(struct hp_slot, hp_domain_sched_lazy_mm)
         this.rqs = new Rq[cfg.cpus()];
         this.arch = Arch.of(this, cfg.arch());
         this.lazyMmu = new LazyMmu(this, cfg.arch());

@@ -71,6 +71,20 @@ public enum Patch {
     /** Seed 003: finish_task_switch() loses membarrier_mm_sync_core_before_usermode(). */
     HP_NO_SYNC_CORE(Kind.POSTING, "hp-no-sync-core", null,
             "seed 003's finish_task_switch() hunk: membarrier_mm_sync_core_before_usermode() goes with the mmdrop"),
+    /**
+     * Mathieu Desnoyers' RFC v2 4/4 on v6.11.1, with the hazard-pointer API of its 3/4 ({@link Hazptr}):
+     * lazy mms tracked by one hazard-pointer slot per CPU instead of MMU_LAZY_TLB_REFCOUNT/SHOOTDOWN.
+     */
+    HPREF_LAZY_MM(Kind.POSTING, "hpref-lazy-mm", null,
+            "Mathieu Desnoyers, \"sched+mm: Use hazard pointers to track lazy active mm existence\" (RFC v2 4/4 with 3/4 \"hp: Implement Hazard Pointers\", Oct 2024)"),
+    /**
+     * The same RFC's v3 (Oct 8, 2024): this_cpu_write() for the slot clears (the 0-day robot's
+     * report on v2), and hazptr_scan() asserts a preemptible context and, given a callback, no
+     * longer waits for the slot.
+     */
+    HPREF_LAZY_MM_V3(Kind.POSTING, "hpref-lazy-mm-v3", null,
+            "Mathieu Desnoyers, \"sched+mm: Use hazard pointers to track lazy active mm existence\" (RFC v3 4/4 with 3/4 \"hazptr: Implement Hazard Pointers\", Oct 2024)",
+            HPREF_LAZY_MM),
     /** Seed 002: Hugh Dickins' s390 pte_free_defer() on the 2K fragments (v2). */
     HUGH_S390_PTE_FREE_DEFER(Kind.POSTING, "hugh-s390-pte-free-defer", null,
             "Hugh Dickins, \"s390: add pte_free_defer() for pgtables sharing page\" v2 (June 2023, seed 002)"),

@@ -70,6 +70,37 @@ public final class Variants {
             "hazard pointers with Peter Zijlstra's WARN in mmdrop_lazy: must never fire")
             .applies(Patch.HP_WARN).build();
 
+    // ---- Mathieu Desnoyers' hazard-pointer lazy mm RFC (Oct 2024), and its base v6.11.1 without it ----
+    // The RFC removes MMU_LAZY_TLB_REFCOUNT and _SHOOTDOWN; its variants run with the SHOOTDOWN
+    // scheme: no lazy reference is counted in mm_count (so the refcount oracle, which counts
+    // REFCOUNT's lazy references, stays off), and each line where the model asks for SHOOTDOWN
+    // (cleanup_lazy_tlbs, powerpc's radix__tlb_flush) is one the RFC rewrites, marked
+    // with the RFC's marker. Not the seed-003 HAZARD scheme: that is another RFC.
+
+    public static final KernelVariant V6_11 = variant("v6.11",
+            "the RFC's base without it: v6.11.1 on x86 (MMU_LAZY_TLB_REFCOUNT), before the x86 switch_mm fixes of v6.15/v6.18 and the v6.14 offline path")
+            .base("v6.11.1").expects(Expect.UNDER_TEST).build();
+
+    public static final KernelVariant V6_11_POWERPC = V6_11.derive("v6.11-powerpc",
+            "the RFC's base without it: v6.11.1 on powerpc radix (MMU_LAZY_TLB_SHOOTDOWN), with the pre-v6.14 offline path (SHOOT-TRIM's bug)")
+            .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(Expect.UNDER_TEST).build();
+
+    public static final KernelVariant HPREF_V2 = V6_11.derive("hpref-v2",
+            "Mathieu Desnoyers' RFC v2 (Oct 2024): lazy mms tracked by one hazard-pointer slot per CPU (hp.c), on v6.11.1, x86: kthread_use_mm()'s mmdrop_lazy_tlb() uses this_cpu_ptr() from preemptible code (the 0-day robot's report, there from exec_mmap)")
+            .applies(Patch.HPREF_LAZY_MM).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("PreemptibleCpuAccess")).build();
+
+    public static final KernelVariant HPREF_V2_POWERPC = V6_11_POWERPC.derive("hpref-v2-powerpc",
+            "Mathieu Desnoyers' RFC v2 on v6.11.1, powerpc radix (the RFC removes radix__tlb_flush's shootdown of lazy users)")
+            .applies(Patch.HPREF_LAZY_MM).expects(violation("PreemptibleCpuAccess")).build();
+
+    public static final KernelVariant HPREF_V3 = HPREF_V2.derive("hpref-v3",
+            "Mathieu Desnoyers' RFC v3 on v6.11.1, x86: a kthread preempted in kthread_use_mm() before its mmdrop_lazy_tlb() leaves its old lazy mm in the slot, and the CPU's next mmgrab_lazy_tlb() WARNs and protects nothing (found by lazymm)")
+            .applies(Patch.HPREF_LAZY_MM_V3).expects(violation("Warn")).build();
+
+    public static final KernelVariant HPREF_V3_POWERPC = HPREF_V2_POWERPC.derive("hpref-v3-powerpc",
+            "Mathieu Desnoyers' RFC v3 on v6.11.1, powerpc radix: the mm_cpumask trim's exit_lazy_flush_tlb() does mmgrab_lazy_tlb(&init_mm) while the slot still holds the lazy mm, and WARNs (found by lazymm)")
+            .applies(Patch.HPREF_LAZY_MM_V3).expects(violation("Warn")).build();
+
     // ---- membarrier(2) users ----
 
     public static final KernelVariant MEMBARRIER = variant("membarrier",
@@ -226,7 +257,8 @@ public final class Variants {
     static final List<KernelVariant> LISTED = List.of(
             UPSTREAM, SHOOTDOWN, HAZARD, HAZARD_BATCH, HAZARD_ARM64, HP_HOTPLUG, HP_CPUMASK, HP_X86_TRIM, HP_WARN,
             MEMBARRIER, SYNC_CORE_KTHREAD, GLOBAL_STALE_STATE, TASK_MM_RACE, HAZARD_MEMBARRIER, HP_NO_MB,
-            HAZARD_MEMBARRIER_X86, HP_NO_SYNC_CORE, X86_SWITCH_ORDER, X86_SWITCH_MB, SHOOT_TRIM, ARM64_ASID,
+            HAZARD_MEMBARRIER_X86, HP_NO_SYNC_CORE, V6_11, V6_11_POWERPC, HPREF_V2, HPREF_V2_POWERPC, HPREF_V3,
+            HPREF_V3_POWERPC, X86_SWITCH_ORDER, X86_SWITCH_MB, SHOOT_TRIM, ARM64_ASID,
             ARM64_ASID_ZERO, LAZYMMU, LAZYMMU_ARM64, LAZYMMU_POWERPC, LAZYMMU_SPARC, LAZYMMU_NEST, LAZYMMU_PREEMPT,
             PPC_TRIM_KTHREAD, S390_FRAG, S390_FRAG_RACE, S390_ALLOC_P, S390_BH_DEADLOCK, S390_PTE_FREE_DEFER, S390_4K);
 
