@@ -88,13 +88,13 @@ final class BenchCommand implements Callable<Integer> {
         double handoff = rate(BenchCommand::handoffs);
         var target = Catalog.targetOf("example-lost-update-fixed");
         var small = Catalog.variant("example-lost-update-fixed").defaults();
-        double execs = rate(() -> Explorer.explore(new Explorer.Settings(target, small, "random", 1, 3, 2,
-                Explorer.Programs.DEFAULT, 20_000, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null)
+        double execs = rate(() -> Explorer.explore(Explorer.Settings.of(target, small)
+                .strategy("random").seed(1).programs(Explorer.Programs.DEFAULT).maxExecutions(20_000), 1e9, null)
                 .executions());
         var kernel = Catalog.targetOf("upstream");
         var upstream = Catalog.variant("upstream").defaults();
-        double kernelExecs = rate(() -> Explorer.explore(new Explorer.Settings(kernel, upstream, "random", 1, 3, 2,
-                Explorer.Programs.RANDOM, 2_000, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null).executions());
+        double kernelExecs = rate(() -> Explorer.explore(Explorer.Settings.of(kernel, upstream)
+                .strategy("random").seed(1).maxExecutions(2_000), 1e9, null).executions());
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "bench");
         rep.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -202,8 +202,8 @@ final class BenchCommand implements Callable<Integer> {
     private Search explore(String variant, String strategy, long seed) {
         var target = Catalog.targetOf(variant);
         var cfg = Catalog.variant(variant).defaults();
-        var out = Explorer.explore(new Explorer.Settings(target, cfg, strategy, seed, 3, 2,
-                Explorer.Programs.RANDOM, 0, time, Execution.DEFAULT_STEP_BOUND, true), 1e9, null);
+        var out = Explorer.explore(Explorer.Settings.of(target, cfg)
+                .strategy(strategy).seed(seed).seconds(time), 1e9, null);
         return new Search(out.failing() != null ? out.seconds() : -1, out.executions(), out.seconds());
     }
 

@@ -133,10 +133,12 @@ final class ExploreCommand implements Callable<Integer> {
         if (executions < 0) throw new BadInput("--executions must be 0 or more, got " + executions);
         if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
         if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + minimizeTime);
-        var settings = new Explorer.Settings(target, cfg, strategy, seed, depth, preemptions,
-                programs, executions, time, maxSteps, !noStepChecks, Options.inlineProgram(program));
+        var settings = Explorer.Settings.of(target, cfg)
+                .strategy(strategy).seed(seed).pctDepth(depth).preemptions(preemptions).programs(programs)
+                .maxExecutions(executions).seconds(time).maxSteps(maxSteps).checkSteps(!noStepChecks)
+                .program(Options.inlineProgram(program));
         o.printf("lazymm explore: %s, strategy %s, seed %d, %s%n", cfg, strategy, seed,
-                settings.given() != null ? "program " + settings.given()
+                settings.program() != null ? "program " + settings.program()
                         : programs.name().toLowerCase(Locale.ROOT) + " programs");
         Explorer.Outcome r = Explorer.explore(settings, 5.0, line -> err.println("lazymm: " + line));
 
