@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,6 +28,7 @@ import lazymm.engine.Execution;
 import lazymm.engine.ReproducerMinimizer;
 import lazymm.engine.fuzz.FuzzEntry;
 import lazymm.engine.fuzz.FuzzTarget;
+import lazymm.engine.fuzz.WorkerProtocol;
 import lazymm.engine.io.Reproducer;
 import lazymm.model.Catalog;
 import lazymm.model.sim.Config;
@@ -132,7 +134,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Worker(int id) { this.id = id; }
     }
 
-    private record Event(int worker, String kind, String a, String b) {}
+    /** A worker's message, or (message null) its end with its exit code. */
+    private record Event(int worker, WorkerProtocol.Message message, int exit) {}
 
     @Override
     public Integer call() throws Exception {
@@ -199,20 +202,20 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             Event e = events.poll(200, TimeUnit.MILLISECONDS);
             long now = System.nanoTime();
             if (e != null) {
-                switch (e.kind()) {
-                    case "finding" -> {
-                        if (signatures.add(e.a())) {
-                            Path file = Path.of(e.b());
-                            finder.put(e.b(), e.worker());
+                switch (e.message()) {
+                    case WorkerProtocol.Finding f -> {
+                        if (signatures.add(f.signature())) {
+                            Path file = f.reproducer();
+                            finder.put(file.toString(), e.worker());
                             o.printf("VIOLATION %s (worker %d, %.1f s)%n  reproducer: %s%n  replay:     ./lazymm replay %s%n",
-                                    e.a(), e.worker(), (now - start) / 1e9, file, file);
+                                    f.signature(), e.worker(), (now - start) / 1e9, file, file);
                             o.flush();
-                            Map<String, Object> f = new LinkedHashMap<>();
-                            f.put("signature", e.a());
-                            f.put("kind", e.a().contains(":") ? e.a().substring(0, e.a().indexOf(':')) : e.a());
-                            f.put("reproducer", file.toString());
-                            f.put("seconds", (now - start) / 1e9);
-                            found.add(f);
+                            Map<String, Object> fj = new LinkedHashMap<>();
+                            fj.put("signature", f.signature());
+                            fj.put("kind", f.signature().contains(":") ? f.signature().substring(0, f.signature().indexOf(':')) : f.signature());
+                            fj.put("reproducer", file.toString());
+                            fj.put("seconds", (now - start) / 1e9);
+                            found.add(fj);
                             if (firstFindingSeconds < 0) {
                                 firstFindingSeconds = (now - start) / 1e9;
                                 firstFindingExecutions = workers.stream().mapToLong(w -> w.execs).sum();
@@ -222,20 +225,21 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                             if (!keepGoing) stopBy = Math.min(stopBy, now + 30_000_000_000L);
                         }
                     }
-                    case "minimized" -> {
-                        if (!Integer.valueOf(e.worker()).equals(finder.get(e.a()))) break;  // another worker's copy
+                    case WorkerProtocol.Minimized m -> {
+                        if (!Integer.valueOf(e.worker()).equals(finder.get(m.reproducer().toString()))) break;  // another worker's copy
                         if (!keepGoing) stop = true;  // the finder has written its minimized input: stop
-                        o.printf("  input:      %s -> %s bytes (minimized by the fuzzer)%n", e.b().split("\t")[0], e.b().split("\t")[1]);
+                        o.printf("  input:      %s -> %s bytes (minimized by the fuzzer)%n", m.fromBytes(), m.toBytes());
                         o.flush();
                     }
-                    case "error" -> {
+                    case WorkerProtocol.ErrorMessage m -> {
                         o.flush();
-                        spec.commandLine().getErr().println("lazymm: worker " + e.worker() + ": " + e.a());
+                        spec.commandLine().getErr().println("lazymm: worker " + e.worker() + ": " + m.text());
                         error = 1;
                     }
-                    case "exit" -> {
+                    case WorkerProtocol.Stats st -> { }
+                    case null -> {
                         workers.get(e.worker()).done = true;
-                        int code = Integer.parseInt(e.a());
+                        int code = e.exit();
                         if (code != 0 && !(code == 77 || signatures.size() > 0)) {
                             spec.commandLine().getErr().println("lazymm: error: fuzzing worker " + e.worker()
                                     + " ended with exit code " + code + " (its output: " + logs.resolve("worker-" + e.worker() + ".log") + ")");
@@ -243,7 +247,6 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                         }
                         if (workers.stream().allMatch(w -> w.done)) stop = true;
                     }
-                    default -> { }
                 }
             }
             if (now >= stopBy) stop = true;  // a finder that does not report its minimization in time
@@ -364,6 +367,18 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    private WorkerProtocol.Feedback feedbackKind() {
+        return WorkerProtocol.Feedback.parse(feedback);
+    }
+
+    /** What worker {@code id} is told: the campaign {@code c} as checked here, and this command's duties. */
+    WorkerProtocol.WorkerConfig workerConfig(FuzzTarget.Campaign c, int id) {
+        Config cfg = c.config();
+        return new WorkerProtocol.WorkerConfig(cfg.variant(), cfg.arch(), cfg.memory(), c.minCpus(), c.maxCpus(),
+                c.maxSteps(), out, keepGoing, noFeedback ? WorkerProtocol.Feedback.NONE : feedbackKind(), id, true,
+                WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS);
+    }
+
     private Process start(Worker w, FuzzTarget.Campaign c, Path corpus, Path seeds, Path crashes, Path logs,
                           BlockingQueue<Event> events) throws IOException {
         List<String> cmd = new ArrayList<>();
@@ -374,18 +389,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         cmd.addAll(List.of("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED", "-Xshare:off"));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        Config cfg = c.config();
-        cmd.add("-Dlazymm.fuzz.variant=" + cfg.variant());
-        cmd.add("-Dlazymm.fuzz.arch=" + cfg.arch());
-        cmd.add("-Dlazymm.fuzz.memory=" + cfg.memory());
-        cmd.add("-Dlazymm.fuzz.minCpus=" + c.minCpus());
-        cmd.add("-Dlazymm.fuzz.maxCpus=" + c.maxCpus());
-        cmd.add("-Dlazymm.fuzz.maxSteps=" + c.maxSteps());
-        cmd.add("-Dlazymm.fuzz.out=" + out);
-        cmd.add("-Dlazymm.fuzz.keepGoing=" + keepGoing);
-        cmd.add("-Dlazymm.fuzz.feedback=" + (noFeedback ? "false" : feedback));
-        cmd.add("-Dlazymm.fuzz.worker=" + w.id);
-        cmd.add("-Dlazymm.fuzz.watchParent=true");
+        cmd.addAll(workerConfig(c, w.id).jvmArgs());
         cmd.add("com.code_intelligence.jazzer.Jazzer");
         cmd.add("--target_class=" + FuzzEntry.class.getName());
         cmd.add("--instrumentation_includes=lazymm.model.**:lazymm.example.**");
@@ -421,26 +425,24 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             while ((line = in.readLine()) != null) {
                 logw.write(line);
                 logw.write('\n');
-                if (line.startsWith("@lazymm ")) {
-                    String[] f = line.substring(8).split(" ", 2);
-                    String rest = f.length > 1 ? f[1] : "";
-                    switch (f[0]) {
-                        case "stats" -> {
-                            String[] n = rest.split(" ");
-                            w.execs = Long.parseLong(n[0]);
-                            w.features = Long.parseLong(n[1]);
+                Optional<WorkerProtocol.Message> msg;
+                try {
+                    msg = WorkerProtocol.Message.parse(line);
+                } catch (IllegalArgumentException e) {
+                    msg = Optional.of(new WorkerProtocol.ErrorMessage(e.getMessage()));
+                }
+                if (msg.isPresent()) {
+                    switch (msg.get()) {
+                        case WorkerProtocol.Stats st -> {
+                            w.execs = st.executions();
+                            w.features = st.features();
                         }
-                        case "finding" -> {
-                            int tab = rest.indexOf('\t');
-                            events.add(new Event(w.id, "finding", rest.substring(0, tab), rest.substring(tab + 1)));
+                        case WorkerProtocol.Finding f -> {
+                            events.add(new Event(w.id, f, 0));
                             logw.flush();
                         }
-                        case "minimized" -> {
-                            int tab = rest.indexOf('\t');
-                            events.add(new Event(w.id, "minimized", rest.substring(0, tab), rest.substring(tab + 1)));
-                        }
-                        case "error" -> events.add(new Event(w.id, "error", rest, ""));
-                        default -> { }
+                        case WorkerProtocol.Minimized m -> events.add(new Event(w.id, m, 0));
+                        case WorkerProtocol.ErrorMessage e -> events.add(new Event(w.id, e, 0));
                     }
                 } else {
                     Matcher m = LIBFUZZER.matcher(line);
@@ -455,7 +457,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             // the worker is gone; its exit code says how
         }
         try {
-            events.add(new Event(w.id, "exit", "" + p.waitFor(), ""));
+            events.add(new Event(w.id, null, p.waitFor()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
