@@ -24,16 +24,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import lazymm.engine.BadInput;
-import lazymm.engine.Execution;
 import lazymm.engine.ReproducerMinimizer;
 import lazymm.engine.fuzz.FuzzEntry;
 import lazymm.engine.fuzz.FuzzTarget;
 import lazymm.engine.fuzz.WorkerProtocol;
 import lazymm.engine.io.Reproducer;
-import lazymm.model.Catalog;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Target;
-import lazymm.model.sim.Variant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,14 +57,11 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--variant", paramLabel = "ID", description = "the variant to fuzz (see ./lazymm list); default: ${DEFAULT-VALUE}")
-    String variant = ExploreCommand.DEFAULT_VARIANT;
+    @CommandLine.Mixin
+    Mixins.Configuration configuration;
 
-    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc, s390 (the memory model follows it, and upstream takes the arch's lazy-TLB scheme; --memory overrides)")
-    String arch;
-
-    @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
-    long time = 30;
+    @CommandLine.Mixin
+    Mixins.TimeLimit time = new Mixins.TimeLimit(30);
 
     @Option(names = "--jobs", paramLabel = "N", description = "fuzzing workers (JVMs) sharing one corpus (default: ${DEFAULT-VALUE})")
     int jobs = 1;
@@ -75,43 +69,29 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--keep-going", description = "do not stop at the first violation; report each signature once")
     boolean keepGoing;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "reproducers, inputs, the corpus and the workers' logs (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("lazymm-out");
+    @CommandLine.Mixin
+    Mixins.OutDir out;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary (rewritten at each finding)")
-    Path report;
+    @CommandLine.Mixin
+    Mixins.Report report;
 
-    @Option(names = "--cpus", paramLabel = "N|MIN-MAX", description = "the CPU count, or a range that the inputs choose from (default: the variant's)")
-    String cpus;
-
-    @Option(names = "--memory", paramLabel = "MODE", description = "override the memory mode (sc, tso, weak)")
-    String memory;
-
-    @Option(names = "--seed", description = "the first worker's libFuzzer seed; worker i uses seed+i (default: ${DEFAULT-VALUE})")
-    long seed = 1;
+    @CommandLine.Mixin
+    Mixins.Search search;
 
     @Option(names = "--no-feedback", description = "code coverage only: no interleaving features (for comparison); the same as --feedback none")
     boolean noFeedback;
 
-    @Option(names = "--feedback", paramLabel = "KIND", description = "the interleaving features given to the fuzzer beside code coverage: "
+    @Option(names = "--feedback", paramLabel = "KIND", converter = Mixins.FeedbackConverter.class,
+            description = "the interleaving features given to the fuzzer beside code coverage: "
             + "conflicts (ordered pairs of conflicting accesses to one location by two CPUs, the default), "
             + "switches (the pair of accesses each switch of CPU makes adjacent), all (both), none")
-    String feedback = "conflicts";
+    WorkerProtocol.Feedback feedback = WorkerProtocol.Feedback.CONFLICTS;
 
     @Option(names = "--no-seeds", description = "do not add fuzz-corpus/<target>/ as seeds (start from OUT's corpus alone: an empty one for a measurement from scratch)")
     boolean noSeeds;
 
-    @Option(names = "--no-minimize", description = "keep each reproducer as the fuzzer found it (its input bytes minimized); "
-            + "by default, once the workers stop, its schedule and program are minimized too (see ./lazymm minimize --help) "
-            + "and the one as found is kept beside it as .orig.json")
-    boolean noMinimize;
-
-    @Option(names = "--minimize-time", paramLabel = "SECONDS", description = "minimize each reproducer for at most this long, "
-            + "then keep the smallest found so far; 0 for no limit (default: ${DEFAULT-VALUE})")
-    double minimizeTime = 60;
-
-    @Option(names = "--max-steps", paramLabel = "N", description = "steps per execution before it is a Livelock (default: ${DEFAULT-VALUE})")
-    long maxSteps = Execution.DEFAULT_STEP_BOUND;
+    @CommandLine.Mixin
+    Mixins.Minimize minimize;
 
     /** After call(): when the first finding was reported (seconds from the start, -1 if none), and the totals. */
     double firstFindingSeconds = -1;
@@ -140,25 +120,20 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        Variant v = Catalog.variant(variant);
-        if (v == null) throw new BadInput("unknown variant '" + variant + "' (see ./lazymm list)");
-        Target target = Catalog.targetOf(variant);
-        Config cfg = Options.configure(target, v, arch, null, memory);
-        int[] range = cpuRange(cpus, cfg.cpus());
-        if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
+        Target target = configuration.target();
+        Config cfg = configuration.withoutCpus();
+        int[] range = configuration.cpuRange(cfg.cpus());
+        long time = this.time.wholeSeconds();
         if (jobs < 1 || jobs > 64) throw new BadInput("--jobs must be 1..64, got " + jobs);
-        if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
-        if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + minimizeTime);
-        if (!List.of("conflicts", "switches", "all", "none").contains(feedback)) {
-            throw new BadInput("--feedback must be one of conflicts, switches, all, none, got '" + feedback + "'");
-        }
-        if (feedback.equals("none")) noFeedback = true;
+        long maxSteps = search.maxSteps();
+        minimize.minimizeTime();
+        if (feedback == WorkerProtocol.Feedback.NONE) noFeedback = true;
         // the campaign, checked here: the workers build the same one from the properties
         FuzzTarget.Campaign campaign = new FuzzTarget.Campaign(target, cfg, range[0], range[1], maxSteps, true);
 
-        Path corpus = out.resolve("corpus").resolve(target.id());
-        Path crashes = out.resolve("crashes");
-        Path logs = out.resolve("logs");
+        Path corpus = out.dir.resolve("corpus").resolve(target.id());
+        Path crashes = out.dir.resolve("crashes");
+        Path logs = out.dir.resolve("logs");
         Files.createDirectories(corpus);
         Files.createDirectories(crashes);
         Files.createDirectories(logs);
@@ -175,11 +150,11 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         rep.put("variant", cfg.variant());
         rep.put("config", configJson(cfg, range));
         rep.put("jobs", (long) jobs);
-        rep.put("feedback", noFeedback ? "none" : feedback);
+        rep.put("feedback", noFeedback ? "none" : feedback.toString());
         rep.put("verdict", "running");
         List<Map<String, Object>> found = new ArrayList<>();
         rep.put("findings", found);
-        Options.writeReport(report, rep);
+        report.write(rep);
 
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         List<Worker> workers = new ArrayList<>();
@@ -221,7 +196,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                                 firstFindingExecutions = workers.stream().mapToLong(w -> w.execs).sum();
                             }
                             rep.put("verdict", "violation");
-                            Options.writeReport(report, rep);
+                            report.write(rep);
                             if (!keepGoing) stopBy = Math.min(stopBy, now + 30_000_000_000L);
                         }
                     }
@@ -272,7 +247,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             o.printf("no violation in %,d executions (%.1f s, %,.0f exec/s)%n", execs, secs, execs / Math.max(secs, 1e-9));
         } else {
             o.printf("%d violation%s found in %,d executions (%.1f s)%n", signatures.size(), signatures.size() == 1 ? "" : "s", execs, secs);
-            if (!noMinimize) {
+            if (!minimize.noMinimize) {
                 for (Map<String, Object> f : found) minimize(o, f);
             }
         }
@@ -284,7 +259,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         rep.put("corpus", (long) count(corpus));
         rep.put("coverage", workers.stream().mapToLong(w -> w.cov).max().orElse(0));
         rep.put("interleaving_features", workers.stream().mapToLong(w -> w.features).max().orElse(0));
-        Options.writeReport(report, rep);
+        report.write(rep);
         if (!signatures.isEmpty()) return Main.VIOLATION;
         return error == 2 ? Main.USAGE : Main.OK;
     }
@@ -301,7 +276,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         try {
             Reproducer found = Reproducer.read(file);
             found.write(orig);
-            ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(found, minimizeTime);
+            ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(found, minimize.minimizeTime());
             m.minimized().write(file);
             o.printf("  minimized:  %s: %s, %d choices, %d switches (as found: %d choices, %d switches; %.2f s%s)%n  as found:   %s%n",
                     file.getFileName(), m.minimized().program(), m.after().choices(), m.after().switches(),
@@ -331,16 +306,6 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                 workers.stream().mapToLong(w -> w.features).max().orElse(0), findings);
     }
 
-    static int[] cpuRange(String text, int dflt) {
-        if (text == null) return new int[] {dflt, dflt};
-        Matcher m = Pattern.compile("(\\d{1,2})(?:-(\\d{1,2}))?").matcher(text.trim());
-        if (!m.matches()) throw new BadInput("--cpus must be N or MIN-MAX, got '" + text + "'");
-        int lo = Integer.parseInt(m.group(1));
-        int hi = m.group(2) == null ? lo : Integer.parseInt(m.group(2));
-        if (lo < 1 || hi > 64 || lo > hi) throw new BadInput("--cpus must be within 1..64 with MIN <= MAX, got '" + text + "'");
-        return new int[] {lo, hi};
-    }
-
     private static Map<String, Object> configJson(Config c, int[] range) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("arch", c.arch());
@@ -367,15 +332,11 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private WorkerProtocol.Feedback feedbackKind() {
-        return WorkerProtocol.Feedback.parse(feedback);
-    }
-
     /** What worker {@code id} is told: the campaign {@code c} as checked here, and this command's duties. */
     WorkerProtocol.WorkerConfig workerConfig(FuzzTarget.Campaign c, int id) {
         Config cfg = c.config();
         return new WorkerProtocol.WorkerConfig(cfg.variant(), cfg.arch(), cfg.memory(), c.minCpus(), c.maxCpus(),
-                c.maxSteps(), out, keepGoing, noFeedback ? WorkerProtocol.Feedback.NONE : feedbackKind(), id, true,
+                c.maxSteps(), out.dir, keepGoing, noFeedback ? WorkerProtocol.Feedback.NONE : feedback, id, true,
                 WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS);
     }
 
@@ -399,7 +360,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         cmd.add("--trace=cov");
         cmd.add("--reproducer_path=" + logs);
         if (keepGoing) cmd.add("--keep_going=0");
-        cmd.add("-seed=" + (seed + w.id));
+        cmd.add("-seed=" + (search.seed + w.id));
+        long time = this.time.wholeSeconds();
         if (time > 0) cmd.add("-max_total_time=" + time);
         cmd.add("-artifact_prefix=" + crashes + "/");
         cmd.add("-max_len=4096");
