@@ -183,7 +183,7 @@ final class Mixins {
     /** --seed and --max-steps: what makes a search repeatable and bounds one execution (explore, fuzz). */
     static final class Search {
 
-        @Option(names = "--seed",
+        @Option(names = "--seed", paramLabel = "N",
                 description = "the seed of every random choice: same seed, same run; fuzz's worker i uses seed+i "
                         + "(default: ${DEFAULT-VALUE})")
         long seed = 1;
