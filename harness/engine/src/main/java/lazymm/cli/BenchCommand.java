@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
                 "  kernel_executions_per_second whole executions of upstream (3 CPUs, random programs), random walk",
                 "Needs the agent (./lazymm sets it up): without it the bench model has no yield points.",
                 "",
-                "With --time-to-bug: the time to find each positive control from scratch instead, per seed, side by side:",
+                "With --time-to-bug: the time to find each positive control from scratch instead (--time: the limit of each search), per seed, side by side:",
                 "explore's random walk and PCT (in this JVM), and ./lazymm fuzz with and without the interleaving",
                 "feedback (worker JVMs, an empty corpus, no seeds); the medians, and executions per second.",
                 "",
@@ -47,8 +47,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", description = "time per measurement (default: ${DEFAULT-VALUE})")
     double seconds = 3;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "also write the figures as JSON")
-    Path report;
+    @CommandLine.Mixin
+    Mixins.Report report;
 
     @Option(names = "--time-to-bug", description = "measure the time to find each positive control (see above)")
     boolean timeToBug;
@@ -69,8 +69,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "N", description = "with --time-to-bug: seeds 1..N of each (default: ${DEFAULT-VALUE})")
     int seeds = 5;
 
-    @Option(names = "--time", paramLabel = "SECONDS", description = "with --time-to-bug: the limit of one search (default: ${DEFAULT-VALUE})")
-    long time = 60;
+    /** With --time-to-bug: the limit of one search. */
+    @CommandLine.Mixin
+    Mixins.TimeLimit timeLimit = new Mixins.TimeLimit(60);
+
+    /** --time in whole seconds, once checked. */
+    private long time;
 
     @Override
     public Integer call() throws Exception {
@@ -88,13 +92,13 @@ final class BenchCommand implements Callable<Integer> {
         double handoff = rate(BenchCommand::handoffs);
         var target = Catalog.targetOf("example-lost-update-fixed");
         var small = Catalog.variant("example-lost-update-fixed").defaults();
-        double execs = rate(() -> Explorer.explore(new Explorer.Settings(target, small, "random", 1, 3, 2,
-                Explorer.Programs.DEFAULT, 20_000, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null)
+        double execs = rate(() -> Explorer.explore(Explorer.Settings.of(target, small)
+                .strategy("random").seed(1).programs(Explorer.Programs.DEFAULT).maxExecutions(20_000), 1e9, null)
                 .executions());
         var kernel = Catalog.targetOf("upstream");
         var upstream = Catalog.variant("upstream").defaults();
-        double kernelExecs = rate(() -> Explorer.explore(new Explorer.Settings(kernel, upstream, "random", 1, 3, 2,
-                Explorer.Programs.RANDOM, 2_000, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null).executions());
+        double kernelExecs = rate(() -> Explorer.explore(Explorer.Settings.of(kernel, upstream)
+                .strategy("random").seed(1).maxExecutions(2_000), 1e9, null).executions());
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "bench");
         rep.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -113,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         o.printf("kernel_executions_per_second%,14.0f   (upstream, 3 CPUs, random programs, every oracle on)%n", kernelExecs);
         o.printf("yields / handoff            %14.2fx%n", yields / handoff);
         o.printf("switches / handoff          %14.2fx%n", switches / handoff);
-        Options.writeReport(report, rep);
+        report.write(rep);
         return Main.OK;
     }
 
@@ -124,6 +128,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private int timeToBug(java.io.PrintWriter o) throws Exception {
         if (seeds < 1 || seeds > 100) throw new lazymm.engine.BadInput("--seeds must be 1..100, got " + seeds);
+        time = timeLimit.wholeSeconds();
         if (time < 1) throw new lazymm.engine.BadInput("--time must be at least 1, got " + time);
         for (String m : modes) {
             if (!MODES.contains(m) && !MORE_MODES.contains(m)) {
@@ -194,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
             rep.put("time_limit", time);
             rep.put("cores", (long) Runtime.getRuntime().availableProcessors());
             rep.put("rows", rows);
-            Options.writeReport(report, rep);  // rewritten after each variant
+            report.write(rep);  // rewritten after each variant
         }
         return Main.OK;
     }
@@ -202,8 +207,8 @@ final class BenchCommand implements Callable<Integer> {
     private Search explore(String variant, String strategy, long seed) {
         var target = Catalog.targetOf(variant);
         var cfg = Catalog.variant(variant).defaults();
-        var out = Explorer.explore(new Explorer.Settings(target, cfg, strategy, seed, 3, 2,
-                Explorer.Programs.RANDOM, 0, time, Execution.DEFAULT_STEP_BOUND, true), 1e9, null);
+        var out = Explorer.explore(Explorer.Settings.of(target, cfg)
+                .strategy(strategy).seed(seed).seconds(time), 1e9, null);
         return new Search(out.failing() != null ? out.seconds() : -1, out.executions(), out.seconds());
     }
 

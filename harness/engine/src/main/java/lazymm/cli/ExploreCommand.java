@@ -11,10 +11,8 @@ import lazymm.engine.Execution;
 import lazymm.engine.Explorer;
 import lazymm.engine.ReproducerMinimizer;
 import lazymm.engine.io.Reproducer;
-import lazymm.model.Catalog;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Target;
-import lazymm.model.sim.Variant;
 import lazymm.model.sim.Violation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,29 +48,25 @@ import picocli.CommandLine.Option;
                 ""})
 final class ExploreCommand implements Callable<Integer> {
 
-    /** The configuration explore runs when no variant is given. */
-    static final String DEFAULT_VARIANT = "upstream";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--variant", paramLabel = "ID",
-            description = "the variant to run (see ./lazymm list); default: ${DEFAULT-VALUE}")
-    String variant = DEFAULT_VARIANT;
+    @CommandLine.Mixin
+    Mixins.Configuration configuration;
 
-    @Option(names = "--strategy", paramLabel = "NAME",
+    @Option(names = "--strategy", paramLabel = "NAME", converter = Mixins.StrategyName.Converter.class,
             description = "random (a uniform random walk), pct (probabilistic concurrency testing), "
                     + "or exhaustive (every schedule within a preemption bound); default: ${DEFAULT-VALUE}")
-    String strategy = "random";
+    Mixins.StrategyName strategy = Mixins.StrategyName.RANDOM;
 
-    @Option(names = "--seed", description = "seed of every random choice; same seed, same run (default: ${DEFAULT-VALUE})")
-    long seed = 1;
+    @CommandLine.Mixin
+    Mixins.Search search;
 
     @Option(names = "--depth", paramLabel = "D", description = "PCT bug depth: D-1 priority changes per execution (default: ${DEFAULT-VALUE})")
-    int depth = 3;
+    int depth = Explorer.Settings.DEFAULT_PCT_DEPTH;
 
     @Option(names = "--preemptions", paramLabel = "B", description = "exhaustive: at most B preemptions per execution (default: ${DEFAULT-VALUE})")
-    int preemptions = 2;
+    int preemptions = Explorer.Settings.DEFAULT_PREEMPTIONS;
 
     @Option(names = "--program", paramLabel = "KIND",
             description = "default (the variant's own program each time), random (a new random "
@@ -81,62 +75,42 @@ final class ExploreCommand implements Callable<Integer> {
                     + "default: random, or default with --strategy exhaustive")
     String program;
 
-    @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
-    double time = 30;
+    @CommandLine.Mixin
+    Mixins.TimeLimit time = new Mixins.TimeLimit(30);
 
     @Option(names = "--executions", paramLabel = "N", description = "stop after N executions, 0 for no limit (default: ${DEFAULT-VALUE})")
     long executions = 0;
 
-    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc, s390 "
-            + "(the memory model follows it: x86 and s390 tso, arm64 and powerpc weak; upstream also takes the arch's lazy-TLB scheme, "
-            + "powerpc's shootdown)")
-    String arch;
-
-    @Option(names = "--cpus", paramLabel = "N", description = "override the variant's number of CPUs")
-    Integer cpus;
-
-    @Option(names = "--memory", paramLabel = "MODE", description = "override the variant's memory mode (sc)")
-    String memory;
-
-    @Option(names = "--max-steps", paramLabel = "N", description = "steps per execution before it is a Livelock (default: ${DEFAULT-VALUE})")
-    long maxSteps = Execution.DEFAULT_STEP_BOUND;
-
     @Option(names = "--no-step-checks", description = "do not check the model's invariants after every step (faster)")
     boolean noStepChecks;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "where reproducers go (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("lazymm-out");
+    @CommandLine.Mixin
+    Mixins.OutDir out;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
-    Path report;
+    @CommandLine.Mixin
+    Mixins.Report report;
 
-    @Option(names = "--no-minimize", description = "write the reproducer as found; by default it is minimized "
-            + "(see ./lazymm minimize --help) and the one as found is kept beside it, as VARIANT.KIND.orig.json")
-    boolean noMinimize;
-
-    @Option(names = "--minimize-time", paramLabel = "SECONDS", description = "minimize for at most this long, "
-            + "then keep the smallest found so far; 0 for no limit (default: ${DEFAULT-VALUE})")
-    double minimizeTime = 60;
+    @CommandLine.Mixin
+    Mixins.Minimize minimize;
 
     @Override
     public Integer call() throws IOException {
         var o = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        Variant v = Catalog.variant(variant);
-        if (v == null) {
-            throw new BadInput("unknown variant '" + variant + "' (see ./lazymm list)");
-        }
-        Target target = Catalog.targetOf(variant);
-        Config cfg = Options.configure(target, v, arch, cpus, memory);
+        Target target = configuration.target();
+        Config cfg = configuration.config();
         Explorer.Programs programs = Options.programs(program, strategy);
-        if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
+        double seconds = time.seconds();
         if (executions < 0) throw new BadInput("--executions must be 0 or more, got " + executions);
-        if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
-        if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + minimizeTime);
-        var settings = new Explorer.Settings(target, cfg, strategy, seed, depth, preemptions,
-                programs, executions, time, maxSteps, !noStepChecks, Options.inlineProgram(program));
+        long maxSteps = search.maxSteps();
+        double minimizeTime = minimize.minimizeTime();
+        long seed = search.seed;
+        var settings = Explorer.Settings.of(target, cfg)
+                .strategy(strategy.toString()).seed(seed).pctDepth(depth).preemptions(preemptions).programs(programs)
+                .maxExecutions(executions).seconds(seconds).maxSteps(maxSteps).checkSteps(!noStepChecks)
+                .program(Options.inlineProgram(program));
         o.printf("lazymm explore: %s, strategy %s, seed %d, %s%n", cfg, strategy, seed,
-                settings.given() != null ? "program " + settings.given()
+                settings.program() != null ? "program " + settings.program()
                         : programs.name().toLowerCase(Locale.ROOT) + " programs");
         Explorer.Outcome r = Explorer.explore(settings, 5.0, line -> err.println("lazymm: " + line));
 
@@ -158,10 +132,10 @@ final class ExploreCommand implements Callable<Integer> {
             Reproducer repro = new Reproducer(target.id(), target.modelVersion(), cfg, r.program(),
                     r.failing().schedule(), maxSteps, viol.kind(), viol.signature(), viol.getMessage(),
                     foundBy);
-            Path file = out.resolve(cfg.variant() + "." + viol.kind() + ".json");
-            Path orig = out.resolve(cfg.variant() + "." + viol.kind() + ".orig.json");
+            Path file = out.dir.resolve(cfg.variant() + "." + viol.kind() + ".json");
+            Path orig = out.dir.resolve(cfg.variant() + "." + viol.kind() + ".orig.json");
             ReproducerMinimizer.Outcome min = null;
-            if (noMinimize) {
+            if (minimize.noMinimize) {
                 repro.write(file);
                 java.nio.file.Files.deleteIfExists(orig);
             } else {
@@ -212,7 +186,7 @@ final class ExploreCommand implements Callable<Integer> {
             rep.put("reproducer", null);
             code = Main.OK;
         }
-        Options.writeReport(report, rep);
+        report.write(rep);
         return code;
     }
 }

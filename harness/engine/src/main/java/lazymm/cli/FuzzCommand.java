@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,15 +24,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import lazymm.engine.BadInput;
-import lazymm.engine.Execution;
 import lazymm.engine.ReproducerMinimizer;
 import lazymm.engine.fuzz.FuzzEntry;
 import lazymm.engine.fuzz.FuzzTarget;
+import lazymm.engine.fuzz.WorkerProtocol;
 import lazymm.engine.io.Reproducer;
-import lazymm.model.Catalog;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Target;
-import lazymm.model.sim.Variant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,14 +57,11 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--variant", paramLabel = "ID", description = "the variant to fuzz (see ./lazymm list); default: ${DEFAULT-VALUE}")
-    String variant = ExploreCommand.DEFAULT_VARIANT;
+    @CommandLine.Mixin
+    Mixins.Configuration configuration;
 
-    @Option(names = "--arch", paramLabel = "A", description = "run the variant on another architecture: x86, arm64, powerpc, s390 (the memory model follows it, and upstream takes the arch's lazy-TLB scheme; --memory overrides)")
-    String arch;
-
-    @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
-    long time = 30;
+    @CommandLine.Mixin
+    Mixins.TimeLimit time = new Mixins.TimeLimit(30);
 
     @Option(names = "--jobs", paramLabel = "N", description = "fuzzing workers (JVMs) sharing one corpus (default: ${DEFAULT-VALUE})")
     int jobs = 1;
@@ -73,43 +69,29 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--keep-going", description = "do not stop at the first violation; report each signature once")
     boolean keepGoing;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "reproducers, inputs, the corpus and the workers' logs (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("lazymm-out");
+    @CommandLine.Mixin
+    Mixins.OutDir out;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary (rewritten at each finding)")
-    Path report;
+    @CommandLine.Mixin
+    Mixins.Report report;
 
-    @Option(names = "--cpus", paramLabel = "N|MIN-MAX", description = "the CPU count, or a range that the inputs choose from (default: the variant's)")
-    String cpus;
-
-    @Option(names = "--memory", paramLabel = "MODE", description = "override the memory mode (sc, tso, weak)")
-    String memory;
-
-    @Option(names = "--seed", description = "the first worker's libFuzzer seed; worker i uses seed+i (default: ${DEFAULT-VALUE})")
-    long seed = 1;
+    @CommandLine.Mixin
+    Mixins.Search search;
 
     @Option(names = "--no-feedback", description = "code coverage only: no interleaving features (for comparison); the same as --feedback none")
     boolean noFeedback;
 
-    @Option(names = "--feedback", paramLabel = "KIND", description = "the interleaving features given to the fuzzer beside code coverage: "
+    @Option(names = "--feedback", paramLabel = "KIND", converter = Mixins.FeedbackConverter.class,
+            description = "the interleaving features given to the fuzzer beside code coverage: "
             + "conflicts (ordered pairs of conflicting accesses to one location by two CPUs, the default), "
             + "switches (the pair of accesses each switch of CPU makes adjacent), all (both), none")
-    String feedback = "conflicts";
+    WorkerProtocol.Feedback feedback = WorkerProtocol.Feedback.CONFLICTS;
 
     @Option(names = "--no-seeds", description = "do not add fuzz-corpus/<target>/ as seeds (start from OUT's corpus alone: an empty one for a measurement from scratch)")
     boolean noSeeds;
 
-    @Option(names = "--no-minimize", description = "keep each reproducer as the fuzzer found it (its input bytes minimized); "
-            + "by default, once the workers stop, its schedule and program are minimized too (see ./lazymm minimize --help) "
-            + "and the one as found is kept beside it as .orig.json")
-    boolean noMinimize;
-
-    @Option(names = "--minimize-time", paramLabel = "SECONDS", description = "minimize each reproducer for at most this long, "
-            + "then keep the smallest found so far; 0 for no limit (default: ${DEFAULT-VALUE})")
-    double minimizeTime = 60;
-
-    @Option(names = "--max-steps", paramLabel = "N", description = "steps per execution before it is a Livelock (default: ${DEFAULT-VALUE})")
-    long maxSteps = Execution.DEFAULT_STEP_BOUND;
+    @CommandLine.Mixin
+    Mixins.Minimize minimize;
 
     /** After call(): when the first finding was reported (seconds from the start, -1 if none), and the totals. */
     double firstFindingSeconds = -1;
@@ -132,30 +114,26 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Worker(int id) { this.id = id; }
     }
 
-    private record Event(int worker, String kind, String a, String b) {}
+    /** A worker's message, or (message null) its end with its exit code. */
+    private record Event(int worker, WorkerProtocol.Message message, int exit) {}
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        Variant v = Catalog.variant(variant);
-        if (v == null) throw new BadInput("unknown variant '" + variant + "' (see ./lazymm list)");
-        Target target = Catalog.targetOf(variant);
-        Config cfg = Options.configure(target, v, arch, null, memory);
-        int[] range = cpuRange(cpus, cfg.cpus());
-        if (time < 0) throw new BadInput("--time must be 0 or more, got " + time);
+        Target target = configuration.target();
+        Config cfg = configuration.withoutCpus();
+        int[] range = configuration.cpuRange(cfg.cpus());
+        long time = this.time.wholeSeconds();
         if (jobs < 1 || jobs > 64) throw new BadInput("--jobs must be 1..64, got " + jobs);
-        if (maxSteps < 1) throw new BadInput("--max-steps must be at least 1, got " + maxSteps);
-        if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + minimizeTime);
-        if (!List.of("conflicts", "switches", "all", "none").contains(feedback)) {
-            throw new BadInput("--feedback must be one of conflicts, switches, all, none, got '" + feedback + "'");
-        }
-        if (feedback.equals("none")) noFeedback = true;
+        long maxSteps = search.maxSteps();
+        minimize.minimizeTime();
+        if (feedback == WorkerProtocol.Feedback.NONE) noFeedback = true;
         // the campaign, checked here: the workers build the same one from the properties
         FuzzTarget.Campaign campaign = new FuzzTarget.Campaign(target, cfg, range[0], range[1], maxSteps, true);
 
-        Path corpus = out.resolve("corpus").resolve(target.id());
-        Path crashes = out.resolve("crashes");
-        Path logs = out.resolve("logs");
+        Path corpus = out.dir.resolve("corpus").resolve(target.id());
+        Path crashes = out.dir.resolve("crashes");
+        Path logs = out.dir.resolve("logs");
         Files.createDirectories(corpus);
         Files.createDirectories(crashes);
         Files.createDirectories(logs);
@@ -172,11 +150,11 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         rep.put("variant", cfg.variant());
         rep.put("config", configJson(cfg, range));
         rep.put("jobs", (long) jobs);
-        rep.put("feedback", noFeedback ? "none" : feedback);
+        rep.put("feedback", noFeedback ? "none" : feedback.toString());
         rep.put("verdict", "running");
         List<Map<String, Object>> found = new ArrayList<>();
         rep.put("findings", found);
-        Options.writeReport(report, rep);
+        report.write(rep);
 
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         List<Worker> workers = new ArrayList<>();
@@ -199,43 +177,44 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             Event e = events.poll(200, TimeUnit.MILLISECONDS);
             long now = System.nanoTime();
             if (e != null) {
-                switch (e.kind()) {
-                    case "finding" -> {
-                        if (signatures.add(e.a())) {
-                            Path file = Path.of(e.b());
-                            finder.put(e.b(), e.worker());
+                switch (e.message()) {
+                    case WorkerProtocol.Finding f -> {
+                        if (signatures.add(f.signature())) {
+                            Path file = f.reproducer();
+                            finder.put(file.toString(), e.worker());
                             o.printf("VIOLATION %s (worker %d, %.1f s)%n  reproducer: %s%n  replay:     ./lazymm replay %s%n",
-                                    e.a(), e.worker(), (now - start) / 1e9, file, file);
+                                    f.signature(), e.worker(), (now - start) / 1e9, file, file);
                             o.flush();
-                            Map<String, Object> f = new LinkedHashMap<>();
-                            f.put("signature", e.a());
-                            f.put("kind", e.a().contains(":") ? e.a().substring(0, e.a().indexOf(':')) : e.a());
-                            f.put("reproducer", file.toString());
-                            f.put("seconds", (now - start) / 1e9);
-                            found.add(f);
+                            Map<String, Object> fj = new LinkedHashMap<>();
+                            fj.put("signature", f.signature());
+                            fj.put("kind", f.signature().contains(":") ? f.signature().substring(0, f.signature().indexOf(':')) : f.signature());
+                            fj.put("reproducer", file.toString());
+                            fj.put("seconds", (now - start) / 1e9);
+                            found.add(fj);
                             if (firstFindingSeconds < 0) {
                                 firstFindingSeconds = (now - start) / 1e9;
                                 firstFindingExecutions = workers.stream().mapToLong(w -> w.execs).sum();
                             }
                             rep.put("verdict", "violation");
-                            Options.writeReport(report, rep);
+                            report.write(rep);
                             if (!keepGoing) stopBy = Math.min(stopBy, now + 30_000_000_000L);
                         }
                     }
-                    case "minimized" -> {
-                        if (!Integer.valueOf(e.worker()).equals(finder.get(e.a()))) break;  // another worker's copy
+                    case WorkerProtocol.Minimized m -> {
+                        if (!Integer.valueOf(e.worker()).equals(finder.get(m.reproducer().toString()))) break;  // another worker's copy
                         if (!keepGoing) stop = true;  // the finder has written its minimized input: stop
-                        o.printf("  input:      %s -> %s bytes (minimized by the fuzzer)%n", e.b().split("\t")[0], e.b().split("\t")[1]);
+                        o.printf("  input:      %s -> %s bytes (minimized by the fuzzer)%n", m.fromBytes(), m.toBytes());
                         o.flush();
                     }
-                    case "error" -> {
+                    case WorkerProtocol.ErrorMessage m -> {
                         o.flush();
-                        spec.commandLine().getErr().println("lazymm: worker " + e.worker() + ": " + e.a());
+                        spec.commandLine().getErr().println("lazymm: worker " + e.worker() + ": " + m.text());
                         error = 1;
                     }
-                    case "exit" -> {
+                    case WorkerProtocol.Stats st -> { }
+                    case null -> {
                         workers.get(e.worker()).done = true;
-                        int code = Integer.parseInt(e.a());
+                        int code = e.exit();
                         if (code != 0 && !(code == 77 || signatures.size() > 0)) {
                             spec.commandLine().getErr().println("lazymm: error: fuzzing worker " + e.worker()
                                     + " ended with exit code " + code + " (its output: " + logs.resolve("worker-" + e.worker() + ".log") + ")");
@@ -243,7 +222,6 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                         }
                         if (workers.stream().allMatch(w -> w.done)) stop = true;
                     }
-                    default -> { }
                 }
             }
             if (now >= stopBy) stop = true;  // a finder that does not report its minimization in time
@@ -269,7 +247,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             o.printf("no violation in %,d executions (%.1f s, %,.0f exec/s)%n", execs, secs, execs / Math.max(secs, 1e-9));
         } else {
             o.printf("%d violation%s found in %,d executions (%.1f s)%n", signatures.size(), signatures.size() == 1 ? "" : "s", execs, secs);
-            if (!noMinimize) {
+            if (!minimize.noMinimize) {
                 for (Map<String, Object> f : found) minimize(o, f);
             }
         }
@@ -281,7 +259,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         rep.put("corpus", (long) count(corpus));
         rep.put("coverage", workers.stream().mapToLong(w -> w.cov).max().orElse(0));
         rep.put("interleaving_features", workers.stream().mapToLong(w -> w.features).max().orElse(0));
-        Options.writeReport(report, rep);
+        report.write(rep);
         if (!signatures.isEmpty()) return Main.VIOLATION;
         return error == 2 ? Main.USAGE : Main.OK;
     }
@@ -298,7 +276,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         try {
             Reproducer found = Reproducer.read(file);
             found.write(orig);
-            ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(found, minimizeTime);
+            ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(found, minimize.minimizeTime());
             m.minimized().write(file);
             o.printf("  minimized:  %s: %s, %d choices, %d switches (as found: %d choices, %d switches; %.2f s%s)%n  as found:   %s%n",
                     file.getFileName(), m.minimized().program(), m.after().choices(), m.after().switches(),
@@ -328,16 +306,6 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                 workers.stream().mapToLong(w -> w.features).max().orElse(0), findings);
     }
 
-    static int[] cpuRange(String text, int dflt) {
-        if (text == null) return new int[] {dflt, dflt};
-        Matcher m = Pattern.compile("(\\d{1,2})(?:-(\\d{1,2}))?").matcher(text.trim());
-        if (!m.matches()) throw new BadInput("--cpus must be N or MIN-MAX, got '" + text + "'");
-        int lo = Integer.parseInt(m.group(1));
-        int hi = m.group(2) == null ? lo : Integer.parseInt(m.group(2));
-        if (lo < 1 || hi > 64 || lo > hi) throw new BadInput("--cpus must be within 1..64 with MIN <= MAX, got '" + text + "'");
-        return new int[] {lo, hi};
-    }
-
     private static Map<String, Object> configJson(Config c, int[] range) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("arch", c.arch());
@@ -364,6 +332,14 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /** What worker {@code id} is told: the campaign {@code c} as checked here, and this command's duties. */
+    WorkerProtocol.WorkerConfig workerConfig(FuzzTarget.Campaign c, int id) {
+        Config cfg = c.config();
+        return new WorkerProtocol.WorkerConfig(cfg.variant(), cfg.arch(), cfg.memory(), c.minCpus(), c.maxCpus(),
+                c.maxSteps(), out.dir, keepGoing, noFeedback ? WorkerProtocol.Feedback.NONE : feedback, id, true,
+                WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS);
+    }
+
     private Process start(Worker w, FuzzTarget.Campaign c, Path corpus, Path seeds, Path crashes, Path logs,
                           BlockingQueue<Event> events) throws IOException {
         List<String> cmd = new ArrayList<>();
@@ -374,18 +350,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         cmd.addAll(List.of("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED", "-Xshare:off"));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        Config cfg = c.config();
-        cmd.add("-Dlazymm.fuzz.variant=" + cfg.variant());
-        cmd.add("-Dlazymm.fuzz.arch=" + cfg.arch());
-        cmd.add("-Dlazymm.fuzz.memory=" + cfg.memory());
-        cmd.add("-Dlazymm.fuzz.minCpus=" + c.minCpus());
-        cmd.add("-Dlazymm.fuzz.maxCpus=" + c.maxCpus());
-        cmd.add("-Dlazymm.fuzz.maxSteps=" + c.maxSteps());
-        cmd.add("-Dlazymm.fuzz.out=" + out);
-        cmd.add("-Dlazymm.fuzz.keepGoing=" + keepGoing);
-        cmd.add("-Dlazymm.fuzz.feedback=" + (noFeedback ? "false" : feedback));
-        cmd.add("-Dlazymm.fuzz.worker=" + w.id);
-        cmd.add("-Dlazymm.fuzz.watchParent=true");
+        cmd.addAll(workerConfig(c, w.id).jvmArgs());
         cmd.add("com.code_intelligence.jazzer.Jazzer");
         cmd.add("--target_class=" + FuzzEntry.class.getName());
         cmd.add("--instrumentation_includes=lazymm.model.**:lazymm.example.**");
@@ -395,7 +360,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         cmd.add("--trace=cov");
         cmd.add("--reproducer_path=" + logs);
         if (keepGoing) cmd.add("--keep_going=0");
-        cmd.add("-seed=" + (seed + w.id));
+        cmd.add("-seed=" + (search.seed + w.id));
+        long time = this.time.wholeSeconds();
         if (time > 0) cmd.add("-max_total_time=" + time);
         cmd.add("-artifact_prefix=" + crashes + "/");
         cmd.add("-max_len=4096");
@@ -421,26 +387,24 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             while ((line = in.readLine()) != null) {
                 logw.write(line);
                 logw.write('\n');
-                if (line.startsWith("@lazymm ")) {
-                    String[] f = line.substring(8).split(" ", 2);
-                    String rest = f.length > 1 ? f[1] : "";
-                    switch (f[0]) {
-                        case "stats" -> {
-                            String[] n = rest.split(" ");
-                            w.execs = Long.parseLong(n[0]);
-                            w.features = Long.parseLong(n[1]);
+                Optional<WorkerProtocol.Message> msg;
+                try {
+                    msg = WorkerProtocol.Message.parse(line);
+                } catch (IllegalArgumentException e) {
+                    msg = Optional.of(new WorkerProtocol.ErrorMessage(e.getMessage()));
+                }
+                if (msg.isPresent()) {
+                    switch (msg.get()) {
+                        case WorkerProtocol.Stats st -> {
+                            w.execs = st.executions();
+                            w.features = st.features();
                         }
-                        case "finding" -> {
-                            int tab = rest.indexOf('\t');
-                            events.add(new Event(w.id, "finding", rest.substring(0, tab), rest.substring(tab + 1)));
+                        case WorkerProtocol.Finding f -> {
+                            events.add(new Event(w.id, f, 0));
                             logw.flush();
                         }
-                        case "minimized" -> {
-                            int tab = rest.indexOf('\t');
-                            events.add(new Event(w.id, "minimized", rest.substring(0, tab), rest.substring(tab + 1)));
-                        }
-                        case "error" -> events.add(new Event(w.id, "error", rest, ""));
-                        default -> { }
+                        case WorkerProtocol.Minimized m -> events.add(new Event(w.id, m, 0));
+                        case WorkerProtocol.ErrorMessage e -> events.add(new Event(w.id, e, 0));
                     }
                 } else {
                     Matcher m = LIBFUZZER.matcher(line);
@@ -455,7 +419,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             // the worker is gone; its exit code says how
         }
         try {
-            events.add(new Event(w.id, "exit", "" + p.waitFor(), ""));
+            events.add(new Event(w.id, null, p.waitFor()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -54,8 +54,8 @@ final class LitmusCommand implements Callable<Integer> {
             description = "the memory mode: sc, tso, weak, or all (the three in turn); default: ${DEFAULT-VALUE}")
     String model = "weak";
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
-    Path report;
+    @CommandLine.Mixin
+    Mixins.Report report;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "litmus files (.litmus)")
     List<Path> files;
@@ -105,7 +105,7 @@ final class LitmusCommand implements Callable<Integer> {
         rep.put("command", "litmus");
         rep.put("results", results);
         rep.put("errors", errors);
-        Options.writeReport(report, rep);
+        report.write(rep);
         return errors.isEmpty() ? Main.OK : Main.USAGE;
     }
 

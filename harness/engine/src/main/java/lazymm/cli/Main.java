@@ -49,6 +49,10 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
+            if (ex.getCause() instanceof Mixins.BadValue bad) {  // our own check of a value: its line says it all
+                err.println("lazymm: error: " + bad.getMessage());
+                return USAGE;
+            }
             String sub = ex.getCommandLine().getCommandName();
             err.println("lazymm: error: " + ex.getMessage().replace('\n', ' ').trim()
                     + " (see ./lazymm " + ("lazymm".equals(sub) ? "" : sub + " ") + "--help)");

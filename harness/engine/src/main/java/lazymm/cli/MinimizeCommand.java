@@ -33,20 +33,18 @@ final class MinimizeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "where the minimized reproducer goes (default: FILE with .min.json)")
     Path out;
 
-    @Option(names = "--time", paramLabel = "SECONDS", description = "stop after this long with the smallest found so far, "
-            + "0 for no limit (default: ${DEFAULT-VALUE})")
-    double time = 0;
+    @CommandLine.Mixin
+    Mixins.TimeLimit time = new Mixins.TimeLimit(0);
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
-    Path report;
+    @CommandLine.Mixin
+    Mixins.Report report;
 
     @Override
     public Integer call() throws Exception {
         var o = spec.commandLine().getOut();
         Reproducer r = Reproducer.read(file);
         o.printf("lazymm minimize: %s%n  program:   %s%n", r.config(), r.program());
-        if (time < 0) throw new lazymm.engine.BadInput("--time must be 0 or more, got " + time);
-        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r, time);
+        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r, time.seconds());
         Path dest = out != null ? out : defaultOut(file);
         m.minimized().write(dest);
         print(o, m, dest);
@@ -60,7 +58,7 @@ final class MinimizeCommand implements Callable<Integer> {
         rep.put("candidates", (long) m.candidates());
         rep.put("one_minimal", m.oneMinimal());
         rep.put("seconds", m.seconds());
-        Options.writeReport(report, rep);
+        report.write(rep);
         return Main.VIOLATION;
     }
 

@@ -11,39 +11,11 @@ import lazymm.engine.Explorer;
 import lazymm.engine.io.Json;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Target;
-import lazymm.model.sim.Variant;
 
-/** Option checks shared by the commands. */
+/** Option checks and report helpers shared by the commands (the options themselves: {@link Mixins}). */
 final class Options {
 
-    static final List<String> MEMORY_MODES = lazymm.model.mem.Memory.MODES;
-
     private Options() {}
-
-    static Config configure(Variant v, Integer cpus, String memory) {
-        return configure(null, v, null, cpus, memory);
-    }
-
-    /**
-     * The variant's configuration with the command line's overrides: {@code --arch} first (which
-     * brings that architecture's memory model and Kconfig choices, {@link Target#onArch}), then
-     * {@code --cpus} and {@code --memory}.
-     */
-    static Config configure(Target target, Variant v, String arch, Integer cpus, String memory) {
-        Config cfg = v.defaults();
-        if (arch != null) cfg = onArch(target, cfg, arch);
-        if (cpus != null) {
-            if (cpus < 1 || cpus > 64) throw new BadInput("--cpus must be 1..64, got " + cpus);
-            cfg = cfg.withCpus(cpus);
-        }
-        if (memory != null) {
-            if (!MEMORY_MODES.contains(memory)) {
-                throw new BadInput("unknown memory mode '" + memory + "' (expected one of " + MEMORY_MODES + ")");
-            }
-            cfg = cfg.withMemory(memory);
-        }
-        return cfg;
-    }
 
     /** {@code --arch}: checked against the target's architectures. */
     static Config onArch(Target target, Config cfg, String arch) {
@@ -59,15 +31,15 @@ final class Options {
         }
     }
 
-    static Explorer.Programs programs(String program, String strategy) {
+    static Explorer.Programs programs(String program, Mixins.StrategyName strategy) {
         if (inlineProgram(program) != null) return Explorer.Programs.DEFAULT;
         if (program == null) {
-            return "exhaustive".equals(strategy) ? Explorer.Programs.DEFAULT : Explorer.Programs.RANDOM;
+            return strategy == Mixins.StrategyName.EXHAUSTIVE ? Explorer.Programs.DEFAULT : Explorer.Programs.RANDOM;
         }
         return switch (program) {
             case "default" -> Explorer.Programs.DEFAULT;
             case "random" -> {
-                if ("exhaustive".equals(strategy)) {
+                if (strategy == Mixins.StrategyName.EXHAUSTIVE) {
                     throw new BadInput("--program random does not go with --strategy exhaustive, "
                             + "which searches the schedules of one fixed program");
                 }

@@ -44,8 +44,8 @@ final class ReplayCommand implements Callable<Integer> {
             + "a lane per CPU, time going down, the violation highlighted, every event in full on hover or click")
     Path html;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "also write a machine-readable summary")
-    Path report;
+    @CommandLine.Mixin
+    Mixins.Report report;
 
     @Override
     public Integer call() throws Exception {
@@ -93,7 +93,7 @@ final class ReplayCommand implements Callable<Integer> {
             rep.put("violation", null);
             code = Main.OK;
         }
-        Options.writeReport(report, rep);
+        report.write(rep);
         return code;
     }
 }

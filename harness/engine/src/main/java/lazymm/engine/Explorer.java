@@ -20,28 +20,87 @@ public final class Explorer {
     }
 
     /**
+     * What one search runs: build it with {@link #of} and the withers, which name each field
+     * ({@code Settings.of(target, cfg).strategy("pct").seed(7).maxExecutions(20_000)}).
+     *
      * @param target        the model
      * @param config        its configuration
-     * @param strategy      random, pct or exhaustive
-     * @param seed          the seed of every random choice (programs and schedules)
-     * @param pctDepth      PCT's depth
-     * @param preemptions   exhaustive search's preemption bound
-     * @param programs      where programs come from
-     * @param maxExecutions stop after this many executions (0: no limit)
-     * @param seconds       stop after this much time (0: no limit)
-     * @param maxSteps      the step bound of one execution (Livelock beyond)
-     * @param checkSteps    check the instance's invariants after every step
-     * @param given         a program to run every time (overrides {@code programs}), or null
+     * @param strategy      random, pct or exhaustive (default random)
+     * @param seed          the seed of every random choice, programs and schedules (default 1)
+     * @param pctDepth      PCT's depth (default 3)
+     * @param preemptions   exhaustive search's preemption bound (default 2)
+     * @param programs      where programs come from (default {@link Programs#RANDOM})
+     * @param maxExecutions stop after this many executions (default 0: no limit)
+     * @param seconds       stop after this much time (default 0: no limit)
+     * @param maxSteps      the step bound of one execution, Livelock beyond (default
+     *                      {@link Execution#DEFAULT_STEP_BOUND})
+     * @param checkSteps    check the instance's invariants after every step (default true)
+     * @param program       a program to run every time (overrides {@code programs}), or null (the default)
      */
     public record Settings(Target target, Config config, String strategy, long seed, int pctDepth,
                            int preemptions, Programs programs, long maxExecutions, double seconds,
-                           long maxSteps, boolean checkSteps, Program given) {
+                           long maxSteps, boolean checkSteps, Program program) {
 
-        public Settings(Target target, Config config, String strategy, long seed, int pctDepth,
-                        int preemptions, Programs programs, long maxExecutions, double seconds,
-                        long maxSteps, boolean checkSteps) {
-            this(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions, seconds,
-                    maxSteps, checkSteps, null);
+        public static final String DEFAULT_STRATEGY = "random";
+        public static final long DEFAULT_SEED = 1;
+        public static final int DEFAULT_PCT_DEPTH = 3;
+        public static final int DEFAULT_PREEMPTIONS = 2;
+
+        /** A search of {@code config} with every other field at its default (see above). */
+        public static Settings of(Target target, Config config) {
+            return new Settings(target, config, DEFAULT_STRATEGY, DEFAULT_SEED, DEFAULT_PCT_DEPTH,
+                    DEFAULT_PREEMPTIONS, Programs.RANDOM, 0, 0, Execution.DEFAULT_STEP_BOUND, true, null);
+        }
+
+        public Settings strategy(String strategy) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        public Settings seed(long seed) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        public Settings pctDepth(int pctDepth) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        public Settings preemptions(int preemptions) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        public Settings programs(Programs programs) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        public Settings maxExecutions(long maxExecutions) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        public Settings seconds(double seconds) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        public Settings maxSteps(long maxSteps) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        public Settings checkSteps(boolean checkSteps) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
+        }
+
+        /** Runs {@code program} every time (null: programs come from {@link #programs}). */
+        public Settings program(Program program) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program);
         }
     }
 
@@ -64,7 +123,7 @@ public final class Explorer {
     public static Outcome explore(Settings s, double progressEverySeconds, Consumer<String> progress) {
         Strategy strategy = Strategies.create(s.strategy(), s.seed(), s.pctDepth(), s.preemptions());
         SplitMix64 programRnd = new SplitMix64(s.seed() * 0x9E3779B97F4A7C15L + 1);
-        Program fixed = s.given() != null ? s.given()
+        Program fixed = s.program() != null ? s.program()
                 : s.programs() == Programs.DEFAULT ? s.target().defaultProgram(s.config()) : null;
         String bad = fixed == null ? null : s.target().validate(s.config(), fixed);
         if (bad != null) throw new BadInput("the program is invalid: " + bad);

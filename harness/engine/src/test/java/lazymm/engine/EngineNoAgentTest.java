@@ -30,8 +30,8 @@ class EngineNoAgentTest {
     @Test
     void theBrokenExamplesNeverFailSequentially() {
         for (String v : new String[] {"example-lost-update", "example-refcount-drop"}) {
-            Explorer.Outcome o = Explorer.explore(new Explorer.Settings(Run.target(v), Run.config(v), "random", 5,
-                    3, 2, Explorer.Programs.RANDOM, 2_000, 0, 1000, true), 1e9, null);
+            Explorer.Outcome o = Explorer.explore(Explorer.Settings.of(Run.target(v), Run.config(v))
+                    .seed(5).maxExecutions(2_000).maxSteps(1000), 1e9, null);
             assertNull(o.failing(), v);
             assertEquals(2_000, o.executions());
         }

@@ -17,8 +17,8 @@ class ExampleExploreTest {
     private static Explorer.Outcome explore(String variant, String strategy, long executions) {
         Config cfg = Run.config(variant);
         Explorer.Programs programs = strategy.equals("exhaustive") ? Explorer.Programs.DEFAULT : Explorer.Programs.RANDOM;
-        return Explorer.explore(new Explorer.Settings(Run.target(variant), cfg, strategy, 42, 3, 2,
-                programs, executions, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null);
+        return Explorer.explore(Explorer.Settings.of(Run.target(variant), cfg)
+                .strategy(strategy).seed(42).programs(programs).maxExecutions(executions), 1e9, null);
     }
 
     @ParameterizedTest

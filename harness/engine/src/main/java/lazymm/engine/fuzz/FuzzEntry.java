@@ -8,16 +8,14 @@ import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lazymm.engine.Execution;
-import lazymm.model.sim.Config;
 import lazymm.model.sim.Violation;
 
 /**
  * The fuzz target that {@code ./lazymm fuzz} runs under Jazzer's standalone driver, one per worker
- * JVM. It is configured by system properties ({@code lazymm.fuzz.*}, set by the fuzz command),
+ * JVM. It is configured by system properties ({@link WorkerProtocol.WorkerConfig}, set by the fuzz command),
  * runs each input through {@link FuzzTarget}, gives the interleaving features to Jazzer
- * ({@link Jazzer#exploreState}), and reports to the fuzz command on standard error with lines
- * that start with {@code @lazymm}: statistics every second, each finding as soon as its files are
+ * ({@link Jazzer#exploreState}), and reports to the fuzz command on standard error with
+ * {@link WorkerProtocol.Message} lines: statistics every second, each finding as soon as its files are
  * written, and its minimized input.
  *
  * <p>A violation is written (reproducer and input) before anything else happens. Then, unless
@@ -52,30 +50,16 @@ public final class FuzzEntry {
     private FuzzEntry() {}
 
     public static void fuzzerInitialize() {
-        String variant = System.getProperty("lazymm.fuzz.variant", "upstream");
-        FuzzTarget.Campaign base = FuzzTarget.Campaign.of(variant);
-        Config cfg = base.config();
-        String arch = System.getProperty("lazymm.fuzz.arch");
-        if (arch != null && !arch.isEmpty() && !arch.equals(cfg.arch())) cfg = base.target().onArch(cfg, arch);
-        String memory = System.getProperty("lazymm.fuzz.memory");
-        if (memory != null && !memory.isEmpty()) cfg = cfg.withMemory(memory);
-        int min = Integer.getInteger("lazymm.fuzz.minCpus", cfg.cpus());
-        int max = Integer.getInteger("lazymm.fuzz.maxCpus", cfg.cpus());
-        long maxSteps = Long.getLong("lazymm.fuzz.maxSteps", Execution.DEFAULT_STEP_BOUND);
-        campaign = new FuzzTarget.Campaign(base.target(), cfg, min, max, maxSteps, true);
-        findings = new Findings(campaign, Path.of(System.getProperty("lazymm.fuzz.out", "lazymm-out")));
-        keepGoing = Boolean.getBoolean("lazymm.fuzz.keepGoing");
-        String kind = System.getProperty("lazymm.fuzz.feedback", "conflicts");
-        feedback = !kind.equals("false") && !kind.equals("none");
-        kinds = switch (kind) {
-            case "switches" -> FuzzStrategy.Features.SWITCHES;
-            case "all" -> FuzzStrategy.Features.ALL;
-            default -> FuzzStrategy.Features.CONFLICTS;
-        };
-        minimizeRuns = Integer.getInteger("lazymm.fuzz.minimizeRuns", 2000);
-        worker = System.getProperty("lazymm.fuzz.worker", "0");
+        WorkerProtocol.WorkerConfig w = WorkerProtocol.WorkerConfig.fromSystemProperties();
+        campaign = w.campaign();
+        findings = new Findings(campaign, w.out());
+        keepGoing = w.keepGoing();
+        feedback = w.feedback() != WorkerProtocol.Feedback.NONE;
+        kinds = feedback ? w.feedback().features() : FuzzStrategy.Features.CONFLICTS;
+        minimizeRuns = w.minimizeRuns();
+        worker = String.valueOf(w.worker());
         report = System.err;
-        if (Boolean.getBoolean("lazymm.fuzz.watchParent")) watchParent();
+        if (w.watchParent()) watchParent();
         lastStats = System.nanoTime();
     }
 
@@ -118,19 +102,16 @@ public final class FuzzEntry {
             try {
                 findings.write(r, data, foundBy);
                 stats();  // the executions up to this finding, before it
-                report.println("@lazymm finding " + v.signature() + "\t" + file);
-                report.flush();
+                send(new WorkerProtocol.Finding(v.signature(), file));
                 byte[] small = Minimizer.minimize(campaign, data, v.signature(), minimizeRuns);
                 if (small.length < data.length || !java.util.Arrays.equals(small, data)) {
                     FuzzTarget.Run again = FuzzTarget.run(campaign, small, null);
                     foundBy.put("minimized_from_bytes", (long) data.length);
                     findings.write(again, small, foundBy);
                 }
-                report.println("@lazymm minimized " + file + "\t" + data.length + "\t" + small.length);
-                report.flush();
+                send(new WorkerProtocol.Minimized(file, data.length, small.length));
             } catch (IOException e) {
-                report.println("@lazymm error cannot write the finding " + v.signature() + ": " + e.getMessage());
-                report.flush();
+                send(new WorkerProtocol.ErrorMessage("cannot write the finding " + v.signature() + ": " + e.getMessage()));
                 Runtime.getRuntime().halt(2);
             }
             stats();
@@ -139,7 +120,11 @@ public final class FuzzEntry {
     }
 
     private static void stats() {
-        report.println("@lazymm stats " + execs + " " + featureCount + " " + findingsCount);
+        send(new WorkerProtocol.Stats(execs, featureCount, findingsCount));
+    }
+
+    private static void send(WorkerProtocol.Message m) {
+        report.println(m.line());
         report.flush();
     }
 

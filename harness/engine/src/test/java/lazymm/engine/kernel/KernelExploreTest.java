@@ -67,8 +67,8 @@ class KernelExploreTest {
 
     void foundFromScratchAndReplayed(String variant, String strategy) throws Exception {
         Config cfg = Catalog.variant(variant).defaults();
-        Explorer.Outcome o = Explorer.explore(new Explorer.Settings(Catalog.targetOf(variant), cfg, strategy, 1, 3, 2,
-                Explorer.Programs.RANDOM, 300_000, 0, Execution.DEFAULT_STEP_BOUND, true), 1e9, null);
+        Explorer.Outcome o = Explorer.explore(Explorer.Settings.of(Catalog.targetOf(variant), cfg)
+                .strategy(strategy).seed(1).maxExecutions(300_000), 1e9, null);
         assertNotNull(o.failing(), variant + ": nothing in " + o.executions() + " executions");
         Violation v = o.failing().violation();
         assertEquals(Catalog.variant(variant).expects(), v.kind(), v.toString());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import lazymm.engine.Execution;
 import lazymm.engine.Explorer;
 import lazymm.engine.NeedsAgent;
 import lazymm.model.kernel.KernelTarget;
@@ -32,8 +31,8 @@ class KernelLockTest {
 
     private static Violation first(String strategy, long seed, long executions) {
         Config cfg = new Config("plant-ptl-in-irq", "x86", "refcount", "tso", 3);
-        Explorer.Outcome o = Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, strategy, seed, 3, 2,
-                Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, true, FAULTS_AND_ZAPS), 1e9, null);
+        Explorer.Outcome o = Explorer.explore(Explorer.Settings.of(new KernelTarget(), cfg)
+                .strategy(strategy).seed(seed).maxExecutions(executions).program(FAULTS_AND_ZAPS), 1e9, null);
         return o.failing() == null ? null : o.failing().violation();
     }
 

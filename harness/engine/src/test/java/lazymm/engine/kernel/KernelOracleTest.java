@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import lazymm.engine.Execution;
 import lazymm.engine.Explorer;
 import lazymm.engine.NeedsAgent;
 import lazymm.model.kernel.KernelTarget;
@@ -30,8 +29,8 @@ class KernelOracleTest {
 
     /** The kernel model on {@code cfg}, random programs, until a violation or {@code executions}. */
     static Explorer.Outcome explore(Config cfg, String strategy, long seed, long executions, boolean stepChecks) {
-        return Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, strategy, seed, 3, 2,
-                Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, stepChecks), 1e9, null);
+        return Explorer.explore(Explorer.Settings.of(new KernelTarget(), cfg)
+                .strategy(strategy).seed(seed).maxExecutions(executions).checkSteps(stepChecks), 1e9, null);
     }
 
     @ParameterizedTest(name = "{0} (step checks {1}) -> {2}")
@@ -66,8 +65,8 @@ class KernelOracleTest {
     }
 
     static Explorer.Outcome explore(String strategy, long seed, Config cfg, long executions, Program program) {
-        return Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, strategy, seed, 3, 2,
-                Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, true, program), 1e9, null);
+        return Explorer.explore(Explorer.Settings.of(new KernelTarget(), cfg)
+                .strategy(strategy).seed(seed).maxExecutions(executions).program(program), 1e9, null);
     }
 
     /**

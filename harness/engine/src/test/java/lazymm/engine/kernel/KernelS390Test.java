@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import lazymm.engine.Execution;
 import lazymm.engine.Explorer;
 import lazymm.engine.NeedsAgent;
 import lazymm.model.kernel.KernelTarget;
@@ -29,8 +28,8 @@ class KernelS390Test {
 
     private static Explorer.Outcome explore(String variant, String strategy, long seed, long executions, Program program) {
         Config cfg = new Config(variant, "s390", "refcount", "tso", 3);
-        return Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, strategy, seed, 3, 2,
-                Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, true, program), 1e9, null);
+        return Explorer.explore(Explorer.Settings.of(new KernelTarget(), cfg)
+                .strategy(strategy).seed(seed).maxExecutions(executions).program(program), 1e9, null);
     }
 
     /**

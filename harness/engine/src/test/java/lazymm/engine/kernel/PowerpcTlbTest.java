@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import lazymm.engine.Execution;
 import lazymm.engine.Explorer;
 import lazymm.engine.NeedsAgent;
 import lazymm.model.Catalog;
@@ -35,8 +34,8 @@ class PowerpcTlbTest {
     }
 
     private static Explorer.Outcome explore(String strategy, long seed, Config cfg, long executions, Program program) {
-        return Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, strategy, seed, 3, 2,
-                Explorer.Programs.RANDOM, executions, 0, Execution.DEFAULT_STEP_BOUND, true, program), 1e9, null);
+        return Explorer.explore(Explorer.Settings.of(new KernelTarget(), cfg)
+                .strategy(strategy).seed(seed).maxExecutions(executions).program(program), 1e9, null);
     }
 
     /**
