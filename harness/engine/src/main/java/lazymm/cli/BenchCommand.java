@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
                 "",
                 "Examples:",
                 "  ./lazymm bench --report bench.json",
+                "  ./lazymm bench --figures docs/FIGURES.md     (rewrites its section <!-- bench:begin --> ... <!-- bench:end -->)",
                 "  ./lazymm bench --time-to-bug --seeds 5 --time 60 --report ttb.json",
                 "  ./lazymm bench --time-to-bug --variants X86-SWITCH-ORDER,HP-NO-MB --modes fuzz,pct --seeds 3",
                 ""})
@@ -52,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--time-to-bug", description = "measure the time to find each positive control (see above)")
     boolean timeToBug;
+
+    @Option(names = "--figures", paramLabel = "FILE.md", description = "also write the figures as a markdown table into FILE.md, "
+            + "between its markers <!-- bench:begin --> and <!-- bench:end --> (with --time-to-bug: <!-- time-to-bug:begin --> "
+            + "and <!-- time-to-bug:end -->); checked before the measurement starts")
+    Path figures;
 
     /** The kernel model's positive controls, in the catalog's order (HP-WARN is a never-fires check: clean). */
     static final List<String> CONTROLS = Catalog.targetOf("upstream").variants().stream()
@@ -79,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var o = spec.commandLine().getOut();
-        if (timeToBug) return timeToBug(o);
+        FiguresFile out = figures == null ? null : FiguresFile.check(figures, timeToBug ? "time-to-bug" : "bench");
+        if (timeToBug) return timeToBug(o, out);
         if (seconds <= 0) throw new lazymm.engine.BadInput("--seconds must be positive, got " + seconds);
         YieldBench model = new YieldBench(100_000);
         Config cfg = new Config("bench", "none", "none", "sc", 2);
@@ -118,6 +125,23 @@ final class BenchCommand implements Callable<Integer> {
         o.printf("yields / handoff            %14.2fx%n", yields / handoff);
         o.printf("switches / handoff          %14.2fx%n", switches / handoff);
         report.write(rep);
+        if (out != null) {
+            out.write(String.format(java.util.Locale.ROOT, """
+                    Written by `./lazymm bench --figures docs/FIGURES.md` on %s: %s, %d cores, load average %.1f at the end.
+
+                    | figure | value |
+                    |---|---|
+                    | yields per second (2 CPUs, random walk) | %,.0f |
+                    | switches per second (every yield point switches CPU) | %,.0f |
+                    | baseline: platform-thread handoffs per second | %,.0f |
+                    | yields / handoff | %.0fx |
+                    | executions per second (example-lost-update-fixed, 2 CPUs) | %,.0f |
+                    | kernel executions per second (upstream, 3 CPUs, random programs, every oracle on) | %,.0f |
+                    """, java.time.LocalDate.now(java.time.ZoneOffset.UTC), rep.get("java"), rep.get("cores"),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    yields, switches, handoff, yields / handoff, execs, kernelExecs));
+            o.println("figures written to " + figures);
+        }
         return Main.OK;
     }
 
@@ -126,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
         double rate() { return executions / Math.max(seconds, 1e-9); }
     }
 
-    private int timeToBug(java.io.PrintWriter o) throws Exception {
+    private int timeToBug(java.io.PrintWriter o, FiguresFile out) throws Exception {
         if (seeds < 1 || seeds > 100) throw new lazymm.engine.BadInput("--seeds must be 1..100, got " + seeds);
         time = timeLimit.wholeSeconds();
         if (time < 1) throw new lazymm.engine.BadInput("--time must be at least 1, got " + time);
@@ -146,6 +170,13 @@ final class BenchCommand implements Callable<Integer> {
         o.println("  (fuzz times are from the command's start: they include the worker JVM's start and instrumentation)");
         o.flush();
         List<Object> rows = new java.util.ArrayList<>();
+        StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "Written by `./lazymm bench --time-to-bug --figures docs/FIGURES.md` on %s: seeds 1..%d, %d s each, "
+                        + "load average %.1f at the start on %d cores. Fuzz times include the worker JVM's start.%n%n"
+                        + "| variant | mode | found | median time | median executions | exec/s | seconds per seed |%n|---|---|---|---|---|---|---|%n",
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC), seeds, time,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors()));
         for (String v : variants) {
             // seeds outside, modes inside: a load that changes during the run weighs on every mode alike
             Map<String, List<Search>> byMode = new LinkedHashMap<>();
@@ -174,6 +205,9 @@ final class BenchCommand implements Callable<Integer> {
                         Double.isInfinite(median) ? ">" + time : String.format(java.util.Locale.ROOT, "%.1f s", median),
                         Double.isInfinite(medianExecs) ? "-" : String.format(java.util.Locale.ROOT, "%,.0f execs", medianExecs), rate, each);
                 o.flush();
+                table.append(String.format(java.util.Locale.ROOT, "| %s | %s | %d/%d | %s | %s | %,.0f | %s |%n", v, m, found, runs.size(),
+                        Double.isInfinite(median) ? ">" + time + " s" : String.format(java.util.Locale.ROOT, "%.1f s", median),
+                        Double.isInfinite(medianExecs) ? "-" : String.format(java.util.Locale.ROOT, "%,.0f", medianExecs), rate, each));
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("variant", v);
                 row.put("mode", m);
@@ -200,7 +234,9 @@ final class BenchCommand implements Callable<Integer> {
             rep.put("cores", (long) Runtime.getRuntime().availableProcessors());
             rep.put("rows", rows);
             report.write(rep);  // rewritten after each variant
+            if (out != null) out.write(table.toString());  // likewise
         }
+        if (out != null) o.println("figures written to " + figures);
         return Main.OK;
     }
 

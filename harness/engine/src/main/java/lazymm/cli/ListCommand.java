@@ -35,11 +35,11 @@ final class ListCommand implements Callable<Integer> {
         }
         for (Target t : Catalog.targets()) {
             out.printf("target %s (model version %d)%n", t.id(), t.modelVersion());
-            out.printf("  %-28s %-8s %-13s %-7s %-5s %-18s %s%n",
+            out.printf("  %-28s %-8s %-13s %-7s %-5s %-20s %s%n",
                     "VARIANT", "ARCH", "LAZY_TLB", "MEMORY", "CPUS", "EXPECTS", "WHAT");
             for (Variant v : t.variants()) {
                 Config c = v.defaults();
-                out.printf("  %-28s %-8s %-13s %-7s %-5d %-18s %s%n", v.id(), c.arch(), c.lazyTlb(),
+                out.printf("  %-28s %-8s %-13s %-7s %-5d %-20s %s%n", v.id(), c.arch(), c.lazyTlb(),
                         c.memory(), c.cpus(), v.expect(), v.summary());
                 if (patches) {
                     for (String line : v.patches()) out.printf("  %-28s %s%n", "", line);
