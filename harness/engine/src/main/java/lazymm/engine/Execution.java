@@ -182,10 +182,26 @@ public final class Execution implements Machine {
         record(opts[idx]);
         traceHash = traceHash * 1_000_003L + 15_485_863L * (idx + 1);
         if (trace != null && idx == 1) {
-            trace.add(steps + " cpu" + current + "   preempted at " + sites[current]);
-            event(current, TraceEvent.Kind.PREEMPT, sites[current], "");
+            String at = preemptionPoint();
+            trace.add(steps + " cpu" + current + "   preempted at " + at);
+            event(current, TraceEvent.Kind.PREEMPT, at, "");
         }
         return idx == 1;
+    }
+
+    /**
+     * Where the running CPU is preempted, as a site ("Class.method:line preempt"): the caller of
+     * the model method that called {@link #preempt} (see {@link Machine#preempt}), not the CPU's
+     * last shared access. Replay traces only: it walks the stack.
+     */
+    private String preemptionPoint() {
+        StackWalker.StackFrame f = StackWalker.getInstance().walk(s -> s
+                .dropWhile(e -> e.getClassName().startsWith("lazymm.engine."))  // this machine
+                .skip(1)  // the model's preemption primitive, which called preempt()
+                .findFirst().orElse(null));
+        if (f == null) return sites[current];
+        String cls = f.getClassName();
+        return cls.substring(cls.lastIndexOf('.') + 1) + "." + f.getMethodName() + ":" + f.getLineNumber() + " preempt";
     }
 
     /** Records a choice made among two or more options: the schedule a reproducer keeps. */

@@ -175,7 +175,7 @@ final class KernelPrograms {
     static void run(Kernel k, TaskStruct t) {
         boolean first = true;
         for (String op : t.ops) {
-            if (!first && k.preemptPoint() && !t.kthread) k.arch.exceptionReturn();  // irqentry_exit_to_user_mode(), then IRET
+            if (!first) irqentryExitToUserMode(k, t);
             first = false;
             k.membarrierUser.userCode(t);
             if (op.equals("exit")) return;
@@ -453,5 +453,14 @@ final class KernelPrograms {
             rows.add(row);
         }
         return Program.of(rows);
+    }
+
+    /**
+     * Between two operations a user task is in user mode: an interrupt's return to it,
+     * irqentry_exit_to_user_mode(), is a preemption point (exit_to_user_mode_loop's schedule());
+     * back to user space through IRET. A kthread is preempted here as at cond_resched().
+     */
+    private static void irqentryExitToUserMode(Kernel k, TaskStruct t) {
+        if (k.preemptPoint() && !t.kthread) k.arch.exceptionReturn();
     }
 }

@@ -2,6 +2,7 @@ package lazymm.model.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import lazymm.model.mem.RefVar;
 import lazymm.model.sim.KernelNames;
 import lazymm.model.sim.Violation;
 
@@ -10,8 +11,10 @@ import lazymm.model.sim.Violation;
  * and WARN_ON, KASAN on freed mms in Memory, the refcount underflow in mmdrop / mmput, the race
  * detector, membarrier(2)'s guarantees with the user-space operations in {@link Membarrier}):
  * <ul>
- *   <li>after every step: no freed mm is still in use: loaded in a CPU's MMU, a task's mm or
- *       active_mm, an rq's prev_mm or lazy_mm (use-after-free);
+ *   <li>after every step: no freed mm is still in use: loaded in a CPU's MMU, or named by any
+ *       pointer location of the memory (rq->prev_mm, rq->lazy_mm, task->active_mm, whatever
+ *       field), except a dead task's and a freed object's own (use-after-free, see
+ *       {@link #stillUsed});
  *   <li>after every step in which no CPU is inside a kernel path, under REFCOUNT: the invariants
  *       of the mm refcounts (kernel-digest 1.5): I1 mm_count is exactly its holders (1 for all
  *       users together, the lazy active_mm of tasks without an mm, rq->prev_mm, kthread_use_mm's
@@ -45,9 +48,7 @@ final class Oracles {
     }
 
     void checkStep() {
-        for (MmStruct mm : k.mms) {
-            if (mm.freed) stillUsed(mm);
-        }
+        stillUsed();
         if (k.kc.lazyTlb().refcount() && quiet()) refcounts();
         k.arch.checkStep();
     }
@@ -63,19 +64,53 @@ final class Oracles {
         return true;
     }
 
-    private void stillUsed(MmStruct mm) {
-        for (Rq rq : k.rqs) {
-            String who = null;
-            if (rq.hwMm == mm) who = "is still loaded in cpu" + rq.cpu + "'s MMU";
-            else if (k.mem.peekLatest(rq.prevMm) == mm) who = "is still rq" + rq.cpu + "->prev_mm";
-            else if (k.mem.peekLatest(rq.lazyMm) == mm) who = "is still rq" + rq.cpu + "->lazy_mm (a hazard pointer)";
-            if (who != null) throw uaf(mm, who);
+    /**
+     * Use-after-free by reachability: a freed mm loaded in a CPU's MMU (hardware, not memory),
+     * or any pointer location of the memory whose newest value names an object freed with
+     * kfree, whatever field it is (rq->prev_mm, rq->lazy_mm, task->active_mm, a field a patch
+     * adds); the memory keeps the index ({@link lazymm.model.mem.Memory#referencesToFreed}).
+     * Exempt, see {@link #exempt}: the fields of a freed object, and of a dead task.
+     */
+    private void stillUsed() {
+        for (MmStruct mm : k.mms) {
+            if (!mm.freed) continue;
+            for (Rq rq : k.rqs) {
+                if (rq.hwMm == mm) throw uaf(mm, "is still loaded in cpu" + rq.cpu + "'s MMU");
+            }
         }
-        for (TaskStruct t : k.tasks) {
-            if (t.dead) continue;
-            if (k.mem.peekLatest(t.mm) == mm) throw uaf(mm, "is still " + t + "->mm");
-            if (k.mem.peekLatest(t.activeMm) == mm) throw uaf(mm, "is still " + t + "->active_mm");
+        List<RefVar<?>> held = k.mem.referencesToFreed();
+        if (held.isEmpty()) return;
+        RefVar<?> first = null;
+        for (RefVar<?> r : held) {  // a CPU's own state (rq, per-CPU) first, then tasks' fields: creation order in each
+            if (exempt(r)) continue;
+            if (first == null || (first.owner() instanceof TaskStruct && !(r.owner() instanceof TaskStruct))) first = r;
         }
+        if (first == null) return;
+        Object o = k.mem.peekLatest(first);
+        String who = "is still " + kernelName(first);
+        if (o instanceof MmStruct mm) throw uaf(mm, who);
+        throw new Violation("UseAfterFree", k.mem.freedIn(o), o + " was freed by " + k.mem.freedBy(o) + " but " + who);
+    }
+
+    /**
+     * The locations the kernel legitimately leaves naming a freed object, as nothing reads
+     * them again: the fields of an object that is freed itself (any access to them is KASAN's
+     * use-after-free in Memory), and the fields of a dead task (its task_struct is only waiting
+     * for the last put_task_struct(): exit_mm() cleared ->mm, and ->active_mm is dropped by the
+     * finish_task_switch() after its last switch; the model does not kfree task_structs).
+     */
+    private static boolean exempt(RefVar<?> r) {
+        if (r.ownerFreed()) return true;
+        return r.owner() instanceof TaskStruct t && t.dead;
+    }
+
+    /** A location's name in the kernel's spelling: rq2.lazy_mm -> rq2->lazy_mm, cpu1.cpu_tlbstate.x -> cpu1's cpu_tlbstate.x. */
+    static String kernelName(RefVar<?> r) {
+        String n = r.name();
+        int dot = n.indexOf('.');
+        if (dot < 0) return n;
+        String obj = n.substring(0, dot);
+        return obj.matches("cpu\\d+") ? obj + "'s " + n.substring(dot + 1) : obj + "->" + n.substring(dot + 1);
     }
 
     private Violation uaf(MmStruct mm, String who) {

@@ -49,12 +49,20 @@ public abstract class Loc {
     Object owner;
     /** Set when the owner was freed: where and by which CPU (KASAN's "freed by" record). */
     String freedAt;
+    /** In the memory's index of pointers that may name a freed object (Memory.referencesToFreed). */
+    boolean suspect;
 
     Loc(String name, int id, long init) {
         this.name = name;
         this.id = id;
         this.val = init;
     }
+
+    /** The object this location is a field of (given to Memory's owned constructors), or null. */
+    public Object owner() { return owner; }
+
+    /** True once the location's owner was freed with Memory.kfree. */
+    public boolean ownerFreed() { return freedAt != null; }
 
     /** The location's name in traces and reports, e.g. {@code mm#1.mm_count}. */
     public String name() { return name; }

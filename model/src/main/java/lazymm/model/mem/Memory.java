@@ -84,7 +84,11 @@ public final class Memory {
 
     public IntVar intVar(String name, long init) { return add(new IntVar(name, nlocs, init)); }
 
-    public <T> RefVar<T> refVar(String name, T init) { return add(new RefVar<T>(this, name, nlocs, id(init))); }
+    public <T> RefVar<T> refVar(String name, T init) {
+        RefVar<T> r = add(new RefVar<T>(this, name, nlocs, id(init)));
+        if (!freed.isEmpty()) stored(r);
+        return r;
+    }
 
     public SpinLock spinLock(String name) { return add(new SpinLock(name, nlocs)); }
 
@@ -193,6 +197,68 @@ public final class Memory {
             }
             l.freedAt = by;
         }
+        freed.put(owner, new String[] {what, by, KernelNames.function(site)});
+        for (int i = 0; i < nlocs; i++) {  // the pointers that name it now
+            if (locs[i] instanceof RefVar<?> r && object(be.peekLatest(r)) == owner) suspect(r);
+        }
+    }
+
+    // ---- the pointers that still name a freed object (the oracles' "still used" check) ----
+
+    /** The objects freed with kfree: their name, who freed them, the function. */
+    private final Map<Object, String[]> freed = new IdentityHashMap<>();
+    /**
+     * The pointer locations that may name a freed object: those that named it when it was
+     * freed, and those stored to since some object was freed. {@link #referencesToFreed}
+     * drops the ones that no longer do, so a step costs nothing while none does.
+     */
+    private RefVar<?>[] suspects = new RefVar<?>[8];
+    private int nsuspects;
+
+    private void suspect(RefVar<?> r) {
+        if (r.suspect) return;
+        r.suspect = true;
+        if (nsuspects == suspects.length) suspects = Arrays.copyOf(suspects, nsuspects * 2);
+        suspects[nsuspects++] = r;
+    }
+
+    /** After a store or read-modify-write of {@code l}: a pointer to a freed object is a suspect. */
+    private void stored(Loc l) {
+        if (l instanceof RefVar<?> r && !r.suspect && freed.containsKey(object(be.peekLatest(r)))) suspect(r);
+    }
+
+    /**
+     * The pointer locations whose newest value (as {@link #peekLatest}: the last store the
+     * program issued, buffered or not) names an object freed with {@link #kfree}, whatever field
+     * they are, in creation order. Kept as an index updated where a pointer is stored or an
+     * object freed, not found by a scan of every location.
+     */
+    public List<RefVar<?>> referencesToFreed() {
+        if (nsuspects == 0) return List.of();
+        int n = 0;
+        for (int i = 0; i < nsuspects; i++) {
+            RefVar<?> r = suspects[i];
+            if (freed.containsKey(object(be.peekLatest(r)))) suspects[n++] = r;
+            else r.suspect = false;
+        }
+        Arrays.fill(suspects, n, nsuspects, null);
+        nsuspects = n;
+        if (n == 0) return List.of();
+        RefVar<?>[] out = Arrays.copyOf(suspects, n);
+        if (n > 1) Arrays.sort(out, (a, b) -> Integer.compare(a.id, b.id));
+        return List.of(out);
+    }
+
+    /** Who freed {@code o} with {@link #kfree}: "cpu1 in __mmdrop (Fork.java:50)", or null if it was not. */
+    public String freedBy(Object o) {
+        String[] f = freed.get(o);
+        return f == null ? null : f[1];
+    }
+
+    /** The kernel function that freed {@code o}, or null. */
+    public String freedIn(Object o) {
+        String[] f = freed.get(o);
+        return f == null ? null : f[2];
     }
 
     /** True once {@code owner} was freed with {@link #kfree}. */
@@ -252,6 +318,7 @@ public final class Memory {
         }
         if (conflicts) conflict(l, c, true);
         be.store(l, c, v, release, sync);
+        if (!freed.isEmpty()) stored(l);
         if (tracing) machine.traced(l.name, () -> ":= " + value(l, v));
     }
 
@@ -266,6 +333,7 @@ public final class Memory {
         }
         if (conflicts) conflict(l, c, true);
         long old = be.rmw(l, c, op, a, b, o, sync);
+        if (!freed.isEmpty()) stored(l);
         if (race != null) {
             race.loaded(c, be.lastSync, o == Order.ACQUIRE || o == Order.FULL || o == Order.LOCK);
             if (o == Order.FULL) race.mb(c);

@@ -36,6 +36,9 @@ public interface Machine {
     /**
      * At a preemption point of a preemptible kernel: true if the scheduler preempts the current
      * task here. A scheduling choice (bounded search counts it as a preemption), not a value.
+     * The preemption point is the caller of the instance's method that calls this (the kernel
+     * model's preemptPoint(), its preempt_enable() / cond_resched()), as an access's site is the
+     * caller of the Memory primitive: traces name that function and line.
      */
     boolean preempt();
 

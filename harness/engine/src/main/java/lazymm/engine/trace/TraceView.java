@@ -16,7 +16,8 @@ import lazymm.model.sim.Violation;
  *
  * <p>The short view keeps the events that lead to the violation: the accesses that touch an
  * object its report names (mm#2, task#7, page#1: a field of it, or a value that points to it),
- * every context switch, interrupt, IPI and preemption, and the last event of each CPU; a line
+ * every context switch, interrupt, IPI and preemption, the last event of each CPU, and the
+ * writes that decided the finding (see {@link #keepDecisiveWrites}); a line
  * says how many events were left out in between. The full view keeps everything. An object
  * named with its owner, ptpage#1(mm#2), is the sub-object alone: of the owner's fields only the
  * ones used with it (the list head it goes on, in the same call) and the owner's lock held
@@ -99,7 +100,56 @@ public final class TraceView {
         }
         Set<String> owners = ownersOf(objs);
         if (!owners.isEmpty()) keepOwnerFields(events, cpus, objs, owners, keep);
+        if (v != null) keepDecisiveWrites(events, cpus, keep);
         return keep;
+    }
+
+    /**
+     * The writes that decided the finding, even when they do not touch an object the report
+     * names: the failing CPU is the one of the last event; for each location it read since it
+     * last switched to its task (its current kernel path), the last write to that location
+     * issued before the read by another CPU: the store the read saw, or the buffered one it
+     * missed (a flag, a cpumask, cpu_online_mask that made it skip another CPU). A CPU's own
+     * writes are program order, and read-modify-writes are not taken as reads.
+     */
+    static void keepDecisiveWrites(List<TraceEvent> events, int cpus, boolean[] keep) {
+        if (events.isEmpty()) return;
+        int last = events.size() - 1;
+        int fc = events.get(last).cpu;
+        if (fc < 0 || fc >= cpus) return;
+        int start = 0;
+        for (int i = last; i >= 0; i--) {
+            TraceEvent e = events.get(i);
+            if (e.cpu == fc && e.kind == TraceEvent.Kind.SWITCH) {
+                start = i + 1;
+                break;
+            }
+        }
+        Set<String> done = new java.util.HashSet<>();
+        for (int i = start; i <= last; i++) {
+            TraceEvent e = events.get(i);
+            if (e.cpu != fc || e.kind != TraceEvent.Kind.ACCESS) continue;
+            for (String[] lv : e.values) {
+                if (!isRead(lv[1]) || !done.add(lv[0])) continue;
+                int w = lastWrite(events, lv[0], i);
+                if (w >= 0 && events.get(w).cpu != fc) keep[w] = true;
+            }
+        }
+    }
+
+    /** A load's value, not a store's ({@code := v}) nor a read-modify-write's ({@code old -> new}). */
+    private static boolean isRead(String value) { return !value.startsWith(":= ") && !value.contains(" -> "); }
+
+    /** The last access event before {@code before} that writes {@code loc}, or -1. */
+    private static int lastWrite(List<TraceEvent> events, String loc, int before) {
+        for (int j = before - 1; j >= 0; j--) {
+            TraceEvent e = events.get(j);
+            if (e.kind != TraceEvent.Kind.ACCESS) continue;
+            for (String[] lv : e.values) {
+                if (lv[0].equals(loc) && !isRead(lv[1])) return j;
+            }
+        }
+        return -1;
     }
 
     /**
