@@ -83,7 +83,7 @@ public final class Variants {
 
     public static final KernelVariant V6_11_POWERPC = V6_11.derive("v6.11-powerpc",
             "the RFC's base without it: v6.11.1 on powerpc radix (MMU_LAZY_TLB_SHOOTDOWN), with the pre-v6.14 offline path (SHOOT-TRIM's bug)")
-            .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(Expect.UNDER_TEST).build();
+            .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("UseAfterFree")).build();
 
     public static final KernelVariant HPREF_V2 = V6_11.derive("hpref-v2",
             "Mathieu Desnoyers' RFC v2 (Oct 2024): lazy mms tracked by one hazard-pointer slot per CPU (hp.c), on v6.11.1, x86: kthread_use_mm()'s mmdrop_lazy_tlb() uses this_cpu_ptr() from preemptible code (the 0-day robot's report, there from exec_mmap)")
