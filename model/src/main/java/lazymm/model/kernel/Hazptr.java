@@ -47,15 +47,15 @@ final class Hazptr {
 
     /**
      * this_cpu_ptr(&hp_domain_sched_lazy_mm) with CONFIG_DEBUG_PREEMPT: smp_processor_id()'s
-     * check_preemption_disabled() (lib/smp_processor_id.c) passes with preemption or interrupts
-     * off, and for a thread bound to its CPU (is_percpu_thread(): the idle tasks here); otherwise
+     * check_preemption_disabled() (lib/smp_processor_id.c, {@link Kernel#preemptible}) passes with
+     * preemption or interrupts off, and for a thread bound to its CPU; otherwise
      * "BUG: using smp_processor_id() in preemptible [00000000] code", the report the 0-day robot
      * sent for v2 4/4 (exec_mmap -> mmdrop_lazy_tlb).
      */
     RefVar<MmStruct> thisCpuPtr(String caller) {
         Rq rq = k.thisRq();
         TaskStruct cur = rq.current;
-        if (cur.preemptCount == 0 && !rq.irqsDisabled && !rq.inSwitch && !cur.idle) {
+        if (k.preemptible(rq.cpu)) {
             throw new Violation("PreemptibleCpuAccess", caller,
                     "BUG: using smp_processor_id() in preemptible [00000000] code: " + cur.name + " on cpu" + rq.cpu
                             + ", caller is " + caller + " (this_cpu_ptr(&hp_domain_sched_lazy_mm))");

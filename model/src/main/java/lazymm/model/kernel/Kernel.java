@@ -87,6 +87,8 @@ public final class Kernel implements Instance {
         this.m = m;
         this.cfg = cfg;
         this.kc = KConfig.of(cfg);
+        this.hotplugControlBound = kc.has(Patch.HOTPLUG_WORK_ON_CPU)  // PATCH: 2b8272ff4a70
+                && !kc.has(Patch.HOTPLUG_WORK_ON_CPU_REVERT);  // PATCH: de715325cc47
         this.mem = new Memory(m, cfg.memory(), true);
         this.smm = new SchedMm(this);
         this.core = new Core(this);
@@ -219,16 +221,25 @@ public final class Kernel implements Instance {
     boolean irqsDisabled() { return thisRq().irqsDisabled; }
 
     /**
+     * Whether the CPU-hotplug controller (the program's {@code cpuhp} task) runs in a kworker bound
+     * to one CPU, is_percpu_thread(): from 2b8272ff4a70 (v6.6) cpu_down_maps_locked() runs
+     * _cpu_down() through work_on_cpu() on another online CPU; its revert (de715325cc47, v7.0)
+     * runs it in the caller's task again.
+     */
+    private final boolean hotplugControlBound;
+
+    /**
      * check_preemption_disabled() (lib/smp_processor_id.c, v7.1.5) fails on {@code cpu}: a
      * preemptible kernel (CONFIG_DEBUG_PREEMPT depends on PREEMPTION), no preempt_count() (no
      * preempt_disable, hardirq, softirq or bh disabled), interrupts on, not in a context switch,
-     * and not a task bound to the CPU (nr_cpus_allowed == 1: here the idle task). Left out:
+     * and not a task bound to the CPU (nr_cpus_allowed == 1: the idle task, and the hotplug
+     * controller while it runs in a bound kworker, {@link #hotplugControlBound}). Left out:
      * migrate_disable() and early boot, which the model does not have.
      */
     boolean preemptible(int cpu) {
         Rq rq = rqs[cpu];
         return !rq.irqsDisabled && rq.current.preemptCount == 0 && !rq.inSwitch
-                && !softirq.inInterrupt(cpu) && !rq.current.idle;
+                && !softirq.inInterrupt(cpu) && !rq.current.idle && !(rq.current.hotplugControl && hotplugControlBound);
     }
 
     /** in_interrupt(): in a hardirq or softirq handler, or with softirqs disabled ({@link Softirq}). */

@@ -151,6 +151,7 @@ final class KernelPrograms {
                 t.group = g;
             } else {
                 t = k.newTask((kind.equals("cpuhp") ? "cpuhp#" : "kthread#") + k.nextPid, true, false, null, null, ops);
+                t.hotplugControl = kind.equals("cpuhp");
                 List<Integer> seen = new ArrayList<>();
                 for (String op : ops) {
                     int g = number(op);

@@ -23,6 +23,12 @@ public enum Patch {
     /** finish_cpu() and the lazy paths drop through mmdrop_lazy_tlb(), not mmdrop(). */
     LAZY_TLB_HELPERS(Kind.MERGED, "aa464ba9a1e4", "v6.4",
             "lazy tlb: introduce lazy tlb mm refcount helper functions"),
+    /** cpu_down_maps_locked() runs _cpu_down() in a kworker bound to another online CPU (work_on_cpu). */
+    HOTPLUG_WORK_ON_CPU(Kind.MERGED, "2b8272ff4a70", "v6.6",
+            "cpu/hotplug: Prevent self deadlock on CPU hot-unplug"),
+    /** ... and back in the caller's task (Frederic Weisbecker's housekeeping series). */
+    HOTPLUG_WORK_ON_CPU_REVERT(Kind.MERGED, "de715325cc47", "v7.0",
+            "cpu: Revert \"cpu/hotplug: Prevent self deadlock on CPU hot-unplug\"", HOTPLUG_WORK_ON_CPU),
     /** x86 switch_mm_irqs_off(): loaded_mm = LOADED_MM_SWITCHING before the tlb_gen read (CVE-2025-37964). */
     X86_SWITCHING_FIRST(Kind.MERGED, "fea4e317f9e7", "v6.15",
             "x86/mm: Eliminate window where TLB flushes may be inadvertently skipped"),

@@ -22,6 +22,8 @@ public final class TaskStruct {
     /** PF_KTHREAD. */
     final boolean kthread;
     final boolean idle;
+    /** The program's CPU-hotplug controller (the task that runs cpu_down / cpu_up). */
+    @Ghost boolean hotplugControl;
 
     /** task->mm: plain accesses, as in the kernel (exit_mm, kthread_use_mm, exec_mmap). */
     final RefVar<MmStruct> mm;
