@@ -138,7 +138,7 @@ class KernelScheduleTest {
      * does not serialize, and runs the old code.
      */
     private static final String SYNC_CORE_PROGRAM = "user:1 sched run | user:1 mbregsc mbsc | kthread use:1 sched unuse";
-    private static final String SYNC_CORE_SCRIPT = "0:Membarrier.userSlow 1:Kthread.kthreadUseMm 0:Membarrier.readFlags 1";
+    private static final String SYNC_CORE_SCRIPT = "0:MembarrierUser.userSlow 1:Kthread.kthreadUseMm 0:MembarrierUser.readFlags 1";
     // picks: cpu0's idle takes task#4; no preemption; cpu1's idle takes task#3, whose sched picks
     // kthread#5; no preemption in kthread_use_mm nor before kthread#5's sched, which picks task#3
     private static final int[] SYNC_CORE_VALUES = {1, 0, 0, 0, 0, 0, 0};
@@ -167,7 +167,7 @@ class KernelScheduleTest {
      * state, each miss the other's store: task#4's store is still in cpu1's store buffer.
      */
     private static final String STALE_PROGRAM = "user:1 mbregg | user:1 mbgfast | user:2 mbgslow";
-    private static final String STALE_SCRIPT = "1:Membarrier.readFlags 1:Exit.exitMm 0";
+    private static final String STALE_SCRIPT = "1:MembarrierUser.readFlags 1:Exit.exitMm 0";
 
     @Test
     void globalStaleState() {
@@ -193,7 +193,7 @@ class KernelScheduleTest {
      * is redundant on x86 (removing it is caught on powerpc, KernelOracleTest).
      */
     private static final String MB_G_PROGRAM = "user:1 sched | user:1 mbreg mbslow | kthread use:1 mbfast unuse";
-    private static final String MB_G_SCRIPT = "0:Membarrier.userSlow 1:Kthread.kthreadUnuseMm 0";
+    private static final String MB_G_SCRIPT = "0:MembarrierUser.userSlow 1:Kthread.kthreadUnuseMm 0";
     // picks: cpu0's idle takes task#4 (which registers); cpu1's idle takes task#3, whose sched
     // picks kthread#5; no preemption
     private static final int[] MB_G_VALUES = {1, 0, 0, 0};
