@@ -253,6 +253,18 @@ public final class Variants {
             plant(variant("arm64", "").arch(ARM64).unlisted().build(), Patch.PLANT_NO_TLBI_BROADCAST),
             plant(LAZYMMU, Patch.PLANT_LAZYMMU_NO_FLUSH), plant(LAZYMMU, Patch.PLANT_LAZYMMU_SLEEP));
 
+    // ---- mutants: today's kernel with one real historical fix reverted (./lazymm bench --mutants) ----
+
+    /**
+     * The mutation benchmark: each is a real fix from the kernel's history, reverted at the lines
+     * it changed (its patch declared with its commit and release, the lines marked), on the
+     * variant whose workload reaches them. Unlisted: they measure the search (is a bug nobody
+     * modelled found?), they are not controls the tests assert; each expects the violation its
+     * bug should produce. Keep the ids {@code MUT-<commit>}.
+     */
+    static final List<KernelVariant> MUTANTS = List.of(
+    );
+
     /** The listed variants, in the order {@code list} shows them. */
     static final List<KernelVariant> LISTED = List.of(
             UPSTREAM, SHOOTDOWN, HAZARD, HAZARD_BATCH, HAZARD_ARM64, HP_HOTPLUG, HP_CPUMASK, HP_X86_TRIM, HP_WARN,
@@ -269,6 +281,7 @@ public final class Variants {
         List<KernelVariant> all = new ArrayList<>(LISTED);
         all.add(S390_HUGH_BH);
         all.addAll(PLANTS);
+        all.addAll(MUTANTS);
         for (KernelVariant v : all) {
             if (m.put(v.id(), v) != null) throw new IllegalStateException("two variants are called " + v.id());
         }
@@ -287,4 +300,7 @@ public final class Variants {
 
     /** The listed variants. */
     public static List<KernelVariant> listed() { return LISTED; }
+
+    /** The mutation benchmark's variants. */
+    public static List<KernelVariant> mutants() { return MUTANTS; }
 }
