@@ -39,6 +39,11 @@ import picocli.CommandLine.Option;
                 "  ./lazymm bench --figures docs/FIGURES.md     (rewrites its section <!-- bench:begin --> ... <!-- bench:end -->)",
                 "  ./lazymm bench --time-to-bug --seeds 5 --time 60 --report ttb.json",
                 "  ./lazymm bench --time-to-bug --variants X86-SWITCH-ORDER,HP-NO-MB --modes fuzz,pct --seeds 3",
+                "",
+                "With --mutants: the mutation benchmark, today's kernel with one real historical fix reverted per variant",
+                "(the MUT-* variants: ./lazymm list --mutants); fuzz on each for --time (default 60 s) with --seeds (5);",
+                "a mutant is caught when the median of its seeds finds it within the time. It measures the search.",
+                "  ./lazymm bench --mutants --figures docs/FIGURES.md",
                 ""})
 final class BenchCommand implements Callable<Integer> {
 
@@ -53,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--time-to-bug", description = "measure the time to find each positive control (see above)")
     boolean timeToBug;
+
+    @Option(names = "--mutants", description = "the mutation benchmark: --time-to-bug on the MUT-* variants (see above); "
+            + "the default mode is fuzz alone, and the default time 60 s")
+    boolean mutants;
 
     @Option(names = "--figures", paramLabel = "FILE.md", description = "also write the figures as a markdown table into FILE.md, "
             + "between its markers <!-- bench:begin --> and <!-- bench:end --> (with --time-to-bug: <!-- time-to-bug:begin --> "
@@ -85,7 +94,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var o = spec.commandLine().getOut();
-        FiguresFile out = figures == null ? null : FiguresFile.check(figures, timeToBug ? "time-to-bug" : "bench");
+        if (mutants) {
+            timeToBug = true;
+            if (spec.commandLine().getParseResult().matchedOption("--variants") == null) {
+                variants = lazymm.model.kernel.Variants.mutants().stream().map(lazymm.model.kernel.KernelVariant::id).toList();
+            }
+            if (spec.commandLine().getParseResult().matchedOption("--modes") == null) modes = List.of("fuzz");
+            if (variants.isEmpty()) throw new lazymm.engine.BadInput("--mutants: no MUT-* variant is declared (Variants.MUTANTS)");
+        }
+        FiguresFile out = figures == null ? null
+                : FiguresFile.check(figures, mutants ? "mutants" : timeToBug ? "time-to-bug" : "bench");
         if (timeToBug) return timeToBug(o, out);
         if (seconds <= 0) throw new lazymm.engine.BadInput("--seconds must be positive, got " + seconds);
         YieldBench model = new YieldBench(100_000);
@@ -236,8 +254,40 @@ final class BenchCommand implements Callable<Integer> {
             report.write(rep);  // rewritten after each variant
             if (out != null) out.write(table.toString());  // likewise
         }
+        if (mutants) {
+            String caught = caughtSummary(rows);
+            o.println(caught);
+            if (out != null) out.write(table + "\n" + caught + "\n");
+        }
         if (out != null) o.println("figures written to " + figures);
         return Main.OK;
+    }
+
+    /**
+     * The mutation benchmark's verdict: per mode, how many variants were caught, a variant being
+     * caught when the median of its seeds found it (at least half of them, rounded up, within the
+     * time).
+     */
+    static String caughtSummary(List<Object> rows) {
+        Map<String, int[]> byMode = new LinkedHashMap<>();
+        StringBuilder missed = new StringBuilder();
+        for (Object r : rows) {
+            @SuppressWarnings("unchecked") Map<String, Object> row = (Map<String, Object>) r;
+            long found = (Long) row.get("found");
+            long runs = (Long) row.get("runs");
+            boolean caught = found * 2 > runs || (found * 2 == runs && runs > 0 && row.get("median_seconds") != null);
+            int[] c = byMode.computeIfAbsent((String) row.get("mode"), m -> new int[2]);
+            c[1]++;
+            if (caught) c[0]++;
+            else missed.append(missed.length() == 0 ? "" : ", ").append(row.get("variant")).append(" (").append(row.get("mode")).append(')');
+        }
+        StringBuilder b = new StringBuilder();
+        for (var e : byMode.entrySet()) {
+            b.append(String.format(java.util.Locale.ROOT, "mutants caught by %s: %d of %d (%.0f%%)%n", e.getKey(), e.getValue()[0],
+                    e.getValue()[1], 100.0 * e.getValue()[0] / Math.max(1, e.getValue()[1])));
+        }
+        if (missed.length() > 0) b.append("missed: ").append(missed);
+        return b.toString().strip();
     }
 
     private Search explore(String variant, String strategy, long seed) {

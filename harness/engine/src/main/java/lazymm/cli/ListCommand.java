@@ -21,6 +21,10 @@ final class ListCommand implements Callable<Integer> {
             description = "Under each variant, what its kernel is: the base release, the patches it applies and reverts, and the modelled patches its base is too old to have.")
     boolean patches;
 
+    @CommandLine.Option(names = "--mutants",
+            description = "List the mutation benchmark's variants instead (MUT-*: today's kernel with one historical fix reverted; ./lazymm bench --mutants runs them).")
+    boolean mutants;
+
     @CommandLine.Option(names = "--markdown",
             description = "Print the variants as a markdown table (the table of docs/VARIANTS.md, which a test keeps equal to this output).")
     boolean markdown;
@@ -30,6 +34,19 @@ final class ListCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (markdown) {
             out.print(markdown());
+            out.flush();
+            return Main.OK;
+        }
+        if (mutants) {
+            out.printf("the mutation benchmark (model version %d): today's kernel with one real fix reverted each%n",
+                    new lazymm.model.kernel.KernelTarget().modelVersion());
+            for (var m : lazymm.model.kernel.Variants.mutants()) {
+                Variant v = m.toVariant();
+                out.printf("  %-24s %-8s %-20s %s%n", v.id(), v.defaults().arch(), v.expect(), v.summary());
+                if (patches) {
+                    for (String line : v.patches()) out.printf("  %-24s %s%n", "", line);
+                }
+            }
             out.flush();
             return Main.OK;
         }

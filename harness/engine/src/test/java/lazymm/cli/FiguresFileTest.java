@@ -36,9 +36,19 @@ class FiguresFileTest {
     }
 
     @Test
-    void theProjectsFiguresFileHasBothSections() {
+    void aMutantIsCaughtWhenTheMedianOfItsSeedsFindsIt() {
+        java.util.List<Object> rows = java.util.List.of(
+                java.util.Map.of("variant", "MUT-a", "mode", "fuzz", "found", 3L, "runs", 5L),
+                java.util.Map.of("variant", "MUT-b", "mode", "fuzz", "found", 2L, "runs", 5L),
+                java.util.Map.of("variant", "MUT-c", "mode", "fuzz", "found", 5L, "runs", 5L));
+        assertEquals("mutants caught by fuzz: 2 of 3 (67%)\nmissed: MUT-b (fuzz)", BenchCommand.caughtSummary(rows));
+    }
+
+    @Test
+    void theProjectsFiguresFileHasItsSections() {
         Path figures = Path.of("..", "..", "docs", "FIGURES.md");
         FiguresFile.check(figures, "bench");
         FiguresFile.check(figures, "time-to-bug");
+        FiguresFile.check(figures, "mutants");
     }
 }

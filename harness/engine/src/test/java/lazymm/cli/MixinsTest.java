@@ -20,8 +20,11 @@ import picocli.CommandLine.Model.OptionSpec;
 /** The shared options: declared once, so every command that has one describes it alike. */
 class MixinsTest {
 
-    /** Options that share a name but not a meaning: minimize --out is one FILE, explore's and fuzz's a DIR. */
-    private static final Set<String> HOMONYMS = Set.of("--out");
+    /**
+     * Options that share a name but not a meaning: minimize --out is one FILE, explore's and fuzz's
+     * a DIR; list --mutants lists the mutation benchmark, bench --mutants runs it.
+     */
+    private static final Set<String> HOMONYMS = Set.of("--out", "--mutants");
 
     @Test
     void anOptionThatTwoCommandsShareIsDescribedAlike() {
