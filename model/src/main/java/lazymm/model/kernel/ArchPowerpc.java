@@ -33,6 +33,10 @@ import lazymm.model.mem.IntVar;
  * mm after the flusher read mm_users loses its bit while it runs on the mm. That kernel had no
  * trim clock (it came later), lazy mms were refcounted, and CPU offline was the v5.8..v6.13 path.
  *
+ * <p>Mutant MUT-dfaed3e1fa70: exit_lazy_flush_tlb() before dfaed3e1fa70 (v6.4) switched a lazy
+ * kthread to init_mm with whatever IRQ state its caller had: IRQs off from the IPI, on from
+ * flush_type_needed()'s own trim.
+ *
  * <p>Left out: coprocessors (mm->context.copros is 0: no nest MMU, no
  * mm_needs_flush_escalation), the hash MMU and its batching, huge pages (hflush), PID allocation,
  * the mmu notifiers' secondary TLBs, altivec's DSSALL.
@@ -378,12 +382,13 @@ final class ArchPowerpc extends Arch {
                      * switch it to init_mm. This is not always called from IPI
                      * (e.g., flush_type_needed), so must disable irqs.
                      */
-                    boolean was = k.localIrqSave();
+                    boolean irqsOff = k.kc.has(Patch.PPC_EXIT_LAZY_IRQS_OFF);  // PATCH: dfaed3e1fa70: before it, no local_irq_save() here
+                    boolean was = irqsOff ? k.localIrqSave() : k.irqsDisabled();  // PATCH: dfaed3e1fa70
                     k.smm.mmgrabLazyTlb(k.initMm);
                     k.mem.write(current.activeMm, k.initMm);
                     switchMmIrqsOff(mm, k.initMm, current);
                     k.smm.mmdropLazyTlb(mm);
-                    k.localIrqRestore(was);
+                    if (irqsOff) k.localIrqRestore(was);  // PATCH: dfaed3e1fa70
                 }
             }
             /*

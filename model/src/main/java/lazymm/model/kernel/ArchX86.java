@@ -25,6 +25,11 @@ import lazymm.model.sim.Ghost;
  * SWITCHING store after the tlb_gen read); X86-SWITCH-MB is the code between that fix and
  * 83b0177a6c48 (CVE-2025-40174: no smp_mb() when this CPU's bit is already set).
  *
+ * <p>Mutant MUT-953753db887f: flush_tlb_func() before 953753db887f (v6.14) cleared a stale
+ * mm_cpumask bit and returned only on remote CPUs; the initiating CPU, left in the mask of an mm
+ * it no longer has loaded (209954cbc7d0), went on to compare f->new_tlb_gen with the loaded mm's
+ * generations.
+ *
  * <p>Left out: INVLPGB and global ASIDs, PTI's user PCIDs, LAM, cond_mitigation, the LDT and
  * PCE updates, the trim timer (whether this flush trims is a scheduler choice), the
  * flush_tlb_info reentrancy checks, temporary mms, arch_tlbbatch_flush (reclaim's batched
@@ -54,9 +59,9 @@ final class ArchX86 extends Arch {
         }
     }
 
-    /** struct flush_tlb_info (initiating_cpu only feeds statistics here: left out). */
+    /** struct flush_tlb_info (initiating_cpu: flush_tlb_func()'s "local"). */
     private record FlushTlbInfo(MmStruct mm, long start, long end, boolean freedTables, long newTlbGen,
-                                boolean trimCpumask) {}
+                                boolean trimCpumask, int initiatingCpu) {}
 
     /** choose_new_asid()'s result. */
     private record NewAsid(int asid, boolean needFlush) {}
@@ -309,10 +314,10 @@ final class ArchX86 extends Arch {
         long mask = k.mem.readOnce(mm.cpumask);
         if ((mask & ~(1L << cpu)) != 0) {  // cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids
             boolean trim = k.m.choose(2) == 1;  // should_trim_cpumask(): time_after(jiffies, next_trim_cpumask)
-            FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, trim);
+            FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, trim, cpu);
             nativeFlushTlbMulti(info);
         } else if (mm == k.mem.readOnce(me().loadedMm)) {
-            FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, false);
+            FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, false, cpu);
             k.localIrqDisable();
             flushTlbFunc(info);
             k.localIrqEnable();
@@ -380,10 +385,13 @@ final class ArchX86 extends Arch {
             k.mem.spinUnlock(f.mm().ptl);
         }
 
-        /* The CPU was left in the mm_cpumask of the target mm. Clear it. */
-        if (f.mm() != null && f.mm() != loadedMm) {
-            k.mem.atomicAndnot(1 << cpu, f.mm().cpumask);  // cpumask_clear_cpu()
-            return;
+        boolean local = cpu == f.initiatingCpu();
+        if (k.kc.has(Patch.X86_TLB_LOCAL_STALE) || !local) {  // PATCH: 953753db887f: before it, inside "if (!local) { ... }": "Can only happen on remote CPUs"
+            /* The CPU was left in the mm_cpumask of the target mm. Clear it. */
+            if (f.mm() != null && f.mm() != loadedMm) {
+                k.mem.atomicAndnot(1 << cpu, f.mm().cpumask);  // cpumask_clear_cpu()
+                return;
+            }
         }
         if (loadedMm == k.initMm) return;
 

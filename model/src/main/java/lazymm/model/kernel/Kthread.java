@@ -4,6 +4,12 @@ package lazymm.model.kernel;
  * kernel/kthread.c (v7.1.5): kthread_use_mm and kthread_unuse_mm, and with membarrier users
  * this project's fix for SYNC-CORE-KTHREAD (the line marked with it). Left out: task_lock (only
  * the task itself takes it here), the user_ns check.
+ *
+ * <p>Mutant MUT-38cf307c1f20: before 38cf307c1f20 (v5.9) both ran with IRQs on between
+ * task_lock() and task_unlock() (preemption off, no preemption point there), kthread_use_mm()
+ * switching with switch_mm(); a TLB IPI could land between the ->active_mm / ->mm updates and
+ * the switch. The revert is at today's lines (membarrier_update_current_mm and the lazy-TLB
+ * helpers came later).
  */
 final class Kthread {
 
@@ -24,18 +30,19 @@ final class Kthread {
         k.smm.mmgrab(mm);
         // task_lock(tsk);
         /* Hold off tlb flush IPIs while switching mm's */
-        k.localIrqDisable();
+        boolean irqsOff = k.kc.has(Patch.KTHREAD_USE_MM_IRQS_OFF);  // PATCH: 38cf307c1f20: before it, IRQs stayed on (task_lock() only disables preemption) until switch_mm()
+        if (irqsOff) k.localIrqDisable(); else tsk.preemptCount++;  // PATCH: 38cf307c1f20: before it, task_lock()'s preempt_disable() only (task_lock is left out here)
         MmStruct activeMm = k.mem.read(tsk.activeMm);
         k.mem.write(tsk.activeMm, mm);
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5; PATCH: luto-task-mm-once
         k.membarrier.membarrierUpdateCurrentMm(mm);
-        k.arch.switchMmIrqsOff(activeMm, mm, tsk);
+        if (irqsOff) k.arch.switchMmIrqsOff(activeMm, mm, tsk); else k.arch.switchMm(activeMm, mm, tsk);  // PATCH: 38cf307c1f20: before it, switch_mm() (IRQs off inside it only)
         // lazymm: a sync_core for SYNC_CORE, as finish_task_switch() gives a kthread -> user
         // switch. From here this kthread is a user of mm: it may switch to a thread of mm as
         // "user -> user", with no CR3 write (active_mm was mm) and no core sync. Before the
         // preemption point of task_unlock().
         if (k.kc.has(Patch.KTHREAD_USE_MM_SYNC_CORE)) k.smm.membarrierMmSyncCoreBeforeUsermode(mm);  // PATCH: lazymm-kthread-sync-core: v7.1.5 has no core sync here (SYNC-CORE-KTHREAD)
-        k.localIrqEnable();
+        if (irqsOff) k.localIrqEnable(); else tsk.preemptCount--;  // PATCH: 38cf307c1f20: before it, task_unlock()'s preempt_enable()
         // task_unlock(tsk);
         k.arch.finishArchPostLockSwitch();
         if (k.kc.lazyTlb().hazard()) {
@@ -69,7 +76,8 @@ final class Kthread {
          * clearing tsk->mm.
          */
         k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
-        k.localIrqDisable();
+        boolean irqsOff = k.kc.has(Patch.KTHREAD_USE_MM_IRQS_OFF);  // PATCH: 38cf307c1f20: before it, tsk->mm = NULL and enter_lazy_tlb() with IRQs on
+        if (irqsOff) k.localIrqDisable(); else tsk.preemptCount++;  // PATCH: 38cf307c1f20: before it, task_lock()'s preempt_disable() only (task_lock is left out here)
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, null); else k.mem.write(tsk.mm, null);  // tsk->mm = NULL: plain in v7.1.5; PATCH: luto-task-mm-once
         k.membarrier.membarrierUpdateCurrentMm(null);
         k.smm.mmgrabLazyTlb(mm);
@@ -79,7 +87,7 @@ final class Kthread {
             // hazard done right: lazy on mm now; our caller still holds an mm_users reference
             k.mem.writeOnce(k.thisRq().lazyMm, mm);
         }
-        k.localIrqEnable();
+        if (irqsOff) k.localIrqEnable(); else tsk.preemptCount--;  // PATCH: 38cf307c1f20: before it, task_unlock()'s preempt_enable()
         // task_unlock(tsk);
         k.preemptPoint();
         if (!k.kc.has(Patch.PLANT_MISSING_MMDROP)) k.smm.mmdrop(mm);  // PATCH: plant-missing-mmdrop: no mmdrop

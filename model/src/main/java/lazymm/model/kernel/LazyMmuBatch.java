@@ -13,6 +13,9 @@ import java.util.List;
  * preemption). The batch is per CPU, so a task must not leave the CPU in between: the oracle
  * reports a context switch away from an entered CPU, or with a non-empty batch.
  *
+ * <p>Mutants MUT-b9ef323ea168 and MUT-a1d416bf9faf: the backend's arch_enter / arch_leave without
+ * the preempt_disable() / preempt_enable() its fix added (the ghost count of entries stays).
+ *
  * <p>Before the series: batch->active / tb->active, set by arch_enter and cleared by arch_leave,
  * is what hpte_need_flush / tlb_batch_add_one test (no interrupt bail-out).
  */
@@ -42,7 +45,7 @@ abstract class LazyMmuBatch extends LazyMmuArch {
          * apply_to_page_range can call us this preempt enabled when
          * operating on kernel page tables.
          */
-        preemptDisable();
+        if (disablesPreemption()) preemptDisable();  // PATCH: b9ef323ea168 (powerpc), PATCH: a1d416bf9faf (sparc): before them, not here
         int cpu = k.smpProcessorId();
         entered[cpu]++;
         if (!lm.series()) active[cpu] = true;  // batch->active = 1
@@ -61,8 +64,11 @@ abstract class LazyMmuBatch extends LazyMmuArch {
         if (!lm.series()) active[cpu] = false;  // batch->active = 0
         if (entered[cpu] == 0) throw imbalance("arch_leave_lazy_mmu_mode", "leave without enter");
         entered[cpu]--;
-        preemptEnable();
+        if (disablesPreemption()) preemptEnable();  // PATCH: b9ef323ea168 (powerpc), PATCH: a1d416bf9faf (sparc): before them, not here
     }
+
+    /** Whether arch_enter_lazy_mmu_mode() disables preemption (the backend's fix is in). */
+    abstract boolean disablesPreemption();
 
     /** __flush_tlb_pending() / flush_tlb_pending(): flush_hash_range over the batch; index = 0. */
     private void flushPending(List<LazyMmu.PteUpdate> b) {
@@ -113,6 +119,8 @@ abstract class LazyMmuBatch extends LazyMmuArch {
         @Override String name() { return "powerpc hash (ppc64_tlb_batch)"; }
 
         @Override String flushName() { return "ppc64_tlb_batch"; }
+
+        @Override boolean disablesPreemption() { return k.kc.has(Patch.PPC_HASH_LAZY_MMU_PREEMPT); }  // PATCH: b9ef323ea168: before it, no preempt_disable() / preempt_enable() in arch_enter / arch_leave
     }
 
     /** sparc64. */
@@ -122,5 +130,7 @@ abstract class LazyMmuBatch extends LazyMmuArch {
         @Override String name() { return "sparc64 (tlb_batch)"; }
 
         @Override String flushName() { return "tlb_batch"; }
+
+        @Override boolean disablesPreemption() { return k.kc.has(Patch.SPARC_LAZY_MMU_PREEMPT); }  // PATCH: a1d416bf9faf: before it, no preempt_disable() / preempt_enable() in arch_enter / arch_leave
     }
 }

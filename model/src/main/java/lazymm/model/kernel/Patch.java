@@ -60,6 +60,24 @@ public enum Patch {
     XEN_LAZY_MMU_PREEMPT_FIX(Kind.MERGED, "4594437880ce", "v7.1",
             "x86/xen: Tolerate nested XEN_LAZY_MMU entering/leaving", XEN_LAZY_MMU_STATE),
 
+    // ---- merged upstream, reverted one at a time by the mutation benchmark (Variants.MUTANTS) ----
+
+    /** kthread_use_mm() / kthread_unuse_mm() switch mm with IRQs off, so a TLB IPI sees ->active_mm and the MMU agree. */
+    KTHREAD_USE_MM_IRQS_OFF(Kind.MERGED, "38cf307c1f20", "v5.9",
+            "mm: fix kthread_use_mm() vs TLB invalidate"),
+    /** x86 flush_tlb_func(): the initiating CPU also leaves the mm_cpumask of an mm it no longer has loaded. */
+    X86_TLB_LOCAL_STALE(Kind.MERGED, "953753db887f", "v6.14",
+            "x86/mm/tlb: Also remove local CPU from mm_cpumask if stale"),
+    /** powerpc radix exit_lazy_flush_tlb(): the switch of a lazy kthread to init_mm with IRQs off. */
+    PPC_EXIT_LAZY_IRQS_OFF(Kind.MERGED, "dfaed3e1fa70", "v6.4",
+            "powerpc/64s/radix: Fix exit lazy tlb mm switch with irqs enabled"),
+    /** powerpc hash arch_enter_lazy_mmu_mode(): preemption off until arch_leave_lazy_mmu_mode(). */
+    PPC_HASH_LAZY_MMU_PREEMPT(Kind.MERGED, "b9ef323ea168", "v6.1",
+            "powerpc/64s: Disable preemption in hash lazy mmu mode"),
+    /** sparc64 arch_enter_lazy_mmu_mode(): preemption off until arch_leave_lazy_mmu_mode(). */
+    SPARC_LAZY_MMU_PREEMPT(Kind.MERGED, "a1d416bf9faf", "v6.15",
+            "sparc/mm: disable preemption in lazy mmu mode"),
+
     // ---- postings: in a variant only when it applies them ----
 
     /** Seed 000: task->mm written with WRITE_ONCE and read remotely with READ_ONCE. */

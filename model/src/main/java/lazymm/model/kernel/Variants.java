@@ -77,9 +77,12 @@ public final class Variants {
     // (cleanup_lazy_tlbs, powerpc's radix__tlb_flush) is one the RFC rewrites, marked
     // with the RFC's marker. Not the seed-003 HAZARD scheme: that is another RFC.
 
+    // 953753db887f (v6.14) is applied: v6.11 had no lazy mm_cpumask (209954cbc7d0, v6.14, which the
+    // model does not take out), so its initiating CPU was never left in the mask of an mm it had
+    // switched away from; the fix's early return is the nearer to v6.11 of the model's two sides.
     public static final KernelVariant V6_11 = variant("v6.11",
             "the RFC's base without it: v6.11.1 on x86 (MMU_LAZY_TLB_REFCOUNT), before the x86 switch_mm fixes of v6.15/v6.18 and the v6.14 offline path")
-            .base("v6.11.1").expects(Expect.UNDER_TEST).build();
+            .base("v6.11.1").applies(Patch.X86_TLB_LOCAL_STALE).expects(Expect.UNDER_TEST).build();
 
     public static final KernelVariant V6_11_POWERPC = V6_11.derive("v6.11-powerpc",
             "the RFC's base without it: v6.11.1 on powerpc radix (MMU_LAZY_TLB_SHOOTDOWN), with the pre-v6.14 offline path (SHOOT-TRIM's bug)")
@@ -263,6 +266,23 @@ public final class Variants {
      * bug should produce. Keep the ids {@code MUT-<commit>}.
      */
     static final List<KernelVariant> MUTANTS = List.of(
+            // -- mut2: kthread_use_mm, x86 flush_tlb_func, powerpc radix, the lazy MMU batches --
+            SHOOTDOWN.derive("MUT-38cf307c1f20",
+                    "38cf307c1f20 (v5.9) reverted, powerpc radix: kthread_use_mm() with IRQs on until switch_mm(); an exit_flush_lazy_tlbs IPI between ->active_mm = mm and the switch sends the kthread to init_mm, which then runs on mm with active_mm init_mm, and the MMU keeps mm loaded after it is freed")
+                    .reverts(Patch.KTHREAD_USE_MM_IRQS_OFF).expects(violation("UseAfterFree")).unlisted().build(),
+            UPSTREAM.derive("MUT-953753db887f",
+                    "953753db887f (v6.14) reverted: flush_tlb_func() on the initiating CPU, left in the mm_cpumask of an mm it no longer has loaded, compares that mm's f->new_tlb_gen with the loaded mm's generations (WARN_ON_ONCE, or a partial flush recorded as a full one)")
+                    .reverts(Patch.X86_TLB_LOCAL_STALE).expects(violation("Warn")).unlisted().build(),
+            SHOOTDOWN.derive("MUT-dfaed3e1fa70",
+                    "dfaed3e1fa70 (v6.4) reverted, powerpc radix: exit_lazy_flush_tlb() called from flush_type_needed() switches a lazy kthread to init_mm with IRQs on; under SHOOTDOWN a nested switch only repeats uncounted lazy grabs/drops, and the caller (exit_mmap, mm_users 0) has no concurrent sender for mm: expected invisible without the linux-next WARN that reported it")
+                    .reverts(Patch.PPC_EXIT_LAZY_IRQS_OFF).expects(Expect.UNDER_TEST).unlisted().build(),
+            LAZYMMU_POWERPC.derive("MUT-b9ef323ea168",
+                    "b9ef323ea168 (v6.1) reverted, powerpc hash: arch_enter_lazy_mmu_mode() leaves preemption on, so a task in a vmalloc lazy section is preempted with its entries in this CPU's ppc64_tlb_batch")
+                    .reverts(Patch.PPC_HASH_LAZY_MMU_PREEMPT).expects(violation("LazyMmu")).unlisted().build(),
+            LAZYMMU_SPARC.derive("MUT-a1d416bf9faf",
+                    "a1d416bf9faf (v6.15) reverted, sparc64: arch_enter_lazy_mmu_mode() leaves preemption on, so a task in a vmalloc lazy section is preempted with its entries in this CPU's tlb_batch")
+                    .reverts(Patch.SPARC_LAZY_MMU_PREEMPT).expects(violation("LazyMmu")).unlisted().build()
+            // -- end mut2 --
     );
 
     /** The listed variants, in the order {@code list} shows them. */
