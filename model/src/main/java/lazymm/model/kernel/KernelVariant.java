@@ -38,11 +38,62 @@ import lazymm.model.sim.Variant;
  * @param expect    clean, the violation kind it must produce, or under test
  * @param listed    shown by {@code list} and run by the catalog's tests; false for plants and
  *                  fixtures that only tests use
+ * @param results   a plant's expected outcome per arch, each row with the search that shows it
+ *                  (PlantResultsTest runs every row); empty for the other declarations
  */
 public record KernelVariant(String id, String summary, Release base, Set<Patch> applies, Set<Patch> reverts,
                             CpuArch arch, MemoryModel memory, LazyTlb lazyTlb, int cpus, Set<Workload> workload,
                             LazyMmuBackend lazyMmuBackend, boolean archScheme, Set<Known> known, Expect expect,
-                            boolean listed) {
+                            boolean listed, List<Result> results) {
+
+    /**
+     * One row of a plant's expected results, as an LKMM litmus test's {@code Result:} line: on
+     * {@code arch}, {@code search} ends with {@code expect}. A violation names a kind
+     * ({@code UseAfterFree}), a signature ({@code AsidClash:tlb}), or alternatives separated by
+     * {@code |}, the first report must match one of them; clean means no report within the
+     * search's whole budget, and {@code why} then says why the plant is harmless there (redundant
+     * on that arch, or what the model cannot show).
+     */
+    public record Result(CpuArch arch, Expect expect, String why, Search search) {
+        public Result {
+            if (expect.kind() == Expect.Kind.UNDER_TEST) throw new IllegalArgumentException("a result row is caught or clean, not under test");
+            if (why == null || why.isBlank()) throw new IllegalArgumentException("a result row says why");
+        }
+
+        /** Whether a report with this kind and signature is the expected one. */
+        public boolean matches(String kind, String signature) {
+            if (expect.kind() != Expect.Kind.VIOLATION) return false;
+            for (String alt : expect.violation().split("\\|")) {
+                String a = alt.strip();
+                if (a.contains(":") ? a.equals(signature) : a.equals(kind)) return true;
+            }
+            return false;
+        }
+
+        @Override public String toString() { return arch + ": " + expect + " by " + search; }
+    }
+
+    /**
+     * How a result row is found: the strategy and its seed, the executions budget, the program
+     * (null: random programs of the variant's workload), and what the row changes of the
+     * variant's configuration on that arch (CPUs, lazy-TLB scheme; 0 and null keep it).
+     */
+    public record Search(String strategy, long seed, long executions, String program, int cpus, LazyTlb lazyTlb,
+                         boolean stepChecks) {
+        public static Search pct(long seed, long executions) { return new Search("pct", seed, executions, null, 0, null, true); }
+        public static Search random(long seed, long executions) { return new Search("random", seed, executions, null, 0, null, true); }
+        public Search program(String p) { return new Search(strategy, seed, executions, p, cpus, lazyTlb, stepChecks); }
+        public Search cpus(int n) { return new Search(strategy, seed, executions, program, n, lazyTlb, stepChecks); }
+        public Search lazyTlb(LazyTlb s) { return new Search(strategy, seed, executions, program, cpus, s, stepChecks); }
+        public Search noStepChecks() { return new Search(strategy, seed, executions, program, cpus, lazyTlb, false); }
+
+        @Override
+        public String toString() {
+            return strategy + " seed " + seed + ", " + executions + " executions"
+                    + (cpus > 0 ? ", " + cpus + " CPUs" : "") + (lazyTlb != null ? ", " + lazyTlb.id : "")
+                    + (stepChecks ? "" : ", no step checks") + (program != null ? ", program " + program : "");
+        }
+    }
 
     /** The architectures of the model. */
     public enum CpuArch {
@@ -109,6 +160,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         reverts = Collections.unmodifiableSet(reverts.isEmpty() ? EnumSet.noneOf(Patch.class) : EnumSet.copyOf(reverts));
         workload = Collections.unmodifiableSet(workload.isEmpty() ? EnumSet.noneOf(Workload.class) : EnumSet.copyOf(workload));
         known = Collections.unmodifiableSet(known.isEmpty() ? EnumSet.noneOf(Known.class) : EnumSet.copyOf(known));
+        results = List.copyOf(results);
         List<String> wrong = new ArrayList<>();
         if (base.compareTo(Release.PIN) > 0) wrong.add("its base " + base + " is newer than the release the model follows, " + Release.PIN);
         for (Patch p : reverts) {
@@ -130,6 +182,10 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
             wrong.add("it runs MMU_LAZY_TLB_SHOOTDOWN on arm64, which does not maintain the mm_cpumask it needs");
         }
         if (lazyMmuBackend != null && !workload.contains(Workload.LAZY_MMU)) wrong.add("it names a lazy MMU backend but runs no lazy MMU users");
+        for (Result r : results) {
+            LazyTlb scheme = r.search().lazyTlb() != null ? r.search().lazyTlb() : archScheme ? r.arch().scheme() : lazyTlb;
+            if (scheme == LazyTlb.SHOOTDOWN && r.arch() == CpuArch.ARM64) wrong.add("its result row " + r + " runs MMU_LAZY_TLB_SHOOTDOWN on arm64");
+        }
         if (cpus < 1 || cpus > 8) wrong.add("it asks for " + cpus + " CPUs (1 to 8)");
         if (!wrong.isEmpty()) throw new IllegalArgumentException("variant " + id + ": " + String.join("; ", wrong));
     }
@@ -152,6 +208,16 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
     /** The harness's view: the id, the summary, the default configuration, the expected outcome. */
     public Variant toVariant() {
         return new Variant(id, summary, new Config(id, arch.id, lazyTlb.id, memory.id, cpus), expect, lineage());
+    }
+
+    /**
+     * The configuration a result row runs in: this variant on the row's arch, in the memory model
+     * the arch needs (and, with {@link #archScheme}, its lazy-TLB scheme), as {@code --arch} gives
+     * it, with the row's CPUs and scheme when it names them.
+     */
+    public Config config(Result r) {
+        LazyTlb scheme = r.search().lazyTlb() != null ? r.search().lazyTlb() : archScheme ? r.arch().scheme() : lazyTlb;
+        return new Config(id, r.arch().id, scheme.id, r.arch().memory().id, r.search().cpus() > 0 ? r.search().cpus() : cpus);
     }
 
     /** What this variant's kernel is, one line each: the base, then each patch applied or reverted, and what the base is without. */
@@ -202,6 +268,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         private final Set<Known> known = EnumSet.noneOf(Known.class);
         private Expect expect = Expect.CLEAN;
         private boolean listed = true;
+        private final List<Result> results = new ArrayList<>();
 
         private Builder(String id, String summary) {
             this.id = id;
@@ -227,10 +294,12 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         public Builder knows(Known... ks) { known.addAll(List.of(ks)); return this; }
         public Builder expects(Expect e) { expect = e; return this; }
         public Builder unlisted() { listed = false; return this; }
+        /** One row of the expected results: on {@code arch}, {@code search} ends with {@code expect}, because {@code why}. */
+        public Builder result(CpuArch a, Expect e, String why, Search search) { results.add(new Result(a, e, why, search)); return this; }
 
         public KernelVariant build() {
             return new KernelVariant(id, summary, base, applies, reverts, arch, memory != null ? memory : arch.memory(),
-                    lazyTlb, cpus, workload, lazyMmuBackend, archScheme, known, expect, listed);
+                    lazyTlb, cpus, workload, lazyMmuBackend, archScheme, known, expect, listed, results);
         }
     }
 }

@@ -3,6 +3,7 @@ package lazymm.model.kernel;
 import static lazymm.model.kernel.KernelVariant.CpuArch.ARM64;
 import static lazymm.model.kernel.KernelVariant.CpuArch.POWERPC;
 import static lazymm.model.kernel.KernelVariant.CpuArch.S390;
+import static lazymm.model.kernel.KernelVariant.CpuArch.X86;
 import static lazymm.model.kernel.KernelVariant.Known.TASK_MM_PLAIN;
 import static lazymm.model.kernel.KernelVariant.Workload.ASID_ROLLOVER;
 import static lazymm.model.kernel.KernelVariant.Workload.LAZY_MMU;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lazymm.model.kernel.KernelVariant.LazyMmuBackend;
+import lazymm.model.kernel.KernelVariant.Search;
 import lazymm.model.sim.Expect;
 
 /**
@@ -225,9 +227,13 @@ public final class Variants {
             .arch(S390).build();
 
     // ---- plants: one line each, for the oracles' tests (never listed) ----
+    //
+    // Each plant's expected outcome per arch is a row (result): caught as a violation of a kind
+    // or signature by the search given, or clean within the search's budget, with why.
+    // PlantResultsTest runs every row.
 
-    private static KernelVariant plant(KernelVariant on, Patch plant) {
-        return on.derive(plant.id, plant.subject).applies(plant).unlisted().build();
+    private static KernelVariant.Builder plant(KernelVariant on, Patch plant) {
+        return on.derive(plant.id, plant.subject).applies(plant).unlisted();
     }
 
     /** Today's kernel without membarrier users: what most plants run on. */
@@ -236,25 +242,127 @@ public final class Variants {
     private static final KernelVariant MEMBARRIER_ONLY = MEMBARRIER.derive("membarrier-only",
             "membarrier users with every fix, no zap or munmap").runs(NO_TLB_OPS).unlisted().build();
 
+    /** membarrier.c's scenario C: a thread of the process switched in on the other CPU (from another process's task) while the slow path scans rq->curr. */
+    private static final String MB_SCENARIO_C = "user:1 mbreg mbslow mbslow | user:1 mbfast mbfast | user:2 sched";
+    /** membarrier.c's scenario B: a fast path, then its CPU switches away (to another process's task) while the slow path scans rq->curr. */
+    private static final String MB_SCENARIO_B = "user:1 mbreg mbfast sched mbfast | user:1 mbslow mbslow | user:2 run sched run";
+    /** A CPU goes back to a process it ran before (its mm_cpumask bit already set). */
+    private static final String MB_E_PROGRAM = "user:1 mbreg run sched mbfast mbfast | user:1 run mbslow mbslow | user:2 run sched run";
+    /** The weak model's pointer loads: why (c)'s removal is not seen on the weak arches. */
+    private static final String WEAK_POINTER_LOADS = "not seen by the model: its weak memory lets a pointer load (READ_ONCE(rq->curr) in the scan) order every later load, not only those through the pointer (WeakBackend: 'address dependencies, and a little more'), so the scan's read of a switched-away CPU's rq->curr orders the slow path's flag reads as (c) would; with that strengthening taken out, scenario B (" + MB_SCENARIO_B + ") is caught on powerpc by the random walk in 4,545 executions, and stays clean with (c)";
+
     static final List<KernelVariant> PLANTS = List.of(
-            plant(TODAY, Patch.PLANT_EXTRA_MMDROP), plant(TODAY, Patch.PLANT_MISSING_MMDROP),
-            plant(TODAY, Patch.PLANT_EXTRA_MMPUT), plant(TODAY, Patch.PLANT_NO_LAZY_GRAB),
-            plant(TODAY, Patch.PLANT_NO_LAZY_CATCHUP), plant(TODAY, Patch.PLANT_NO_FREED_TABLES_IPI),
-            plant(TODAY, Patch.PLANT_PTL_IN_IRQ),
-            plant(SHOOTDOWN, Patch.PLANT_PPC_NO_TLBIE), plant(SHOOTDOWN, Patch.PLANT_PPC_TRIM_EARLY),
-            plant(SHOOTDOWN, Patch.PLANT_PPC_NO_SWITCH_MB), plant(SHOOTDOWN, Patch.PLANT_PPC_NO_FLUSH_MB),
-            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_A), plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_C),
-            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_D), plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_E),
+            plant(TODAY, Patch.PLANT_EXTRA_MMDROP)
+                    .result(X86, violation("UseAfterFree|RefcountUnderflow"), "KASAN sees the freed mm used, or the count goes negative",
+                            Search.random(11, 20_000).noStepChecks()).build(),
+            plant(TODAY, Patch.PLANT_MISSING_MMDROP)
+                    .result(X86, violation("RefcountInvariant"), "the step invariant I1 sees one holder fewer than mm_count",
+                            Search.random(11, 20_000))
+                    .result(X86, violation("Leak"), "without the step invariants, the mm is never freed",
+                            Search.random(11, 20_000).noStepChecks()).build(),
+            plant(TODAY, Patch.PLANT_EXTRA_MMPUT)
+                    .result(X86, violation("RefcountUnderflow|UseAfterFree"), "mm_users goes below zero, or the mm is torn down under its users",
+                            Search.random(11, 20_000).noStepChecks()).build(),
+            plant(TODAY, Patch.PLANT_NO_LAZY_GRAB)
+                    .result(X86, violation("UseAfterFree"), "the lazily used mm is freed under the CPU",
+                            Search.random(11, 20_000).noStepChecks()).build(),
+            plant(TODAY, Patch.PLANT_NO_LAZY_CATCHUP)
+                    .result(X86, violation("StaleTlb"), "a lazy CPU back on its mm uses translations a flush removed while it was lazy",
+                            Search.pct(1, 200_000)).build(),
+            plant(TODAY, Patch.PLANT_NO_FREED_TABLES_IPI)
+                    .result(X86, violation("StaleTlb"), "a lazy CPU skipped by a flush that frees page tables walks speculatively through a freed table",
+                            Search.pct(1, 200_000)).build(),
+            plant(TODAY, Patch.PLANT_PTL_IN_IRQ)
+                    .result(X86, violation("Deadlock|IrqUnsafeLock"), "the flush IPI lands inside its own CPU's fault (self-deadlock), or lockdep sees the lock taken in and out of hardirq context (both ways: KernelLockTest)",
+                            Search.random(1, 20_000).program("user:1 run zap run zap run zap | user:1 run zap run zap run zap")).build(),
+
+            plant(SHOOTDOWN, Patch.PLANT_PPC_NO_TLBIE)
+                    .result(POWERPC, violation("StaleTlb"), "another CPU running the process keeps the translation",
+                            Search.random(1, 100_000)).build(),
+            plant(SHOOTDOWN, Patch.PLANT_PPC_TRIM_EARLY)
+                    .result(POWERPC, violation("StaleTlb|UseAfterFree"), "the CPU's later speculative walks refill the TLB behind the flushes, or the final mmdrop's shootdown misses it",
+                            Search.random(1, 100_000)).build(),
+            plant(SHOOTDOWN, Patch.PLANT_PPC_NO_FLUSH_MB)
+                    .result(POWERPC, violation("StaleTlb"), "store buffering: the flusher misses the switching CPU and flushes locally",
+                            Search.random(1, 100_000).program("user:1 run zap zap | user:1 run run run")).build(),
+            plant(SHOOTDOWN, Patch.PLANT_PPC_NO_SWITCH_MB)
+                    .result(POWERPC, violation("StaleTlb"), "store buffering, the other side; user -> user on 2 CPUs (from a kthread or idle, finish_task_switch's mmdrop_lazy_tlb_sched() is a full barrier too)",
+                            Search.random(1, 100_000).cpus(2).program("user:1 run zap zap | user:2 run sched run | user:1 run run run")).build(),
+
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_A)
+                    .result(X86, Expect.CLEAN, "not found (nor in 300,000 PCT executions of random programs, nor 70,000 of scenario C's): a budget, not a proof. x86-TSO may still let the slow path's flag store pass the rq->curr scan (nothing locked between them in v7.1.5: cpus_read_lock()'s fast path is a this_cpu_inc()), but the window, a whole context switch and fast path between the scan and (c), is beyond these searches",
+                            Search.pct(1, 2_000).cpus(2).program(MB_SCENARIO_C))
+                    .result(POWERPC, violation("MembarrierOrdering"), "scenario C: the scan reads a stale rq->curr of the CPU that switched in a thread of the process ((e) is there, (a) is not: store buffering)",
+                            Search.random(1, 20_000).cpus(2).program(MB_SCENARIO_C))
+                    .result(ARM64, violation("MembarrierOrdering"), "scenario C, as on powerpc",
+                            Search.random(1, 20_000).cpus(2).program(MB_SCENARIO_C)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_C)
+                    .result(X86, Expect.CLEAN, "redundant: TSO keeps loads in order, so the scan's read of rq->curr is ordered before the flag reads after membarrier() (scenario B needs them reordered)",
+                            Search.random(1, 2_000).cpus(2).program(MB_SCENARIO_B))
+                    .result(POWERPC, Expect.CLEAN, WEAK_POINTER_LOADS,
+                            Search.random(1, 2_000).cpus(2).program(MB_SCENARIO_B))
+                    .result(ARM64, Expect.CLEAN, WEAK_POINTER_LOADS,
+                            Search.random(1, 2_000).cpus(2).program(MB_SCENARIO_B)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_D)
+                    .result(X86, Expect.CLEAN, "redundant: smp_mb__after_spinlock() is a no-op after x86's locked spin_lock (rq->lock), itself a full barrier",
+                            Search.random(1, 2_000).cpus(2).program(MB_SCENARIO_C))
+                    .result(POWERPC, violation("MembarrierOrdering"), "scenario C: spin_lock is only an acquire, so nothing orders the fast path's CPU before its rq->curr store ((d) pairs with (a) / (c))",
+                            Search.random(1, 20_000).cpus(2).program(MB_SCENARIO_C))
+                    .result(ARM64, violation("MembarrierOrdering"), "scenario C, as on powerpc",
+                            Search.random(1, 20_000).cpus(2).program(MB_SCENARIO_C)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_E)
+                    .result(X86, Expect.CLEAN, "redundant since 83b0177a6c48 (v6.18): switch_mm_irqs_off() executes a locked cpumask_set_cpu() or an smp_mb() between the rq->curr store and the return to user space on every path that changes mm, and its lazy path has an smp_mb()",
+                            Search.pct(1, 10_000).program(MB_E_PROGRAM)).build(),
             MEMBARRIER_ONLY.derive("plant-no-mb-e-6.17",
                     "x86 switch_mm_irqs_off() before 83b0177a6c48 (6.17) with the CR3 write's barrier (membarrier's (e)) removed")
-                    .reverts(Patch.X86_SWITCH_MB).applies(Patch.PLANT_NO_MB_E).unlisted().build(),
-            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_G), plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_GLOBAL),
-            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_CPU), plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_SYNC_CORE),
-            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_SYNC_CORE_SWITCH),
-            plant(MEMBARRIER_ONLY.derive("membarrier-only-arm64", "").arch(ARM64).unlisted().build(), Patch.PLANT_NO_SWITCH_TO_DSB),
-            plant(ARM64_ASID, Patch.PLANT_NO_ASID_FLUSH), plant(ARM64_ASID, Patch.PLANT_ASID_NO_RESERVE),
-            plant(variant("arm64", "").arch(ARM64).unlisted().build(), Patch.PLANT_NO_TLBI_BROADCAST),
-            plant(LAZYMMU, Patch.PLANT_LAZYMMU_NO_FLUSH), plant(LAZYMMU, Patch.PLANT_LAZYMMU_SLEEP));
+                    .reverts(Patch.X86_SWITCH_MB).applies(Patch.PLANT_NO_MB_E).unlisted()
+                    .result(X86, violation("MembarrierOrdering"), "before 83b0177a6c48, when the CPU's mm_cpumask bit is already set (back to a process it ran), the CR3 write was the only full barrier after rq->curr",
+                            Search.pct(1, 100_000).program(MB_E_PROGRAM)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_G)
+                    .result(POWERPC, violation("MembarrierOrdering"), "switch_mm returns early when the mm does not change, and under SHOOTDOWN mmdrop_lazy_tlb() is a bare smp_mb(): nothing else orders kthread_use_mm()'s tsk->mm store",
+                            Search.pct(1, 300_000).lazyTlb(LazyTlb.SHOOTDOWN))
+                    .result(X86, Expect.CLEAN, "redundant, on the hazard scheme (under REFCOUNT the plant also leaks the lazy reference mmdrop_lazy_tlb() drops): the kthread lazily on the mm goes through switch_mm_irqs_off()'s lazy path, whose smp_mb() (to read tlb_gen) orders the store (a schedule pinned in KernelScheduleTest); not for an mm with an INVLPGB global ASID, not modelled",
+                            Search.pct(1, 2_000).lazyTlb(LazyTlb.HAZARD)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_GLOBAL)
+                    .result(X86, violation("MembarrierOrdering:membarrier_global_expedited"), "GLOBAL_EXPEDITED interrupts nobody; PCT keeps the stores buffered",
+                            Search.pct(1, 100_000)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_CPU)
+                    .result(X86, violation("MembarrierOrdering:membarrier_private_expedited"), "the cpu_id form interrupts nobody; on a program whose slow paths name each CPU in turn (random programs need more than 100,000 PCT executions)",
+                            Search.pct(2, 100_000).program("user:1 mbregrseq mbcpu:0 mbcpu:1 mbcpu:2 | user:1 mbfast mbfast | user:1 mbfast mbfast")).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_SYNC_CORE)
+                    .result(X86, violation("MembarrierSyncCore:membarrier_private_expedited"), "a thread runs the modified code on a CPU that did not serialize (control flow: the random walk finds it)",
+                            Search.random(11, 100_000)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_SYNC_CORE_SWITCH)
+                    .result(X86, violation("MembarrierSyncCore:membarrier_private_expedited"), "user -> kthread -> user on one mm: no CR3 write, and no core sync in finish_task_switch()",
+                            Search.random(11, 100_000)).build(),
+            plant(MEMBARRIER_ONLY.derive("membarrier-only-arm64", "").arch(ARM64).unlisted().build(), Patch.PLANT_NO_SWITCH_TO_DSB)
+                    .result(ARM64, violation("MembarrierOrdering"), "when switch_mm changes mm, neither check_and_switch_context (a relaxed cmpxchg) nor the TTBR writes are a full barrier: __switch_to's dsb(ish) is (random walk: 555 executions; PCT: none in 74,000)",
+                            Search.random(1, 100_000)).build(),
+            plant(ARM64_ASID, Patch.PLANT_NO_ASID_FLUSH)
+                    .result(ARM64, violation("AsidClash:tlb_flush_pending"), "a CPU loads an ASID of a generation it has not flushed in",
+                            Search.random(11, 100_000)).build(),
+            plant(ARM64_ASID, Patch.PLANT_ASID_NO_RESERVE)
+                    .result(ARM64, violation("AsidClash:context.id"), "a rollover hands a running mm's ASID to another mm: two mms with one context.id (a step check)",
+                            Search.random(11, 100_000))
+                    .result(ARM64, violation("AsidClash:tlb"), "without the step checks, a CPU hits the TLB entry the other mm left under that ASID",
+                            Search.random(11, 100_000).noStepChecks()).build(),
+            plant(variant("arm64", "").arch(ARM64).unlisted().build(), Patch.PLANT_NO_TLBI_BROADCAST)
+                    .result(ARM64, violation("StaleTlb:tlb"), "the TLBI of a zap reaches only the flushing CPU",
+                            Search.random(11, 100_000)).build(),
+            plant(LAZYMMU, Patch.PLANT_LAZYMMU_NO_FLUSH)
+                    .result(X86, violation("LazyMmu:not flushed:lazy_mmu_mode_disable"), "Xen PV: the multicall buffer is still batched when lazy_mmu_mode_disable() returns",
+                            Search.random(11, 20_000))
+                    .result(ARM64, violation("LazyMmu:not flushed:lazy_mmu_mode_disable"), "TIF_LAZY_MMU_PENDING still set when lazy_mmu_mode_disable() returns",
+                            Search.random(11, 20_000))
+                    .result(POWERPC, violation("LazyMmu:not flushed:lazy_mmu_mode_disable"), "ppc64_tlb_batch still holds the nested section's updates",
+                            Search.random(11, 20_000)).build(),
+            plant(LAZYMMU, Patch.PLANT_LAZYMMU_SLEEP)
+                    .result(X86, violation("LazyMmu:sleep in lazy mode"), "a section sleeps without lazy_mmu_mode_pause()", Search.random(11, 20_000))
+                    .result(ARM64, violation("LazyMmu:sleep in lazy mode"), "the same, arm64", Search.random(11, 20_000))
+                    .result(POWERPC, violation("LazyMmu:sleep in lazy mode"), "the same, powerpc (preemption off in the mode)", Search.random(11, 20_000)).build());
+
+    /** The plants: unlisted declarations, each with its expected results per arch. */
+    public static List<KernelVariant> plants() { return PLANTS; }
 
     // ---- mutants: today's kernel with one real historical fix reverted (./lazymm bench --mutants) ----
 

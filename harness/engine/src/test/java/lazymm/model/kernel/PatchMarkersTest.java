@@ -142,4 +142,26 @@ class PatchMarkersTest {
             }
         }
     }
+
+    /**
+     * Every plant shows what it is for: each declaration that applies a plant has at least one
+     * expected-result row (PlantResultsTest runs them), every plant patch is applied by such a
+     * declaration, and only plants have rows.
+     */
+    @Test
+    void everyPlantHasItsExpectedResults() {
+        List<String> wrong = new ArrayList<>();
+        for (KernelVariant v : Variants.all().values()) {
+            boolean plant = v.applies().stream().anyMatch(p -> p.kind == Patch.Kind.PLANT);
+            if (plant && !Variants.PLANTS.contains(v)) wrong.add(v.id() + " applies a plant but is not in Variants.PLANTS");
+            if (plant && v.results().isEmpty()) wrong.add(v.id() + " has no result row: say on which arch it is caught, and by what search (or why it is clean)");
+            if (!plant && !v.results().isEmpty()) wrong.add(v.id() + " has result rows but applies no plant");
+        }
+        for (Patch p : Patch.values()) {
+            if (p.kind == Patch.Kind.PLANT && Variants.PLANTS.stream().noneMatch(v -> v.applies().contains(p))) {
+                wrong.add(p.id + " is in no plant declaration");
+            }
+        }
+        assertEquals(List.of(), wrong, "plants without their expected results");
+    }
 }
