@@ -28,7 +28,7 @@ final class Kthread {
         MmStruct activeMm = k.mem.read(tsk.activeMm);
         k.mem.write(tsk.activeMm, mm);
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5; PATCH: luto-task-mm-once
-        k.membarrier.membarrierUpdateCurrentMm(mm);
+        if (k.kc.has(Patch.MEMBARRIER_KTHREAD_GLOBAL)) k.membarrier.membarrierUpdateCurrentMm(mm);  // PATCH: 618758ed3a4f-a
         k.arch.switchMmIrqsOff(activeMm, mm, tsk);
         // lazymm: a sync_core for SYNC_CORE, as finish_task_switch() gives a kthread -> user
         // switch. From here this kthread is a user of mm: it may switch to a thread of mm as
@@ -68,10 +68,10 @@ final class Kthread {
          * memory barrier after accessing user-space memory, before
          * clearing tsk->mm.
          */
-        k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
+        if (k.kc.has(Patch.MEMBARRIER_KTHREAD_UNUSE_MB)) k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c); PATCH: 618758ed3a4f-b
         k.localIrqDisable();
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, null); else k.mem.write(tsk.mm, null);  // tsk->mm = NULL: plain in v7.1.5; PATCH: luto-task-mm-once
-        k.membarrier.membarrierUpdateCurrentMm(null);
+        if (k.kc.has(Patch.MEMBARRIER_KTHREAD_GLOBAL)) k.membarrier.membarrierUpdateCurrentMm(null);  // PATCH: 618758ed3a4f-a
         k.smm.mmgrabLazyTlb(mm);
         /* active_mm is still 'mm' */
         k.arch.enterLazyTlb(mm, tsk);
