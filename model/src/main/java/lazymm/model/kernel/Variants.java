@@ -274,16 +274,16 @@ public final class Variants {
                     .expects(violation("MembarrierOrdering")).unlisted().build(),
             mutant("MUT-618758ed3a4f-b", MEMBARRIER, Patch.MEMBARRIER_KTHREAD_UNUSE_MB,
                     "618758ed3a4f's barrier reverted, powerpc: kthread_unuse_mm() without smp_mb__after_spinlock(), so tsk->mm = NULL can be seen before the kthread's last user-memory store and membarrier skips it")
-                    .arch(POWERPC).expects(violation("MembarrierOrdering")).unlisted().build(),
+                    .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("MembarrierOrdering")).unlisted().build(),
             mutant("MUT-5bc78502322a", MEMBARRIER, Patch.MEMBARRIER_EXIT_MM,
                     "5bc78502322a reverted, powerpc: exit_mm() clears current->mm with no barrier after the task's user-memory accesses, so PRIVATE_EXPEDITED can skip an exiting thread whose store is not yet visible")
-                    .arch(POWERPC).expects(violation("MembarrierOrdering")).unlisted().build(),
+                    .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("MembarrierOrdering")).unlisted().build(),
             mutant("MUT-227a4aadc75b-a", MEMBARRIER, Patch.MEMBARRIER_RQ_STATE_SCAN,
                     "227a4aadc75b's scan hunk reverted: membarrier_global_expedited() loads p->mm->membarrier_state of another CPU's current task under RCU alone, and the mm can be freed meanwhile (KASAN)")
                     .expects(violation("UseAfterFree")).unlisted().build(),
             mutant("MUT-227a4aadc75b-b", MEMBARRIER, Patch.MEMBARRIER_EXEC_MMAP_MB,
                     "227a4aadc75b's barrier reverted, powerpc: membarrier_exec_mmap() clears the membarrier state (and tsk->mm changes) with no smp_mb() after the pre-exec user accesses")
-                    .arch(POWERPC).expects(violation("MembarrierOrdering")).unlisted().build(),
+                    .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("MembarrierOrdering")).unlisted().build(),
             // Expected clean: the IPI path orders the caller's stores before ipi_rseq() by itself
             // (llist_add()'s cmpxchg after membarrier's smp_mb() (a); llist_del_all()'s xchg on
             // the target before the handler), in the kernel as in Smp; the commit itself calls
@@ -291,10 +291,13 @@ public final class Variants {
             // would show if anything did. A report would be an Smp model that lost its ordering.
             mutant("MUT-2ecedd756908", MEMBARRIER, Patch.MEMBARRIER_RSEQ_MB,
                     "2ecedd756908 reverted, powerpc: ipi_rseq() without its smp_mb(); expected clean, the smp-call-function path's xchg already orders the caller's stores (a negative control)")
-                    .arch(POWERPC).expects(Expect.CLEAN).unlisted().build()
+                    .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(Expect.CLEAN).unlisted().build()
     );
 
-    /** A mutant: {@code on} with one merged fix reverted. */
+    /**
+     * A mutant: {@code on} with one merged fix reverted. The powerpc ones run today's powerpc
+     * (radix, MMU_LAZY_TLB_SHOOTDOWN, weak memory), as {@code --arch powerpc} would.
+     */
     private static KernelVariant.Builder mutant(String id, KernelVariant on, Patch fix, String summary) {
         return on.derive(id, summary).reverts(fix);
     }
