@@ -35,20 +35,26 @@ final class Exit {
          * user-space memory, before clearing tsk->mm or the
          * rq->membarrier_state.
          */
-        k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
-        k.localIrqDisable();
+        // PATCH: 5bc78502322a: v5.10's exit_mm() clears current->mm under task_lock() alone: no
+        // barrier, interrupts on, no rq->membarrier_state update (mmap_read_unlock, not modelled,
+        // came before enter_lazy_tlb)
+        boolean exitMb = k.kc.has(Patch.MEMBARRIER_EXIT_MM);  // PATCH: 5bc78502322a
+        if (exitMb) {  // PATCH: 5bc78502322a
+            k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
+            k.localIrqDisable();
+        }
         if (hpref) {  // PATCH: hpref-lazy-mm
             k.smm.mmgrabLazyTlb(mm);
             k.bugOn(mm != k.mem.read(current.activeMm), "exit_mm", "mm != current->active_mm");
         }
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(current.mm, null); else k.mem.write(current.mm, null);  // current->mm = NULL: plain in v7.1.5; PATCH: luto-task-mm-once
-        k.membarrier.membarrierUpdateCurrentMm(null);
+        if (exitMb) k.membarrier.membarrierUpdateCurrentMm(null);  // PATCH: 5bc78502322a
         k.arch.enterLazyTlb(mm, current);
         if (k.kc.lazyTlb().hazard()) {
             // hazard done right: this CPU is now lazily on mm; publish it before our mm_users goes
             k.mem.writeOnce(k.thisRq().lazyMm, mm);
         }
-        k.localIrqEnable();
+        if (exitMb) k.localIrqEnable();  // PATCH: 5bc78502322a
         // task_unlock(current); mmap_read_unlock(mm); mm_update_next_owner(mm);
         k.preemptPoint();
         k.fork.mmput(mm);

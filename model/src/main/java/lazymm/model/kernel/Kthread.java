@@ -35,7 +35,7 @@ final class Kthread {
         MmStruct activeMm = k.mem.read(tsk.activeMm);
         k.mem.write(tsk.activeMm, mm);
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5; PATCH: luto-task-mm-once
-        k.membarrier.membarrierUpdateCurrentMm(mm);
+        if (k.kc.has(Patch.MEMBARRIER_KTHREAD_GLOBAL)) k.membarrier.membarrierUpdateCurrentMm(mm);  // PATCH: 618758ed3a4f-a
         if (irqsOff) k.arch.switchMmIrqsOff(activeMm, mm, tsk); else k.arch.switchMm(activeMm, mm, tsk);  // PATCH: 38cf307c1f20: before it, switch_mm() (IRQs off inside it only)
         // lazymm: a sync_core for SYNC_CORE, as finish_task_switch() gives a kthread -> user
         // switch. From here this kthread is a user of mm: it may switch to a thread of mm as
@@ -75,11 +75,11 @@ final class Kthread {
          * memory barrier after accessing user-space memory, before
          * clearing tsk->mm.
          */
-        k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
+        if (k.kc.has(Patch.MEMBARRIER_KTHREAD_UNUSE_MB)) k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c); PATCH: 618758ed3a4f-b
         boolean irqsOff = k.kc.has(Patch.KTHREAD_USE_MM_IRQS_OFF);  // PATCH: 38cf307c1f20: before it, tsk->mm = NULL and enter_lazy_tlb() with IRQs on
         if (irqsOff) k.localIrqDisable(); else tsk.preemptCount++;  // PATCH: 38cf307c1f20: before it, task_lock()'s preempt_disable() only (task_lock is left out here)
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, null); else k.mem.write(tsk.mm, null);  // tsk->mm = NULL: plain in v7.1.5; PATCH: luto-task-mm-once
-        k.membarrier.membarrierUpdateCurrentMm(null);
+        if (k.kc.has(Patch.MEMBARRIER_KTHREAD_GLOBAL)) k.membarrier.membarrierUpdateCurrentMm(null);  // PATCH: 618758ed3a4f-a
         k.smm.mmgrabLazyTlb(mm);
         /* active_mm is still 'mm' */
         k.arch.enterLazyTlb(mm, tsk);

@@ -85,7 +85,9 @@ final class Membarrier {
          * guarantee that no memory access prior to exec is reordered after
          * clearing this state.
          */
-        k.mem.smpMb();  // pairs with: membarrier's smp_mb() (c)
+        // PATCH: 227a4aadc75b-b: before it, membarrier_execve() cleared the state with no barrier
+        // (the runqueue's copy, the other half of that commit, stays)
+        if (k.kc.has(Patch.MEMBARRIER_EXEC_MMAP_MB)) k.mem.smpMb();  // pairs with: membarrier's smp_mb() (c); PATCH: 227a4aadc75b-b
         k.mem.atomicSet(mm.membarrierState, 0);
         k.mem.writeOnce(k.thisRq().membarrierState, 0);  // this_cpu_write(runqueues.membarrier_state, 0)
     }
@@ -120,7 +122,7 @@ final class Membarrier {
          * time we've already sent an IPI, the cost of the extra smp_mb()
          * is negligible.
          */
-        k.mem.smpMb();
+        if (k.kc.has(Patch.MEMBARRIER_RSEQ_MB)) k.mem.smpMb();  // pairs with: membarrier's smp_mb() (a); PATCH: 2ecedd756908: v5.9's ipi_rseq() calls rseq_preempt() alone
         // rseq_sched_switch_event(current) or rseq_force_update(): rseq is not modelled
     }
 
@@ -196,15 +198,25 @@ final class Membarrier {
              */
             if (rq.cpu == k.smpProcessorId()) continue;
 
-            if ((k.mem.readOnce(rq.membarrierState) & MEMBARRIER_STATE_GLOBAL_EXPEDITED) == 0) continue;
+            boolean rqState = k.kc.has(Patch.MEMBARRIER_RQ_STATE_SCAN);  // PATCH: 227a4aadc75b-a
+            if (rqState && (k.mem.readOnce(rq.membarrierState) & MEMBARRIER_STATE_GLOBAL_EXPEDITED) == 0) continue;  // PATCH: 227a4aadc75b-a
 
             /*
              * Skip the CPU if it runs a kernel thread which is not using
              * a task mm.
              */
             TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(cpu_rq(cpu)->curr)
-            MmStruct pm = k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
-            if (pm == null) continue;
+            MmStruct pm = null;
+            if (k.kc.has(Patch.MEMBARRIER_KTHREAD_GLOBAL)) {  // PATCH: 618758ed3a4f-a
+                pm = k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
+                if (pm == null) continue;
+            } else {  // PATCH: 618758ed3a4f-a: v5.10 skips every kthread, one inside kthread_use_mm() too
+                if (p.kthread) continue;  // if (p->flags & PF_KTHREAD) continue;
+            }
+            if (!rqState) {  // PATCH: 227a4aadc75b-a: v5.3 loads the state from p->mm, which RCU does not keep alive
+                if (pm == null) pm = k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // if (p && p->mm && ...; PATCH: luto-task-mm-once
+                if (pm == null || (k.mem.atomicRead(pm.membarrierState) & MEMBARRIER_STATE_GLOBAL_EXPEDITED) == 0) continue;
+            }
 
             tmpmask |= 1L << rq.cpu;
         }
@@ -240,7 +252,7 @@ final class Membarrier {
             if ((k.mem.atomicRead(mm.membarrierState) & MEMBARRIER_STATE_PRIVATE_EXPEDITED_READY) == 0) return -EPERM;
         }
 
-        if (flags != MEMBARRIER_FLAG_SYNC_CORE
+        if ((flags != MEMBARRIER_FLAG_SYNC_CORE || !k.kc.has(Patch.MEMBARRIER_SYNC_CORE_SELF))  // PATCH: e45cdc71d1fa: v5.9 takes the shortcut for SYNC_CORE too
                 && (k.mem.atomicRead(mm.mmUsers) == 1 || numOnlineCpus() == 1)) {
             k.membarrierUser.singleUserShortcut();  // for the oracle: see MembarrierUser.covers()
             return 0;
@@ -257,7 +269,8 @@ final class Membarrier {
         if (!k.kc.has(Patch.PLANT_NO_MB_A)) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PATCH: plant-no-mb-a
 
         if (cpuId >= 0) {
-            if (cpuId < k.cpus() && cpuOnline(cpuId)) {  // else goto out
+            if (cpuId < k.cpus() && cpuOnline(cpuId)  // else goto out
+                    && (k.kc.has(Patch.MEMBARRIER_SYNC_CORE_SELF) || cpuId != k.smpProcessorId())) {  // PATCH: e45cdc71d1fa: v5.9: if (cpu_id == raw_smp_processor_id()) goto out;
                 TaskStruct p = k.mem.readOnce(k.rqs[cpuId].curr);  // rcu_dereference(cpu_rq(cpu_id)->curr)
                 MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
                 if (p != null && pm == mm && !k.kc.has(Patch.PLANT_NO_IPI_CPU)) {  // else goto out; PATCH: plant-no-ipi-cpu: no IPI is sent
@@ -272,6 +285,7 @@ final class Membarrier {
             long tmpmask = 0;
             for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
                 if (!cpuOnline(rq.cpu)) continue;
+                if (!k.kc.has(Patch.MEMBARRIER_SYNC_CORE_SELF) && rq.cpu == k.smpProcessorId()) continue;  // PATCH: e45cdc71d1fa: v5.9 skips this CPU for every command
                 TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(cpu_rq(cpu)->curr)
                 MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
                 if (p != null && pm == mm) tmpmask |= 1L << rq.cpu;
@@ -290,7 +304,7 @@ final class Membarrier {
              * membarrier, we will end up with some thread in the mm
              * running without a core sync.
              */
-            if (flags != MEMBARRIER_FLAG_SYNC_CORE) {
+            if (flags != MEMBARRIER_FLAG_SYNC_CORE || !k.kc.has(Patch.MEMBARRIER_SYNC_CORE_SELF)) {  // PATCH: e45cdc71d1fa: v5.9 calls smp_call_function_many() for every command
                 tmpmask &= ~(1L << k.smpProcessorId());  // smp_call_function_many() skips this CPU
             }
             k.smp.onEachCpuMask(tmpmask, ipiFunc, true, ipiName);
@@ -340,7 +354,10 @@ final class Membarrier {
             MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
             if (p != null && pm == mm) tmpmask |= 1L << rq.cpu;
         }
-        k.smp.onEachCpuMask(tmpmask, () -> ipiSyncRqState(mm), true, "ipi_sync_rq_state");
+        if (!k.kc.has(Patch.MEMBARRIER_SYNC_RQ_LOCAL)) {  // PATCH: ce29ddc47b91: v5.11: preempt_disable(); smp_call_function_many(); preempt_enable()
+            tmpmask &= ~(1L << k.smpProcessorId());  // smp_call_function_many() skips this CPU (no preemption point until the call)
+        }
+        k.smp.onEachCpuMask(tmpmask, () -> ipiSyncRqState(mm), true, "ipi_sync_rq_state");  // on_each_cpu_mask(tmpmask, ipi_sync_rq_state, mm, true)
         return 0;
     }
 

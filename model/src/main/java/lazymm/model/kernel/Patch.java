@@ -78,6 +78,43 @@ public enum Patch {
     SPARC_LAZY_MMU_PREEMPT(Kind.MERGED, "a1d416bf9faf", "v6.15",
             "sparc/mm: disable preemption in lazy mmu mode"),
 
+    // ---- merged membarrier fixes, reverted one at a time by the mutation benchmark (Variants.MUTANTS) ----
+    // A commit whose hunks give two mutants is declared as two patches, one per part (ids
+    // <commit>-a / -b), so that each mutant reverts one part.
+
+    /**
+     * 227a4aadc75b, the membarrier_global_expedited() hunk: the scan tests the runqueue's copy
+     * rq->membarrier_state instead of loading p->mm->membarrier_state from another CPU's current
+     * task, whose mm RCU does not keep alive.
+     */
+    MEMBARRIER_RQ_STATE_SCAN(Kind.MERGED, "227a4aadc75b-a", "v5.4",
+            "sched/membarrier: Fix p->mm->membarrier_state racy load"),
+    /** 227a4aadc75b, the membarrier_exec_mmap() hunk: smp_mb() before exec clears the membarrier state. */
+    MEMBARRIER_EXEC_MMAP_MB(Kind.MERGED, "227a4aadc75b-b", "v5.4",
+            "sched/membarrier: Fix p->mm->membarrier_state racy load"),
+    /** membarrier(SYNC_CORE) also serializes the calling CPU (no single-user shortcut, no self-skip). */
+    MEMBARRIER_SYNC_CORE_SELF(Kind.MERGED, "e45cdc71d1fa", "v5.10",
+            "membarrier: Execute SYNC_CORE on the calling thread"),
+    /** ipi_rseq(): an smp_mb() before rseq_preempt(). */
+    MEMBARRIER_RSEQ_MB(Kind.MERGED, "2ecedd756908", "v5.10",
+            "membarrier: Add an actual barrier before rseq_preempt()"),
+    /** exit_mm(): smp_mb__after_spinlock() (with interrupts off and the rq state update) before current->mm = NULL. */
+    MEMBARRIER_EXIT_MM(Kind.MERGED, "5bc78502322a", "v5.11",
+            "sched: fix exit_mm vs membarrier (v4)"),
+    /**
+     * 618758ed3a4f, the GLOBAL half: membarrier_global_expedited() skips a CPU whose current task
+     * has no mm (not every kthread), and kthread_use_mm() / kthread_unuse_mm() keep
+     * rq->membarrier_state up to date.
+     */
+    MEMBARRIER_KTHREAD_GLOBAL(Kind.MERGED, "618758ed3a4f-a", "v5.11",
+            "sched: membarrier: cover kthread_use_mm (v4)"),
+    /** 618758ed3a4f, the barrier half: smp_mb__after_spinlock() in kthread_unuse_mm() before tsk->mm = NULL. */
+    MEMBARRIER_KTHREAD_UNUSE_MB(Kind.MERGED, "618758ed3a4f-b", "v5.11",
+            "sched: membarrier: cover kthread_use_mm (v4)"),
+    /** sync_runqueues_membarrier_state(): on_each_cpu_mask(), which runs ipi_sync_rq_state() on this CPU too. */
+    MEMBARRIER_SYNC_RQ_LOCAL(Kind.MERGED, "ce29ddc47b91", "v5.12",
+            "sched/membarrier: fix missing local execution of ipi_sync_rq_state()"),
+
     // ---- postings: in a variant only when it applies them ----
 
     /** Seed 000: task->mm written with WRITE_ONCE and read remotely with READ_ONCE. */

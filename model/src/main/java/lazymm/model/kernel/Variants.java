@@ -389,9 +389,47 @@ public final class Variants {
                     .reverts(Patch.PPC_HASH_LAZY_MMU_PREEMPT).expects(violation("LazyMmu")).unlisted().build(),
             LAZYMMU_SPARC.derive("MUT-a1d416bf9faf",
                     "a1d416bf9faf (v6.15) reverted, sparc64: arch_enter_lazy_mmu_mode() leaves preemption on, so a task in a vmalloc lazy section is preempted with its entries in this CPU's tlb_batch")
-                    .reverts(Patch.SPARC_LAZY_MMU_PREEMPT).expects(violation("LazyMmu")).unlisted().build()
+                    .reverts(Patch.SPARC_LAZY_MMU_PREEMPT).expects(violation("LazyMmu")).unlisted().build(),
             // -- end mut2 --
+
+            mutant("MUT-ce29ddc47b91", MEMBARRIER, Patch.MEMBARRIER_SYNC_RQ_LOCAL,
+                    "ce29ddc47b91 reverted: sync_runqueues_membarrier_state() IPIs with smp_call_function_many(), which skips the registering CPU, so its rq->membarrier_state misses GLOBAL_EXPEDITED and a GLOBAL_EXPEDITED caller skips a registered thread there")
+                    .expects(violation("MembarrierOrdering")).unlisted().build(),
+            mutant("MUT-e45cdc71d1fa", MEMBARRIER, Patch.MEMBARRIER_SYNC_CORE_SELF,
+                    "e45cdc71d1fa reverted: membarrier(SYNC_CORE) neither IPIs the calling CPU nor runs for a single user, so a thread of the process switched in there user->user returns to user space without a core sync")
+                    .expects(violation("MembarrierSyncCore")).unlisted().build(),
+            mutant("MUT-618758ed3a4f-a", MEMBARRIER, Patch.MEMBARRIER_KTHREAD_GLOBAL,
+                    "618758ed3a4f's GLOBAL half reverted: membarrier_global_expedited() skips every CPU running a kthread, one inside kthread_use_mm() of a registered mm too, whose fast path then goes unordered")
+                    .expects(violation("MembarrierOrdering")).unlisted().build(),
+            mutant("MUT-618758ed3a4f-b", MEMBARRIER, Patch.MEMBARRIER_KTHREAD_UNUSE_MB,
+                    "618758ed3a4f's barrier reverted, powerpc: kthread_unuse_mm() without smp_mb__after_spinlock(), so tsk->mm = NULL can be seen before the kthread's last user-memory store and membarrier skips it")
+                    .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("MembarrierOrdering")).unlisted().build(),
+            mutant("MUT-5bc78502322a", MEMBARRIER, Patch.MEMBARRIER_EXIT_MM,
+                    "5bc78502322a reverted, powerpc: exit_mm() clears current->mm with no barrier after the task's user-memory accesses, so PRIVATE_EXPEDITED can skip an exiting thread whose store is not yet visible")
+                    .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("MembarrierOrdering")).unlisted().build(),
+            mutant("MUT-227a4aadc75b-a", MEMBARRIER, Patch.MEMBARRIER_RQ_STATE_SCAN,
+                    "227a4aadc75b's scan hunk reverted: membarrier_global_expedited() loads p->mm->membarrier_state of another CPU's current task under RCU alone, and the mm can be freed meanwhile (KASAN)")
+                    .expects(violation("UseAfterFree")).unlisted().build(),
+            mutant("MUT-227a4aadc75b-b", MEMBARRIER, Patch.MEMBARRIER_EXEC_MMAP_MB,
+                    "227a4aadc75b's barrier reverted, powerpc: membarrier_exec_mmap() clears the membarrier state (and tsk->mm changes) with no smp_mb() after the pre-exec user accesses")
+                    .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("MembarrierOrdering")).unlisted().build(),
+            // Expected clean: the IPI path orders the caller's stores before ipi_rseq() by itself
+            // (llist_add()'s cmpxchg after membarrier's smp_mb() (a); llist_del_all()'s xchg on
+            // the target before the handler), in the kernel as in Smp; the commit itself calls
+            // the bug "a strict reading of the x86 manuals". On powerpc, where a missing barrier
+            // would show if anything did. A report would be an Smp model that lost its ordering.
+            mutant("MUT-2ecedd756908", MEMBARRIER, Patch.MEMBARRIER_RSEQ_MB,
+                    "2ecedd756908 reverted, powerpc: ipi_rseq() without its smp_mb(); expected clean, the smp-call-function path's xchg already orders the caller's stores (a negative control)")
+                    .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(Expect.CLEAN).unlisted().build()
     );
+
+    /**
+     * A mutant: {@code on} with one merged fix reverted. The powerpc ones run today's powerpc
+     * (radix, MMU_LAZY_TLB_SHOOTDOWN, weak memory), as {@code --arch powerpc} would.
+     */
+    private static KernelVariant.Builder mutant(String id, KernelVariant on, Patch fix, String summary) {
+        return on.derive(id, summary).reverts(fix);
+    }
 
     /** The listed variants, in the order {@code list} shows them. */
     static final List<KernelVariant> LISTED = List.of(
