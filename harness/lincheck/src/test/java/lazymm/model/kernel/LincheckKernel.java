@@ -293,6 +293,20 @@ final class LincheckKernel {
                         .methods("deliver").treatAsAtomic())
                 // the model's oracles look at a whole state at once, between two steps, as under the explorer
                 .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Oracles.class.getName()).allMethods().treatAsAtomic())
+                // the variant's configuration (KConfig.has(Patch) and the declarations it reads): a
+                // question about the kernel being run, not a shared access; the explorer never yields
+                // inside it
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(KConfig.class.getName(), KernelVariant.class.getName(),
+                        Patch.class.getName(), Release.class.getName(), Variants.class.getName()).allMethods().treatAsAtomic())
+                // the kernel's allocations of new objects with their ghost numbers (page frame, pid, mm
+                // and page-table ordinals): one step, as under the explorer, where they have no yield
+                // point. Lincheck once switched inside newPage between pages.size() and pages.add(), so
+                // two CPUs' pages got one pfn and the TLB oracle saw a false StaleTlb on upstream.
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Kernel.class.getName())
+                        .methods("newPage", "newTask", "newMm").treatAsAtomic())
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Arch.class.getName(), ArchX86.class.getName(),
+                        ArchArm64.class.getName(), ArchPowerpc.class.getName(), ArchS390.class.getName())
+                        .methods("pteAllocOne").treatAsAtomic())
                 // lockdep's irq-state bookkeeping (ghost state, checked as the lock is taken): one step
                 .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Lockdep.class.getName()).allMethods().treatAsAtomic())
                 // the arm64 and powerpc TLBs (hardware: ghost fields and the walker's peekLatest, no shared
