@@ -299,15 +299,13 @@ final class LincheckKernel {
                 .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(KConfig.class.getName(), KernelVariant.class.getName(),
                         Patch.class.getName(), Release.class.getName(), Variants.class.getName()).allMethods().treatAsAtomic())
                 // the kernel's allocations of new objects with their ghost numbers (page frame, pid, mm
-                // and page-table ordinals): one step, as under the explorer, where they have no yield
+                // ordinals): one step, as under the explorer, where they have no yield
                 // point. Lincheck once switched inside newPage between pages.size() and pages.add(), so
                 // two CPUs' pages got one pfn and the TLB oracle saw a false StaleTlb on upstream.
                 .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Kernel.class.getName())
                         .methods("newPage", "newTask", "newMm").treatAsAtomic())
-                // (the generic pte_alloc_one only: s390's before 6.8 is the fragment allocator, whose
-                // lock and atomics are steps)
-                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Arch.class.getName())
-                        .methods("pteAllocOne").treatAsAtomic())
+                // (not pte_alloc_one: s390's before 6.8 is the fragment allocator, whose lock and atomics
+                // are steps; a page table's ordinal only names it)
                 // lockdep's irq-state bookkeeping (ghost state, checked as the lock is taken): one step
                 .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(Lockdep.class.getName()).allMethods().treatAsAtomic())
                 // the arm64 and powerpc TLBs (hardware: ghost fields and the walker's peekLatest, no shared
