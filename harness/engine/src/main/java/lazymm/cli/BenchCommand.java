@@ -189,10 +189,10 @@ final class BenchCommand implements Callable<Integer> {
         o.flush();
         List<Object> rows = new java.util.ArrayList<>();
         StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT,
-                "Written by `./lazymm bench --time-to-bug --figures docs/FIGURES.md` on %s: seeds 1..%d, %d s each, "
+                "Written by `./lazymm bench %s --figures docs/FIGURES.md` on %s: seeds 1..%d, %d s each, "
                         + "load average %.1f at the start on %d cores. Fuzz times include the worker JVM's start.%n%n"
                         + "| variant | mode | found | median time | median executions | exec/s | seconds per seed |%n|---|---|---|---|---|---|---|%n",
-                java.time.LocalDate.now(java.time.ZoneOffset.UTC), seeds, time,
+                mutants ? "--mutants" : "--time-to-bug", java.time.LocalDate.now(java.time.ZoneOffset.UTC), seeds, time,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors()));
         for (String v : variants) {
@@ -271,22 +271,31 @@ final class BenchCommand implements Callable<Integer> {
     static String caughtSummary(List<Object> rows) {
         Map<String, int[]> byMode = new LinkedHashMap<>();
         StringBuilder missed = new StringBuilder();
+        StringBuilder others = new StringBuilder();
         for (Object r : rows) {
             @SuppressWarnings("unchecked") Map<String, Object> row = (Map<String, Object>) r;
             long found = (Long) row.get("found");
             long runs = (Long) row.get("runs");
+            String id = (String) row.get("variant");
+            lazymm.model.sim.Variant v = Catalog.variant(id);
+            if (v != null && !v.isBroken()) {  // a mutant expected clean (a negative control) or under test: not counted
+                others.append(others.length() == 0 ? "" : ", ").append(id).append(" (").append(v.expect()).append(": ")
+                        .append(found == 0 ? "nothing found" : v.isClean() ? "FOUND, a false alarm to look at" : "found").append(')');
+                continue;
+            }
             boolean caught = found * 2 > runs || (found * 2 == runs && runs > 0 && row.get("median_seconds") != null);
             int[] c = byMode.computeIfAbsent((String) row.get("mode"), m -> new int[2]);
             c[1]++;
             if (caught) c[0]++;
-            else missed.append(missed.length() == 0 ? "" : ", ").append(row.get("variant")).append(" (").append(row.get("mode")).append(')');
+            else missed.append(missed.length() == 0 ? "" : ", ").append(id).append(" (").append(row.get("mode")).append(')');
         }
         StringBuilder b = new StringBuilder();
         for (var e : byMode.entrySet()) {
             b.append(String.format(java.util.Locale.ROOT, "mutants caught by %s: %d of %d (%.0f%%)%n", e.getKey(), e.getValue()[0],
                     e.getValue()[1], 100.0 * e.getValue()[0] / Math.max(1, e.getValue()[1])));
         }
-        if (missed.length() > 0) b.append("missed: ").append(missed);
+        if (missed.length() > 0) b.append("missed: ").append(missed).append('\n');
+        if (others.length() > 0) b.append("not counted: ").append(others);
         return b.toString().strip();
     }
 

@@ -40,8 +40,10 @@ class FiguresFileTest {
         java.util.List<Object> rows = java.util.List.of(
                 java.util.Map.of("variant", "MUT-a", "mode", "fuzz", "found", 3L, "runs", 5L),
                 java.util.Map.of("variant", "MUT-b", "mode", "fuzz", "found", 2L, "runs", 5L),
-                java.util.Map.of("variant", "MUT-c", "mode", "fuzz", "found", 5L, "runs", 5L));
-        assertEquals("mutants caught by fuzz: 2 of 3 (67%)\nmissed: MUT-b (fuzz)", BenchCommand.caughtSummary(rows));
+                java.util.Map.of("variant", "MUT-c", "mode", "fuzz", "found", 5L, "runs", 5L),
+                java.util.Map.of("variant", "MUT-2ecedd756908", "mode", "fuzz", "found", 0L, "runs", 5L));
+        assertEquals("mutants caught by fuzz: 2 of 3 (67%)\nmissed: MUT-b (fuzz)\n"
+                + "not counted: MUT-2ecedd756908 (clean: nothing found)", BenchCommand.caughtSummary(rows));
     }
 
     @Test
