@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import lazymm.engine.strategy.Exhaustive;
 import lazymm.model.fixtures.PerCpuPatterns;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Program;
@@ -28,21 +27,15 @@ class PerCpuTest {
         for (String cpu : prog.split("\\|")) ops.add(List.of(cpu.trim().split("\\s+")));
         Program p = Program.of(ops);
         Config cfg = new Config("per-cpu-patterns", "none", "none", mode, ops.size());
-        Exhaustive s = new Exhaustive(Integer.MAX_VALUE);
         List<String> found = new ArrayList<>();
-        long n = 0;
-        while (s.startExecution() && n < 100_000) {
-            Execution e = new Execution(new PerCpuPatterns(), cfg, p, s, 10_000, false, false);
-            Result r = e.run();
+        Run.everyExecution(new PerCpuPatterns(), cfg, p, 10_000, 100_000, (e, r) -> {
             if (r.violation() != null) {
                 found.add(r.violation().signature() + ": " + r.violation().getMessage());
             } else if (expectEach != null) {
                 PerCpuPatterns.Run run = (PerCpuPatterns.Run) e.instance();
                 for (int c = 0; c < expectEach.length; c++) assertEquals(expectEach[c], run.value(c), "cpu" + c + "'s copy");
             }
-            n++;
-        }
-        assertTrue(n < 100_000, "search did not end");
+        });
         return found;
     }
 

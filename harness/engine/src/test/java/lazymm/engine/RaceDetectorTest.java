@@ -27,15 +27,10 @@ class RaceDetectorTest {
         for (String cpu : prog.split("\\|")) ops.add(List.of(cpu.trim().split("\\s+")));
         Program p = Program.of(ops);
         Config cfg = new Config("access-patterns", "none", "none", mode, ops.size());
-        Exhaustive s = new Exhaustive(Integer.MAX_VALUE);
         List<String> found = new ArrayList<>();
-        long n = 0;
-        while (s.startExecution() && n < 200_000) {
-            Result r = new Execution(new AccessPatterns(), cfg, p, s, 10_000, false, false).run();
+        Run.everyExecution(new AccessPatterns(), cfg, p, 10_000, 200_000, (e, r) -> {
             if (r.violation() != null) found.add(r.violation().signature() + ": " + r.violation().getMessage());
-            n++;
-        }
-        assertTrue(n < 200_000, "search did not end");
+        });
         return found;
     }
 

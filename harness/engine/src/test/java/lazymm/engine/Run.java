@@ -8,7 +8,7 @@ import lazymm.model.sim.Program;
 import lazymm.model.sim.Target;
 
 /** Test helpers: one execution of a variant under a strategy. */
-final class Run {
+public final class Run {
 
     private Run() {}
 
@@ -30,4 +30,20 @@ final class Run {
     }
 
     static Program prog(List<List<String>> ops) { return Program.of(ops); }
+
+    /**
+     * Every execution of a small program (bounded exhaustive search, no preemption bound), each
+     * handed to {@code each} after it ran; fails if the search does not end within {@code limit}.
+     */
+    public static void everyExecution(Target t, Config cfg, Program p, long stepBound, long limit,
+                                      java.util.function.BiConsumer<Execution, Result> each) {
+        lazymm.engine.strategy.Exhaustive s = new lazymm.engine.strategy.Exhaustive(Integer.MAX_VALUE);
+        long n = 0;
+        while (s.startExecution() && n < limit) {
+            Execution e = new Execution(t, cfg, p, s, stepBound, false, false);
+            each.accept(e, e.run());
+            n++;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(n < limit, "search did not end");
+    }
 }

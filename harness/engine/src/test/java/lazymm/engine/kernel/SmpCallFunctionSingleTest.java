@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import lazymm.engine.Execution;
 import lazymm.engine.NeedsAgent;
-import lazymm.engine.Result;
-import lazymm.engine.strategy.Exhaustive;
 import lazymm.model.kernel.SmpCallSingle;
 import lazymm.model.sim.Config;
 import lazymm.model.sim.Program;
@@ -31,12 +28,8 @@ class SmpCallFunctionSingleTest {
     private static List<Integer> seen(String mode, String scenario, int expectRet, int expectRanOn) {
         Config cfg = new Config("smp-call-single", "none", "none", mode, 2);
         Program p = Program.of(List.of(List.of(scenario), List.of()));
-        Exhaustive s = new Exhaustive(Integer.MAX_VALUE);
         List<Integer> out = new ArrayList<>();
-        long n = 0;
-        while (s.startExecution() && n < 200_000) {
-            Execution e = new Execution(new SmpCallSingle(), cfg, p, s, 20_000, false, false);
-            Result r = e.run();
+        lazymm.engine.Run.everyExecution(new SmpCallSingle(), cfg, p, 20_000, 200_000, (e, r) -> {
             assertNull(r.violation(), () -> String.valueOf(r.violation()));
             SmpCallSingle.Run run = (SmpCallSingle.Run) e.instance();
             assertEquals(expectRet, run.ret, "smp_call_function_single() returned");
@@ -45,9 +38,7 @@ class SmpCallFunctionSingleTest {
                 assertTrue(run.ranIrqsOff, "func ran with interrupts on");
             }
             if (!out.contains(run.seen)) out.add(run.seen);
-            n++;
-        }
-        assertTrue(n < 200_000, "search did not end");
+        });
         out.sort(null);
         return out;
     }
