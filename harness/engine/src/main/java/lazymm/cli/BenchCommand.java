@@ -63,6 +63,12 @@ final class BenchCommand implements Callable<Integer> {
             + "the default mode is fuzz alone, and the default time 60 s")
     boolean mutants;
 
+    @Option(names = "--early-stop", negatable = true, description = "with --time-to-bug: skip the seeds that cannot change a "
+            + "median (once more than half the seeds missed, the rest are not run; once half found it, the rest run only "
+            + "as long as the median so far). The medians and the caught verdicts are exact; the found counts are then "
+            + "lower bounds. Default: on with --mutants, off otherwise")
+    Boolean earlyStop;
+
     @Option(names = "--figures", paramLabel = "FILE.md", description = "also write the figures as a markdown table into FILE.md, "
             + "between its markers <!-- bench:begin --> and <!-- bench:end --> (with --time-to-bug: <!-- time-to-bug:begin --> "
             + "and <!-- time-to-bug:end -->); checked before the measurement starts")
@@ -164,8 +170,35 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** One search: seconds to the first violation (or -1), executions to it (or in all), seconds to it (or in all). */
-    private record Search(double toBug, long executions, double seconds) {
+    record Search(double toBug, long executions, double seconds, long cut) {
+        /** A seed that could not change the median, not run. */
+        static final Search NOT_RUN = new Search(-1, 0, 0, 0);
+
+        Search(double toBug, long executions, double seconds) { this(toBug, executions, seconds, -1); }
+
         double rate() { return executions / Math.max(seconds, 1e-9); }
+
+        /** How a per-seed column shows it: seconds to the bug, "-" (missed), "(>N)" (cut at N s), "n/r" (not run). */
+        String shown() {
+            if (toBug >= 0) return String.format(java.util.Locale.ROOT, "%.1f", toBug);
+            return cut == 0 ? "n/r" : cut > 0 ? "(>" + cut + ")" : "-";
+        }
+    }
+
+    /**
+     * With --early-stop: the time limit of the next seed of one mode given the seeds run so far, 0
+     * when it cannot change the median. The median of n seeds is the k-th smallest time, k =
+     * (n + 1) / 2 (misses count as infinite): once n - k + 1 seeds missed it is infinite whatever
+     * the rest do; once k seeds found it, a further seed lowers it only by finding the bug sooner
+     * than the k-th smallest time so far, so it runs that long (rounded up, plus a second).
+     */
+    static long limitOf(List<Search> done, int n, long time) {
+        int k = (n + 1) / 2;
+        long missed = done.stream().filter(r -> r.toBug() < 0).count();
+        if (missed >= n - k + 1) return 0;
+        double[] found = done.stream().filter(r -> r.toBug() >= 0).mapToDouble(Search::toBug).sorted().toArray();
+        if (found.length < k) return time;
+        return Math.min(time, (long) Math.ceil(found[k - 1]) + 1);
     }
 
     private int timeToBug(java.io.PrintWriter o, FiguresFile out) throws Exception {
@@ -180,19 +213,23 @@ final class BenchCommand implements Callable<Integer> {
         for (String v : variants) {
             if (Catalog.variant(v) == null) throw new lazymm.engine.BadInput("unknown variant '" + v + "' (see ./lazymm list)");
         }
+        boolean early = earlyStop != null ? earlyStop : mutants;
         Path scratch = java.nio.file.Files.createTempDirectory("lazymm-bench-");
-        o.printf("time to bug: %s; modes %s; seeds 1..%d, %d s each; load average at the start %.1f on %d cores%n",
+        o.printf("time to bug: %s; modes %s; seeds 1..%d, %d s each%s; load average at the start %.1f on %d cores%n",
                 String.join(", ", variants), String.join(", ", modes), seeds, time,
+                early ? " (--early-stop: a seed that cannot change the median is cut or not run)" : "",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
         o.println("  (fuzz times are from the command's start: they include the worker JVM's start and instrumentation)");
         o.flush();
         List<Object> rows = new java.util.ArrayList<>();
         StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT,
-                "Written by `./lazymm bench %s --figures docs/FIGURES.md` on %s: seeds 1..%d, %d s each, "
+                "Written by `./lazymm bench %s --figures docs/FIGURES.md` on %s: seeds 1..%d, %d s each%s, "
                         + "load average %.1f at the start on %d cores. Fuzz times include the worker JVM's start.%n%n"
                         + "| variant | mode | found | median time | median executions | exec/s | seconds per seed |%n|---|---|---|---|---|---|---|%n",
                 mutants ? "--mutants" : "--time-to-bug", java.time.LocalDate.now(java.time.ZoneOffset.UTC), seeds, time,
+                early ? " (early stop: in the seconds column, (>N) is a seed cut at the median so far, n/r one not run "
+                        + "because more than half had missed; the medians are exact, the found counts lower bounds)" : "",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors()));
         for (String v : variants) {
@@ -201,23 +238,27 @@ final class BenchCommand implements Callable<Integer> {
             for (String m : modes) byMode.put(m, new java.util.ArrayList<>());
             for (int seed = 1; seed <= seeds; seed++) {
                 for (String m : modes) {
-                    Search r = m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), scratch.resolve(v + "-" + m + "-" + seed))
-                            : explore(v, m, seed);
-                    byMode.get(m).add(r);
+                    long limit = early ? limitOf(byMode.get(m), seeds, time) : time;
+                    Search r = limit == 0 ? Search.NOT_RUN
+                            : m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), limit, scratch.resolve(v + "-" + m + "-" + seed))
+                            : explore(v, m, seed, limit);
+                    byMode.get(m).add(limit < time && r.toBug() < 0 ? new Search(-1, r.executions(), r.seconds(), limit) : r);
                 }
             }
             for (String m : modes) {
                 List<Search> runs = byMode.get(m);
                 double[] t = runs.stream().mapToDouble(r -> r.toBug() < 0 ? Double.POSITIVE_INFINITY : r.toBug()).sorted().toArray();
                 double median = t[(t.length - 1) / 2];
-                double[] x = runs.stream().mapToDouble(r -> r.toBug() < 0 ? Double.POSITIVE_INFINITY : r.executions()).sorted().toArray();
-                double medianExecs = x[(x.length - 1) / 2];
+                // the executions of the seed whose time is the median (with --early-stop the others may be cut)
+                double medianExecs = Double.isInfinite(median) ? median : runs.stream()
+                        .filter(r -> r.toBug() == median).mapToDouble(Search::executions).findFirst().orElseThrow();
                 long found = runs.stream().filter(r -> r.toBug() >= 0).count();
-                double rate = runs.stream().mapToDouble(Search::rate).sorted().toArray()[(runs.size() - 1) / 2];
+                double[] rates = runs.stream().filter(r -> r.cut() != 0).mapToDouble(Search::rate).sorted().toArray();
+                double rate = rates.length == 0 ? 0 : median(rates);
                 StringBuilder each = new StringBuilder();
                 for (Search r : runs) {
                     if (each.length() > 0) each.append(' ');
-                    each.append(r.toBug() < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f", r.toBug()));
+                    each.append(r.shown());
                 }
                 o.printf(java.util.Locale.ROOT, "%-18s %-17s found %d/%d  median %8s  %12s  exec/s %,8.0f  seconds: %s%n", v, m, found, runs.size(),
                         Double.isInfinite(median) ? ">" + time : String.format(java.util.Locale.ROOT, "%.1f s", median),
@@ -241,6 +282,7 @@ final class BenchCommand implements Callable<Integer> {
                     one.put("seconds_to_bug", runs.get(i).toBug() < 0 ? null : runs.get(i).toBug());
                     one.put("executions", runs.get(i).executions());
                     one.put("seconds", runs.get(i).seconds());
+                    if (runs.get(i).cut() >= 0) one.put("early_stop", runs.get(i).cut() == 0 ? "not run" : "cut at " + runs.get(i).cut() + " s");
                     per.add(one);
                 }
                 row.put("per_seed", per);
@@ -283,7 +325,7 @@ final class BenchCommand implements Callable<Integer> {
                         .append(found == 0 ? "nothing found" : v.isClean() ? "FOUND, a false alarm to look at" : "found").append(')');
                 continue;
             }
-            boolean caught = found * 2 > runs || (found * 2 == runs && runs > 0 && row.get("median_seconds") != null);
+            boolean caught = row.get("median_seconds") != null;  // the median of its seeds found it
             int[] c = byMode.computeIfAbsent((String) row.get("mode"), m -> new int[2]);
             c[1]++;
             if (caught) c[0]++;
@@ -299,11 +341,13 @@ final class BenchCommand implements Callable<Integer> {
         return b.toString().strip();
     }
 
-    private Search explore(String variant, String strategy, long seed) {
+    private static double median(double[] sorted) { return sorted[(sorted.length - 1) / 2]; }
+
+    private Search explore(String variant, String strategy, long seed, long limit) {
         var target = Catalog.targetOf(variant);
         var cfg = Catalog.variant(variant).defaults();
         var out = Explorer.explore(Explorer.Settings.of(target, cfg)
-                .strategy(strategy).seed(seed).seconds(time), 1e9, null);
+                .strategy(strategy).seed(seed).seconds(limit), 1e9, null);
         return new Search(out.failing() != null ? out.seconds() : -1, out.executions(), out.seconds());
     }
 
@@ -312,11 +356,11 @@ final class BenchCommand implements Callable<Integer> {
         return mode.equals("fuzz") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
     }
 
-    private Search fuzz(String variant, long seed, String feedback, Path out) {
+    private Search fuzz(String variant, long seed, String feedback, long limit, Path out) {
         FuzzCommand f = new FuzzCommand();
         CommandLine cl = new CommandLine(f);
         cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
-        List<String> args = new java.util.ArrayList<>(List.of("--variant", variant, "--time", "" + time, "--seed", "" + seed,
+        List<String> args = new java.util.ArrayList<>(List.of("--variant", variant, "--time", "" + limit, "--seed", "" + seed,
                 "--no-seeds", "--out", out.toString()));
         args.add("--feedback=" + feedback);
         cl.execute(args.toArray(String[]::new));
