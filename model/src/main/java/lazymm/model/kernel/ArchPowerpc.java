@@ -122,6 +122,7 @@ final class ArchPowerpc extends Arch {
      */
     @Override
     void cpuDisableMm(int cpu) {
+        if (!k.kc.has(Patch.PPC_OFFLINE_TRIM)) return;  // PATCH: 01b0f0eae081: before it, no cleanup_cpu_mmu_context(): the offlined CPU keeps its bits and its TLB
         int bit = 1 << cpu;
         for (MmStruct mm : k.liveMms()) {
             if ((k.mem.readOnce(mm.cpumask) & bit) != 0) {

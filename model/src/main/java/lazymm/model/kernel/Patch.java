@@ -78,6 +78,15 @@ public enum Patch {
     SPARC_LAZY_MMU_PREEMPT(Kind.MERGED, "a1d416bf9faf", "v6.15",
             "sparc/mm: disable preemption in lazy mmu mode"),
 
+    // ---- merged architecture / TLB fixes, reverted one at a time by the mutation benchmark (Variants.MUTANTS) ----
+
+    /** tlb_remove_table(): no early free when mm_users < 2; every table waits for the gather's flush. */
+    TLB_REMOVE_TABLE_CONCURRENT(Kind.MERGED, "a6f572084fbe", "v4.19",
+            "mm/tlb: Remove tlb_remove_table() non-concurrent condition"),
+    /** powerpc 64s __cpu_disable(): cleanup_cpu_mmu_context() clears the CPU from every mm_cpumask and flushes its TLB. */
+    PPC_OFFLINE_TRIM(Kind.MERGED, "01b0f0eae081", "v5.11",
+            "powerpc/64s: Trim offlined CPUs from mm_cpumasks"),
+
     // ---- merged membarrier fixes, reverted one at a time by the mutation benchmark (Variants.MUTANTS) ----
     // A commit whose hunks give two mutants is declared as two patches, one per part (ids
     // <commit>-a / -b), so that each mutant reverts one part.

@@ -121,8 +121,24 @@ final class UserMm {
         if (t == null) return;
         for (int va = 0; va < MmStruct.USER_PAGES; va++) zapPte(t, va, who, zapped);
         k.mem.writeOnce(mm.pmd, null);  // free_pgd_range() -> pmd_clear(); the table goes to tlb_remove_table()
-        k.arch.pteFreeTlb(mm, t);       // pte_free_tlb()
+        k.arch.pteFreeTlb(mm, t);       // pte_free_tlb(): tlb->freed_tables = 1
         tables.add(t);
+        tlbRemoveTable(mm, t, who);
+    }
+
+    /**
+     * tlb_remove_table(): the table waits on the gather's batch until tlb_finish_mmu() has
+     * flushed. Before a6f572084fbe (v4.19) it was freed at once when the mm had fewer than two
+     * users ("there cannot be a concurrent page-table walk"), forgetting the CPUs lazily on the
+     * mm, whose walkers may still hold the pmd's pointer to it (MUT-a6f572084fbe). s390 had its
+     * own tlb_remove_table() then, without the shortcut.
+     */
+    private void tlbRemoveTable(MmStruct mm, Pgtable t, String who) {
+        if (k.kc.has(Patch.TLB_REMOVE_TABLE_CONCURRENT) || k.arch.name().equals("s390")) return;  // PATCH: a6f572084fbe: before it, the early free below
+        if (k.mem.atomicRead(mm.mmUsers) < 2) {  // PATCH: a6f572084fbe: if (atomic_read(&tlb->mm->mm_users) < 2)
+            t.freed = true;  // PATCH: a6f572084fbe: __tlb_remove_table(table); return;
+            t.freedBy = "cpu" + k.smpProcessorId() + " (" + k.current() + ") in " + who + "'s tlb_remove_table(), mm_users < 2, before the flush";  // PATCH: a6f572084fbe
+        }
     }
 
     /** zap_pte_range() for one PTE: ptep_get_and_clear_full(), the page goes on the gather. */
@@ -145,6 +161,7 @@ final class UserMm {
         // hardware (a TLB hit, a page walk), which KASAN does not see; the MMU's oracle does.
         for (UserPage p : zapped) p.flushReturned = flush;  // free_pages_and_swap_cache()
         for (Pgtable table : tables) {
+            if (!k.kc.has(Patch.TLB_REMOVE_TABLE_CONCURRENT) && table.freed) continue;  // PATCH: a6f572084fbe: before it, freed already by tlb_remove_table()
             table.freed = true;  // tlb_remove_table() -> __tlb_remove_table(): the page-table page is freed
             table.freedBy = "cpu" + k.smpProcessorId() + " (" + k.current() + ") after " + flush;
         }

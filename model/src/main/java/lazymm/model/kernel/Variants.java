@@ -392,6 +392,15 @@ public final class Variants {
                     .reverts(Patch.SPARC_LAZY_MMU_PREEMPT).expects(violation("LazyMmu")).unlisted().build(),
             // -- end mut2 --
 
+            // -- mutarch: the architecture / TLB side --
+            UPSTREAM.derive("MUT-a6f572084fbe",
+                    "a6f572084fbe (v4.19) reverted: tlb_remove_table() frees a page table at once when the mm has fewer than two users (a single-threaded munmap, exit_mmap), before the flush, while a CPU lazily on the mm (a kthread) still has the pmd's pointer to it in its paging-structure cache and may walk it")
+                    .reverts(Patch.TLB_REMOVE_TABLE_CONCURRENT).expects(violation("StaleTlb")).unlisted().build(),
+            SHOOTDOWN.derive("MUT-01b0f0eae081",
+                    "01b0f0eae081 (v5.11) reverted, powerpc radix: an offlined CPU keeps its mm_cpumask bits and its TLB; exit_flush_lazy_tlbs() IPIs reach only online CPUs, so a single-threaded process's flush becomes a local tlbiel and the CPU comes back online with the stale translation")
+                    .reverts(Patch.PPC_OFFLINE_TRIM).expects(violation("StaleTlb")).unlisted().build(),
+            // -- end mutarch --
+
             mutant("MUT-ce29ddc47b91", MEMBARRIER, Patch.MEMBARRIER_SYNC_RQ_LOCAL,
                     "ce29ddc47b91 reverted: sync_runqueues_membarrier_state() IPIs with smp_call_function_many(), which skips the registering CPU, so its rq->membarrier_state misses GLOBAL_EXPEDITED and a GLOBAL_EXPEDITED caller skips a registered thread there")
                     .expects(violation("MembarrierOrdering")).unlisted().build(),
