@@ -250,7 +250,7 @@ public final class Kernel implements Instance {
 
     /** The path is done; a task out of its last one is in user mode again, an RCU quiescent state. */
     void leave() {
-        if (--current().depth == 0) rcu.noteQs(smpProcessorId());
+        if (--current().depth == 0) { lockdep.sysExit(current()); rcu.noteQs(smpProcessorId()); }
     }
 
     /**

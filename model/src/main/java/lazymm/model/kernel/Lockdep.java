@@ -115,4 +115,17 @@ final class Lockdep {
         classes.add(c);
         return c;
     }
+
+    /**
+     * lockdep_sys_exit(), on the way back to user space: a task leaving the kernel holds no lock.
+     * The model's spinlocks are taken and released inside one path; what a path can leave held is
+     * an RCU read-side critical section (rcu_read_lock() acquires lockdep's rcu_lock_map).
+     * Kthreads do not return to user space.
+     */
+    void sysExit(TaskStruct t) {
+        if (t.kthread || t.rcuReadLockNesting == 0) return;
+        throw new Violation("Warn", "lockdep_sys_exit", "WARNING: lock held when returning to user space! " + t
+                + " is leaving the kernel with locks still held: rcu_read_lock (rcu_lock_map), nesting "
+                + t.rcuReadLockNesting);
+    }
 }

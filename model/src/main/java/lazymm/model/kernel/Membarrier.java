@@ -15,6 +15,8 @@ package lazymm.model.kernel;
  *
  * <p>The oracles of membarrier(2) in user-space terms are {@link MembarrierUser}'s.
  *
+ * <p>The rcu_read_lock() sections around the scans of rq->curr are counted ({@link Rcu#rcuReadLock}).
+ *
  * <p>Left out: MEMBARRIER_CMD_GLOBAL (synchronize_rcu() alone), QUERY and GET_REGISTRATIONS;
  * the rseq part of ipi_rseq (rseq critical sections are not modelled, its smp_mb() is);
  * membarrier_ipi_mutex and cpus_read_lock (IPIs to CPUs going offline are already excluded by the
@@ -186,6 +188,7 @@ final class Membarrier {
         if (!k.kc.has(Patch.PLANT_NO_MB_A)) k.mem.smpMb();  /* system call entry is not a mb. */  // (a); pairs with: (e)/(g) after rq->curr / tsk->mm; PATCH: plant-no-mb-a
 
         long tmpmask = 0;
+        k.rcu.rcuReadLock();
         for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
             if (!cpuOnline(rq.cpu)) continue;
             /*
@@ -220,6 +223,7 @@ final class Membarrier {
 
             tmpmask |= 1L << rq.cpu;
         }
+        k.rcu.rcuReadUnlock();
         if (k.kc.has(Patch.PLANT_NO_IPI_GLOBAL)) tmpmask = 0;  // PATCH: plant-no-ipi-global: no IPI is sent
         k.smp.onEachCpuMask(tmpmask, this::ipiMb, true, "ipi_mb");  // smp_call_function_many(tmpmask, ipi_mb, NULL, 1)
 
@@ -271,8 +275,10 @@ final class Membarrier {
         if (cpuId >= 0) {
             if (cpuId < k.cpus() && cpuOnline(cpuId)  // else goto out
                     && (k.kc.has(Patch.MEMBARRIER_SYNC_CORE_SELF) || cpuId != k.smpProcessorId())) {  // PATCH: e45cdc71d1fa: v5.9: if (cpu_id == raw_smp_processor_id()) goto out;
+                k.rcu.rcuReadLock();
                 TaskStruct p = k.mem.readOnce(k.rqs[cpuId].curr);  // rcu_dereference(cpu_rq(cpu_id)->curr)
                 MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
+                k.rcu.rcuReadUnlock();  // on both branches, before the IPI
                 if (p != null && pm == mm && !k.kc.has(Patch.PLANT_NO_IPI_CPU)) {  // else goto out; PATCH: plant-no-ipi-cpu: no IPI is sent
                     /*
                      * smp_call_function_single() will call ipi_func() if cpu_id
@@ -283,13 +289,16 @@ final class Membarrier {
             }
         } else {
             long tmpmask = 0;
+            k.rcu.rcuReadLock();
             for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
                 if (!cpuOnline(rq.cpu)) continue;
                 if (!k.kc.has(Patch.MEMBARRIER_SYNC_CORE_SELF) && rq.cpu == k.smpProcessorId()) continue;  // PATCH: e45cdc71d1fa: v5.9 skips this CPU for every command
+                if (!k.kc.has(Patch.MEMBARRIER_RCU_MERGE)) k.rcu.rcuReadLock();  // PATCH: 73956fc07dd7: v5.4-rc1's merge left a second rcu_read_lock() here, never unlocked
                 TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(cpu_rq(cpu)->curr)
                 MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
                 if (p != null && pm == mm) tmpmask |= 1L << rq.cpu;
             }
+            k.rcu.rcuReadUnlock();
             if (k.kc.has(Patch.PLANT_NO_IPI_SYNC_CORE) && flags == MEMBARRIER_FLAG_SYNC_CORE) tmpmask = 0;  // PATCH: plant-no-ipi-sync-core: no IPI is sent
             /*
              * For regular membarrier, we can save a few cycles by
@@ -348,12 +357,14 @@ final class Membarrier {
          * updated.
          */
         long tmpmask = 0;
+        k.rcu.rcuReadLock();
         for (Rq rq : k.rqs) {  // for_each_online_cpu(cpu)
             if (!cpuOnline(rq.cpu)) continue;
             TaskStruct p = k.mem.readOnce(rq.curr);  // rcu_dereference(rq->curr)
             MmStruct pm = p == null ? null : k.kc.has(Patch.TASK_MM_ONCE) ? k.mem.readOnce(p.mm) : k.mem.read(p.mm);  // p->mm: plain in v7.1.5; PATCH: luto-task-mm-once
             if (p != null && pm == mm) tmpmask |= 1L << rq.cpu;
         }
+        k.rcu.rcuReadUnlock();
         if (!k.kc.has(Patch.MEMBARRIER_SYNC_RQ_LOCAL)) {  // PATCH: ce29ddc47b91: v5.11: preempt_disable(); smp_call_function_many(); preempt_enable()
             tmpmask &= ~(1L << k.smpProcessorId());  // smp_call_function_many() skips this CPU (no preemption point until the call)
         }

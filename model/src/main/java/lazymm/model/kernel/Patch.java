@@ -96,6 +96,13 @@ public enum Patch {
      * rq->membarrier_state instead of loading p->mm->membarrier_state from another CPU's current
      * task, whose mm RCU does not keep alive.
      */
+    /**
+     * membarrier_private_expedited(): no rcu_read_lock() inside the scan of rq->curr. Merging
+     * 227a4aadc75b moved the RCU section out of the loop but left one rcu_read_lock() in it
+     * (v5.4-rc1 only): each call leaked a read-side section per CPU scanned.
+     */
+    MEMBARRIER_RCU_MERGE(Kind.MERGED, "73956fc07dd7", "v5.4",
+            "membarrier: Fix RCU locking bug caused by faulty merge"),
     MEMBARRIER_RQ_STATE_SCAN(Kind.MERGED, "227a4aadc75b-a", "v5.4",
             "sched/membarrier: Fix p->mm->membarrier_state racy load"),
     /** 227a4aadc75b, the membarrier_exec_mmap() hunk: smp_mb() before exec clears the membarrier state. */

@@ -122,4 +122,16 @@ final class Rcu {
             }
         }
     }
+
+    /**
+     * rcu_read_lock() (CONFIG_PREEMPT_RCU): current->rcu_read_lock_nesting++, and under lockdep an
+     * acquire of rcu_lock_map. A ghost count: the readers' hold on grace periods is not modelled
+     * (the paths that take it do not sleep or switch inside, so their CPU passes no quiescent
+     * state there anyway); what it checks is that each path leaves what it entered
+     * ({@link Lockdep#sysExit}).
+     */
+    void rcuReadLock() { k.current().rcuReadLockNesting++; }
+
+    /** rcu_read_unlock(). */
+    void rcuReadUnlock() { k.current().rcuReadLockNesting--; }
 }

@@ -52,6 +52,8 @@ public final class TaskStruct {
     @Ghost int preemptCount;
     /** How deep the task is in kernel paths that change mm references (0: between them). */
     @Ghost int depth;
+    /** current->rcu_read_lock_nesting (CONFIG_PREEMPT_RCU): the RCU read-side critical sections it is in. */
+    @Ghost int rcuReadLockNesting;
     /** task_struct.lazy_mmu_state (and the task's lazy MMU thread flags). */
     final LazyMmuState lazyMmuState = new LazyMmuState();
 

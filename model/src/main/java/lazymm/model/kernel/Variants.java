@@ -422,6 +422,10 @@ public final class Variants {
             mutant("MUT-227a4aadc75b-b", MEMBARRIER, Patch.MEMBARRIER_EXEC_MMAP_MB,
                     "227a4aadc75b's barrier reverted, powerpc: membarrier_exec_mmap() clears the membarrier state (and tsk->mm changes) with no smp_mb() after the pre-exec user accesses")
                     .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).expects(violation("MembarrierOrdering")).unlisted().build(),
+            // -- mutsched: scheduler-side fixes --
+            mutant("MUT-73956fc07dd7", MEMBARRIER, Patch.MEMBARRIER_RCU_MERGE,
+                    "73956fc07dd7 reverted (v5.4-rc1): membarrier_private_expedited() takes rcu_read_lock() again inside its scan of rq->curr, never released, so the caller returns to user space in an RCU read-side critical section (lockdep: lock held when returning to user space)")
+                    .expects(violation("Warn:lockdep_sys_exit")).unlisted().build(),
             // Expected clean: the IPI path orders the caller's stores before ipi_rseq() by itself
             // (llist_add()'s cmpxchg after membarrier's smp_mb() (a); llist_del_all()'s xchg on
             // the target before the handler), in the kernel as in Smp; the commit itself calls

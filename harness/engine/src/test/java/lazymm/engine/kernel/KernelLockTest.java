@@ -1,6 +1,7 @@
 package lazymm.engine.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * fault path takes with interrupts on. Both reports come out of random exploration: the
  * IrqUnsafeLock whenever the handler takes the lock anywhere after a fault did, the Deadlock when
  * the IPI reaches a CPU inside its own fault's critical section first. The softirq side is
- * S390-BH-DEADLOCK's (KernelS390Test).
+ * S390-BH-DEADLOCK's (KernelS390Test). And lockdep_sys_exit(): a task back in user space holds no
+ * lock, here an RCU read-side section membarrier's scan left open (MUT-73956fc07dd7).
  */
 @NeedsAgent
 class KernelLockTest {
@@ -53,5 +55,23 @@ class KernelLockTest {
         assertTrue(deadlock.getMessage().contains("page_table_lock") && deadlock.getMessage().contains("flush_tlb_func"),
                 deadlock.toString());
         assertTrue(unsafe.signature().startsWith("IrqUnsafeLock:mm->page_table_lock:flush_tlb_func+"), unsafe.toString());
+    }
+
+    /** Two threads of one process, one registers and runs PRIVATE_EXPEDITED: membarrier's scan of rq->curr. */
+    private static final Program PRIVATE_EXPEDITED = Program.parse("user:2 mbreg | user:2 mbslow | user:2");
+
+    private static Explorer.Outcome membarrier(String variant, long executions) {
+        Config cfg = new Config(variant, "x86", "refcount", "tso", 3);
+        return Explorer.explore(Explorer.Settings.of(new KernelTarget(), cfg)
+                .strategy("random").seed(1).maxExecutions(executions).program(PRIVATE_EXPEDITED), 1e9, null);
+    }
+
+    @Test
+    void aReadSideSectionLeftOpenIsReportedOnTheWayBackToUserSpace() {
+        Explorer.Outcome leak = membarrier("MUT-73956fc07dd7", 2_000);
+        assertNotNull(leak.failing(), "v5.4-rc1's stray rcu_read_lock() not reported");
+        Violation v = leak.failing().violation();
+        assertTrue(v.signature().equals("Warn:lockdep_sys_exit") && v.getMessage().contains("rcu_read_lock"), v.toString());
+        assertNull(membarrier("membarrier", 2_000).failing(), "today's scan leaves an RCU section open");
     }
 }
