@@ -25,6 +25,11 @@ import lazymm.model.sim.Ghost;
  * SWITCHING store after the tlb_gen read); X86-SWITCH-MB is the code between that fix and
  * 83b0177a6c48 (CVE-2025-40174: no smp_mb() when this CPU's bit is already set).
  *
+ * <p>Mutant MUT-fea4e317f9e7-b: should_flush_tlb() before fea4e317f9e7 (v6.15), the hunk that
+ * fixed CVE-2025-37964 by its commit message: no LOADED_MM_SWITCHING test (and no smp_rmb()), so
+ * a CPU that read the old tlb_gen in switch_mm_irqs_off() and has not yet stored loaded_mm = next
+ * is skipped unless the flush trims.
+ *
  * <p>Mutant MUT-953753db887f: flush_tlb_func() before 953753db887f (v6.14) cleared a stale
  * mm_cpumask bit and returned only on remote CPUs; the initiating CPU, left in the mask of an mm
  * it no longer has loaded (209954cbc7d0), went on to compare f->new_tlb_gen with the loaded mm's
@@ -346,14 +351,15 @@ final class ArchX86 extends Arch {
 
     /** should_flush_tlb(cpu, info): evaluated on the sending CPU for each CPU in the mask. */
     private boolean shouldFlushTlb(int cpu, FlushTlbInfo info) {
-        MmStruct loadedMm = k.mem.readOnce(tlbstate[cpu].loadedMm);  // per_cpu(cpu_tlbstate.loaded_mm, cpu)
+        boolean fixed = k.kc.has(Patch.X86_SHOULD_FLUSH_SWITCHING);  // PATCH: fea4e317f9e7-b: before it, loaded_mm was read only for the "target mm is loaded" test below
+        MmStruct loadedMm = fixed ? k.mem.readOnce(tlbstate[cpu].loadedMm) : null;  // per_cpu(cpu_tlbstate.loaded_mm, cpu); PATCH: fea4e317f9e7-b
 
         /*
          * Order the 'loaded_mm' and 'is_lazy' against their
          * write ordering in switch_mm_irqs_off(). Ensure
          * 'is_lazy' is at least as new as 'loaded_mm'.
          */
-        k.mem.smpRmb();  // pairs with: switch_mm_irqs_off's is_lazy = false before loaded_mm = next
+        if (fixed) k.mem.smpRmb();  // pairs with: switch_mm_irqs_off's is_lazy = false before loaded_mm = next; PATCH: fea4e317f9e7-b
 
         /* Lazy TLB will get flushed at the next context switch. */
         if (k.mem.readOnce(tlbstate[cpu].isLazy) != 0) return false;
@@ -365,9 +371,10 @@ final class ArchX86 extends Arch {
          * While switching, the remote CPU could have state from
          * either the prev or next mm. Assume the worst and flush.
          */
-        if (loadedMm == loadedMmSwitching) return true;
+        if (fixed && loadedMm == loadedMmSwitching) return true;  // PATCH: fea4e317f9e7-b: before it, a CPU between its tlb_gen read and loaded_mm = next was not flushed
 
         /* The target mm is loaded, and the CPU is not lazy. */
+        if (!fixed) loadedMm = k.mem.readOnce(tlbstate[cpu].loadedMm);  // PATCH: fea4e317f9e7-b: before it, "if (per_cpu(cpu_tlbstate.loaded_mm, cpu) == info->mm)"
         if (loadedMm == info.mm()) return true;
 
         /* In cpumask, but not the loaded mm? Periodically remove by flushing. */

@@ -87,6 +87,16 @@ public enum Patch {
     PPC_OFFLINE_TRIM(Kind.MERGED, "01b0f0eae081", "v5.11",
             "powerpc/64s: Trim offlined CPUs from mm_cpumasks"),
 
+    // ---- merged lazy-TLB fixes, reverted one at a time by the mutation benchmark (Variants.MUTANTS) ----
+
+    /**
+     * fea4e317f9e7, the should_flush_tlb() hunk (its fix of CVE-2025-37964, per its commit message):
+     * a CPU whose loaded_mm is LOADED_MM_SWITCHING gets the flush IPI; loaded_mm is read before
+     * is_lazy, with an smp_rmb() between. (Its switch_mm_irqs_off() hunk is a comment.)
+     */
+    X86_SHOULD_FLUSH_SWITCHING(Kind.MERGED, "fea4e317f9e7-b", "v6.15",
+            "x86/mm: Eliminate window where TLB flushes may be inadvertently skipped"),
+
     // ---- merged membarrier fixes, reverted one at a time by the mutation benchmark (Variants.MUTANTS) ----
     // A commit whose hunks give two mutants is declared as two patches, one per part (ids
     // <commit>-a / -b), so that each mutant reverts one part.

@@ -82,9 +82,12 @@ public final class Variants {
     // 953753db887f (v6.14) is applied: v6.11 had no lazy mm_cpumask (209954cbc7d0, v6.14, which the
     // model does not take out), so its initiating CPU was never left in the mask of an mm it had
     // switched away from; the fix's early return is the nearer to v6.11 of the model's two sides.
+    // fea4e317f9e7's should_flush_tlb() hunk (v6.15) likewise: v6.11 had no should_flush_tlb()
+    // (6db2526c1d69, v6.14), its tlb_is_not_lazy() IPI'd every CPU in the mask that was not lazy,
+    // a switching one too; with the SWITCHING test the model's should_flush_tlb() does the same.
     public static final KernelVariant V6_11 = variant("v6.11",
             "the RFC's base without it: v6.11.1 on x86 (MMU_LAZY_TLB_REFCOUNT), before the x86 switch_mm fixes of v6.15/v6.18 and the v6.14 offline path")
-            .base("v6.11.1").applies(Patch.X86_TLB_LOCAL_STALE).expects(Expect.UNDER_TEST).build();
+            .base("v6.11.1").applies(Patch.X86_TLB_LOCAL_STALE, Patch.X86_SHOULD_FLUSH_SWITCHING).expects(Expect.UNDER_TEST).build();
 
     public static final KernelVariant V6_11_POWERPC = V6_11.derive("v6.11-powerpc",
             "the RFC's base without it: v6.11.1 on powerpc radix (MMU_LAZY_TLB_SHOOTDOWN), with the pre-v6.14 offline path (SHOOT-TRIM's bug)")
@@ -400,6 +403,12 @@ public final class Variants {
                     "01b0f0eae081 (v5.11) reverted, powerpc radix: an offlined CPU keeps its mm_cpumask bits and its TLB; exit_flush_lazy_tlbs() IPIs reach only online CPUs, so a single-threaded process's flush becomes a local tlbiel and the CPU comes back online with the stale translation")
                     .reverts(Patch.PPC_OFFLINE_TRIM).expects(violation("StaleTlb")).unlisted().build(),
             // -- end mutarch --
+
+            // -- lazyfix: lazy TLB (x86 should_flush_tlb, ...) --
+            UPSTREAM.derive("MUT-fea4e317f9e7-b",
+                    "fea4e317f9e7's should_flush_tlb() hunk (v6.15) reverted: a CPU in switch_mm_irqs_off() between its tlb_gen read and loaded_mm = next (loaded_mm == LOADED_MM_SWITCHING) is skipped by a flush that does not trim, and loads the mm's ASID with the translation the flush removed")
+                    .reverts(Patch.X86_SHOULD_FLUSH_SWITCHING).expects(violation("StaleTlb")).unlisted().build(),
+            // -- end lazyfix --
 
             mutant("MUT-ce29ddc47b91", MEMBARRIER, Patch.MEMBARRIER_SYNC_RQ_LOCAL,
                     "ce29ddc47b91 reverted: sync_runqueues_membarrier_state() IPIs with smp_call_function_many(), which skips the registering CPU, so its rq->membarrier_state misses GLOBAL_EXPEDITED and a GLOBAL_EXPEDITED caller skips a registered thread there")

@@ -22,7 +22,7 @@ class VariantDeclarationTest {
         assertTrue(v614.has(Patch.SCHED_FORCE_INIT_MM));
         assertFalse(v614.has(Patch.X86_SWITCHING_FIRST), "fea4e317f9e7 came in v6.15");
         assertEquals(List.of(Patch.HOTPLUG_WORK_ON_CPU_REVERT, Patch.X86_SWITCHING_FIRST, Patch.X86_SWITCH_MB, Patch.LAZY_MMU_NEST, Patch.XEN_LAZY_MMU_STATE,
-                Patch.XEN_LAZY_MMU_PREEMPT_FIX, Patch.SPARC_LAZY_MMU_PREEMPT), v614.without());
+                Patch.XEN_LAZY_MMU_PREEMPT_FIX, Patch.SPARC_LAZY_MMU_PREEMPT, Patch.X86_SHOULD_FLUSH_SWITCHING), v614.without());
         assertFalse(Variants.X86_SWITCH_MB.has(Patch.X86_SWITCH_MB));
         assertTrue(Variants.X86_SWITCH_MB.has(Patch.X86_SWITCHING_FIRST));
     }
