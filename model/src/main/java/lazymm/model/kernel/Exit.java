@@ -40,7 +40,7 @@ final class Exit {
         // came before enter_lazy_tlb)
         boolean exitMb = k.kc.has(Patch.MEMBARRIER_EXIT_MM);  // PATCH: 5bc78502322a
         if (exitMb) {  // PATCH: 5bc78502322a
-            k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c)
+            if (!k.kc.has(Patch.PLANT_NO_MB_EXIT)) k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c); PATCH: plant-no-mb-exit
             k.localIrqDisable();
         }
         if (hpref) {  // PATCH: hpref-lazy-mm

@@ -75,7 +75,8 @@ final class Kthread {
          * memory barrier after accessing user-space memory, before
          * clearing tsk->mm.
          */
-        if (k.kc.has(Patch.MEMBARRIER_KTHREAD_UNUSE_MB)) k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c); PATCH: 618758ed3a4f-b
+        boolean unuseMb = k.kc.has(Patch.MEMBARRIER_KTHREAD_UNUSE_MB);  // PATCH: 618758ed3a4f-b
+        if (unuseMb && !k.kc.has(Patch.PLANT_NO_MB_UNUSE)) k.mem.smpMbAfterSpinlock();  // membarrier barrier (d); pairs with: membarrier's smp_mb() (c); PATCH: plant-no-mb-unuse
         boolean irqsOff = k.kc.has(Patch.KTHREAD_USE_MM_IRQS_OFF);  // PATCH: 38cf307c1f20: before it, tsk->mm = NULL and enter_lazy_tlb() with IRQs on
         if (irqsOff) k.localIrqDisable(); else tsk.preemptCount++;  // PATCH: 38cf307c1f20: before it, task_lock()'s preempt_disable() only (task_lock is left out here)
         if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, null); else k.mem.write(tsk.mm, null);  // tsk->mm = NULL: plain in v7.1.5; PATCH: luto-task-mm-once

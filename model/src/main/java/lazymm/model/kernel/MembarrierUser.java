@@ -8,6 +8,7 @@ import static lazymm.model.kernel.Membarrier.MEMBARRIER_CMD_PRIVATE_EXPEDITED_SY
 import static lazymm.model.kernel.Membarrier.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +29,21 @@ import lazymm.model.sim.Violation;
  * process runs user code on a CPU that has not serialized its core since the code was modified
  * ({@link #userCode}).
  *
- * <p>Blind spots: a pair is checked only when both paths completed (a thread that exits between
- * its store and its loads, or during the call, is never checked); the flags are one int per
- * thread, so the oracle sees store-load pairs only (not the ordering of two stores of one path);
+ * <p>Threads that leave the mm (exit, exec, kthread_unuse_mm) stay covered. membarrier(2) orders
+ * a thread's user-space accesses made before it left, as for a running thread: the exit_mm and
+ * kthread_unuse_mm scenarios (D, E) of membarrier.c's big comment, whose barrier (d) before
+ * {@code current->mm = NULL} pairs with the caller's (c), and 5bc78502322a ("sched: fix exit_mm vs
+ * membarrier (v4)"), whose changelog is this very case. So a path reads the flags of the threads
+ * that ran a path on its memory and have left it, as it reads the others' (their flag is in the
+ * process's memory, which outlives them), and the pair is checked: the exiting thread's last
+ * accesses, those before exit_mm() clears {@code current->mm}, count. A thread that exited before
+ * the call began, with a full barrier in between (exit_mm()'s), is ordered by that barrier and
+ * the call's; the oracle does not excuse it, the memory model shows its store.
+ *
+ * <p>Blind spots: a pair is checked only when both paths completed (a thread cannot exit in the
+ * middle of its own path in the model: exit is an operation of its own program); the flags are
+ * one int per thread, so the oracle sees store-load pairs only (not the ordering of two stores
+ * of one path, the message passing of 5bc78502322a's changelog);
  * kthreads' fast paths against the single-user shortcut are not held (see {@link #covers}); the
  * SYNC_CORE oracle looks only where the arch needs sync_core_before_usermode() (x86).
  */
@@ -83,10 +96,13 @@ final class MembarrierUser {
         long ticket = ++tickets;
         long start = ++now;
         int cpuFrom = k.smpProcessorId();
+        ran(t, mm);
         k.mem.writeOnce(t.userFlag, (int) ticket);
         k.mem.barrier();
-        Map<TaskStruct, Long> reads = readFlags(t, shared ? null : mm);
+        Map<TaskStruct, Long> reads = readFlags(t, shared ? null : mm, false);
         UserOp op = new UserOp(Kind.FAST, t, mm, ticket, start, cpuFrom, k.smpProcessorId(), -1, reads, true);
+        for (UserOp s : slowOps) check(op, s);
+        reads.putAll(readFlags(t, shared ? null : mm, true));
         for (UserOp s : slowOps) check(op, s);
         fastOps.add(op);
     }
@@ -119,33 +135,63 @@ final class MembarrierUser {
         long ticket = ++tickets;
         long start = ++now;
         int cpuFrom = k.smpProcessorId();
+        ran(t, mm);
         k.mem.writeOnce(t.userFlag, (int) ticket);
         long gen = kind == Kind.SYNC_CORE ? ++codeGen : 0;  // the new code is written (user memory the model does not hold)
         singleUserShortcut = false;
         int ret = k.membarrier.sysMembarrier(cmd, flags, cpuId);
-        if (singleUserShortcut) shortcutOps.add(ticket);
+        if (singleUserShortcut) {
+            shortcutOps.add(ticket);
+            // The shortcut returns with no barrier ("exit from system call is not a mb"), but the
+            // return to user space orders the loads it branched on (mm_users, num_online_cpus(),
+            // membarrier_state) before the caller's later user-space loads: a control dependency
+            // and a context-synchronizing exception return (rfid / rfscv on powerpc, ERET on arm64
+            // with SCTLR_EL1.EOS set, as Linux sets it), the hardware's ctrl+isync / ctrl+ISB;
+            // x86 and s390 keep loads in order anyway. The model's weak memory has no such event,
+            // so the read barrier stands for it; without it, a thread that exited before the call
+            // began (exit_mm's smp_mb(), then mmput()'s decrement seen as mm_users == 1) has its
+            // last store missed by the caller's load, an outcome the hardware forbids (LKMM, which
+            // knows no system-call return, allows it).
+            k.mem.smpRmb();
+        }
         if (kind == Kind.SYNC_CORE && ret == 0) mm.codeSynced = Math.max(mm.codeSynced, gen);
         userCode(t);  // the return to user space
-        Map<TaskStruct, Long> reads = readFlags(t, kind == Kind.GLOBAL ? null : mm);
+        Map<TaskStruct, Long> reads = readFlags(t, kind == Kind.GLOBAL ? null : mm, false);
         UserOp op = new UserOp(kind, t, mm, ticket, start, cpuFrom, k.smpProcessorId(), cpuId, reads, ret == 0);
+        for (UserOp f : fastOps) check(f, op);
+        reads.putAll(readFlags(t, kind == Kind.GLOBAL ? null : mm, true));
         for (UserOp f : fastOps) check(f, op);
         slowOps.add(op);
     }
 
     /**
-     * The flags of the other live tasks that have user memory (a kthread has it while it uses an
-     * mm): of one process ({@code mm}), or of all ({@code mm} null: memory every process maps).
+     * The flags of the other tasks in the memory the path reads: of one process ({@code mm}), or
+     * of all ({@code mm} null: memory every process maps). A task's flag is there while the task
+     * has that mm (a kthread while it uses it), and stays there after the task left the mm (exit,
+     * exec, kthread_unuse_mm): its stores made before it left must still be seen, as the
+     * exit_mm and kthread_unuse_mm scenarios (D, E) of membarrier.c's big comment order them.
+     * {@code left} false: the tasks on the mm now; true: the tasks that ran a path on it and are
+     * no longer on it, read after the others (and checked after them, so a violation among the
+     * tasks still there is reported at the same step as before these reads were added).
      */
-    private Map<TaskStruct, Long> readFlags(TaskStruct self, MmStruct mm) {
+    private Map<TaskStruct, Long> readFlags(TaskStruct self, MmStruct mm, boolean left) {
         Map<TaskStruct, Long> out = new LinkedHashMap<>();
         for (TaskStruct o : new ArrayList<>(k.tasks)) {  // a copy: the loads below yield, and tasks may be made meanwhile
-            if (o == self || o.idle || o.dead) continue;
-            MmStruct om = k.mem.peekLatest(o.mm);  // its mm as the task knows it, even if the store is still buffered
-            if (om == null || (mm != null && om != mm)) continue;
+            if (o == self || o.idle) continue;
+            MmStruct om = o.dead ? null : k.mem.peekLatest(o.mm);  // its mm as the task knows it, even if the store is still buffered
+            boolean on = om != null && (mm == null || om == mm);
+            Set<MmStruct> ran = ranOn.getOrDefault(o, Set.of());
+            boolean wasOn = mm == null ? !ran.isEmpty() : ran.contains(mm);
+            if (left ? on || !wasOn : !on) continue;
             out.put(o, (long) k.mem.readOnce(o.userFlag));
         }
         return out;
     }
+
+    /** The mms each task ran a fast or slow path on: its flag stays in their memory after it left them. */
+    @Ghost private final Map<TaskStruct, Set<MmStruct>> ranOn = new HashMap<>();
+
+    private void ran(TaskStruct t, MmStruct mm) { ranOn.computeIfAbsent(t, x -> new HashSet<>()).add(mm); }
 
     /** Set by membarrier_private_expedited() when it returns through the single-user shortcut. */
     @Ghost private boolean singleUserShortcut;

@@ -209,6 +209,8 @@ public enum Patch {
     PLANT_NO_MB_D(Kind.PLANT, "plant-no-mb-d", null, "__schedule(): no smp_mb__after_spinlock() (membarrier's barrier (d))"),
     PLANT_NO_MB_E(Kind.PLANT, "plant-no-mb-e", null, "x86 switch_mm_irqs_off(): the CR3 write's barrier (membarrier's (e)) removed"),
     PLANT_NO_MB_G(Kind.PLANT, "plant-no-mb-g", null, "kthread_use_mm(): no mmdrop_lazy_tlb() barrier (membarrier's (g))"),
+    PLANT_NO_MB_UNUSE(Kind.PLANT, "plant-no-mb-unuse", null, "kthread_unuse_mm(): no smp_mb__after_spinlock() before tsk->mm = NULL (membarrier's (d) of scenario E)"),
+    PLANT_NO_MB_EXIT(Kind.PLANT, "plant-no-mb-exit", null, "exit_mm(): no smp_mb__after_spinlock() before current->mm = NULL (membarrier's (d) of scenario D)"),
     PLANT_NO_IPI_GLOBAL(Kind.PLANT, "plant-no-ipi-global", null, "membarrier_global_expedited() sends no IPI"),
     PLANT_NO_IPI_CPU(Kind.PLANT, "plant-no-ipi-cpu", null, "membarrier_private_expedited(cpu_id) sends no IPI"),
     PLANT_NO_IPI_SYNC_CORE(Kind.PLANT, "plant-no-ipi-sync-core", null, "membarrier SYNC_CORE sends no IPI"),

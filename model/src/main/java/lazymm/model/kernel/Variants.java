@@ -249,6 +249,10 @@ public final class Variants {
     private static final String MB_SCENARIO_C = "user:1 mbreg mbslow mbslow | user:1 mbfast mbfast | user:2 sched";
     /** membarrier.c's scenario B: a fast path, then its CPU switches away (to another process's task) while the slow path scans rq->curr. */
     private static final String MB_SCENARIO_B = "user:1 mbreg mbfast sched mbfast | user:1 mbslow mbslow | user:2 run sched run";
+    /** membarrier.c's scenario D: a thread's fast path, then its exit while the slow path scans rq->curr. */
+    private static final String MB_SCENARIO_D = "user:1 mbreg mbslow mbslow | user:1 mbfast";
+    /** membarrier.c's scenario E: a kthread's fast path on the mm it uses, then kthread_unuse_mm(), while the slow path scans. */
+    private static final String MB_SCENARIO_E = "user:1 mbreg mbslow mbslow | kthread use:1 mbfast unuse";
     /** A CPU goes back to a process it ran before (its mm_cpumask bit already set). */
     private static final String MB_E_PROGRAM = "user:1 mbreg run sched mbfast mbfast | user:1 run mbslow mbslow | user:2 run sched run";
     /** The weak model's pointer loads: why (c)'s removal is not seen on the weak arches. */
@@ -326,6 +330,14 @@ public final class Variants {
                             Search.pct(1, 300_000).lazyTlb(LazyTlb.SHOOTDOWN))
                     .result(X86, Expect.CLEAN, "redundant, on the hazard scheme (under REFCOUNT the plant also leaks the lazy reference mmdrop_lazy_tlb() drops): the kthread lazily on the mm goes through switch_mm_irqs_off()'s lazy path, whose smp_mb() (to read tlb_gen) orders the store (a schedule pinned in KernelScheduleTest); not for an mm with an INVLPGB global ASID, not modelled",
                             Search.pct(1, 2_000).lazyTlb(LazyTlb.HAZARD)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_EXIT)
+                    .result(POWERPC, violation("MembarrierOrdering:membarrier_private_expedited"), "scenario D: a thread's fast path, then exit_mm() clears current->mm with its flag store still buffered; the slow path's scan sees no thread of the process on that CPU and skips it, and the oracle still reads the exited thread's flag",
+                            Search.pct(1, 20_000).program(MB_SCENARIO_D))
+                    .result(X86, Expect.CLEAN, "redundant: TSO makes the flag store visible before the store of current->mm = NULL that the scan reads, and exit_mm()'s locked mmgrab_lazy_tlb() drains it anyway",
+                            Search.pct(1, 2_000).program(MB_SCENARIO_D)).build(),
+            plant(MEMBARRIER_ONLY, Patch.PLANT_NO_MB_UNUSE)
+                    .result(POWERPC, violation("MembarrierOrdering:membarrier_private_expedited"), "scenario E: a kthread's fast path on the mm it uses, then tsk->mm = NULL with its flag store still buffered; the scan skips it, and the oracle still reads the flag of the kthread that left the mm",
+                            Search.pct(1, 20_000).program(MB_SCENARIO_E)).build(),
             plant(MEMBARRIER_ONLY, Patch.PLANT_NO_IPI_GLOBAL)
                     .result(X86, violation("MembarrierOrdering:membarrier_global_expedited"), "GLOBAL_EXPEDITED interrupts nobody; PCT keeps the stores buffered",
                             Search.pct(1, 100_000)).build(),
