@@ -25,13 +25,15 @@ import lazymm.model.sim.Violation;
  * <pre>
  *   byte 0          the configuration: CPUs = minCpus + b % (maxCpus - minCpus + 1)
  *   byte 1          P = b &amp; 63, the length of the program section; bits 6-7, f: the schedule's
- *                   form (0: the choice form, then the rotation; 1: the choice form, then a random
- *                   walk; 2, 3: the priority form)
+ *                   form (0: the choice form, then a swarm schedule seeded by the input; 1: the
+ *                   choice form, then a random walk; 2, 3: the priority form)
  *   bytes 2..2+P    the program: the target's own randomProgram drawing from these bytes
  *                   (one byte per small draw; once they run out, 0 in the choice form, the
  *                   smallest choice, and in the priority form a generator seeded by the input)
  *   bytes 2+P..     the schedule (see FuzzStrategy): in the choice form one byte per choice with two
- *                   or more options, then a deterministic rotation; in the priority form a PCT
+ *                   or more options, then the seeded fallback (a swarm schedule: a random walk, PCT,
+ *                   or a walk that holds one CPU or its store buffer for a window, with drains
+ *                   weighted per input; see FuzzStrategy); in the priority form a PCT
  *                   configuration (priorities per CPU, interrupt and drain, change points), then
  *                   one byte per value or preemption choice
  * </pre>
