@@ -32,7 +32,7 @@ import lazymm.model.sim.Actions;
  *     </ul></li>
  * </ul>
  * A preemption point preempts with probability 1/2, as in the random walk. {@code k} is learned as
- * in {@link Pct} (the longest execution so far) unless given.
+ * in {@link Pct} (the longest execution so far), from the PCT executions only, unless given.
  */
 public final class Swarm implements Strategy {
 
@@ -217,6 +217,9 @@ public final class Swarm implements Strategy {
 
     @Override
     public void endExecution(long steps) {
-        if (learn && steps - from > k) k = steps - from;
+        // learned from the PCT executions alone: a stall, or drains weighted down, can stretch an
+        // execution (CPUs spin while another is held) far beyond the usual length, and a k of
+        // that length would spread the change points and stalls thin
+        if (learn && shape == Shape.PCT && steps - from > k) k = steps - from;
     }
 }
