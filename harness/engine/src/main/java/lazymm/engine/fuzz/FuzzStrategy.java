@@ -84,13 +84,13 @@ public final class FuzzStrategy implements Strategy {
      * @param features where features go, or null
      */
     public FuzzStrategy(byte[] data, int from, IntConsumer features) {
-        this(data, from, Form.CHOICE_ROTATE, features);
+        this(data, from, Form.CHOICE_SWARM, features);
     }
 
     /** The schedule's forms. */
     public enum Form {
         /** A byte per choice, then a swarm schedule seeded by the input (the rotation, for measurement). */
-        CHOICE_ROTATE,
+        CHOICE_SWARM,
         /** A byte per choice, then a random walk seeded by the input. */
         CHOICE_RANDOM,
         /** PCT from the bytes, the missing ones from a generator seeded by the input. */
@@ -125,8 +125,8 @@ public final class FuzzStrategy implements Strategy {
         this.pos = Math.min(Math.max(from, 0), data.length);
         this.features = features;
         this.priorityForm = form == Form.PRIORITY;
-        rest = form == Form.CHOICE_ROTATE ? null : new lazymm.engine.SplitMix64(seedOf(data));
-        if (form == Form.CHOICE_ROTATE && !ROTATE) {
+        rest = form == Form.CHOICE_SWARM ? null : new lazymm.engine.SplitMix64(seedOf(data));
+        if (form == Form.CHOICE_SWARM && !ROTATE) {
             lazymm.engine.SplitMix64 g = new lazymm.engine.SplitMix64(seedOf(data) ^ 0x5377617266L);
             swarm = new lazymm.engine.strategy.Swarm(g, 256L << g.nextInt(4), false);
         } else {
