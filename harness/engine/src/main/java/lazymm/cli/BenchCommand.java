@@ -79,12 +79,12 @@ final class BenchCommand implements Callable<Integer> {
             .filter(lazymm.model.sim.Variant::isBroken).map(lazymm.model.sim.Variant::id).toList();
     static final List<String> MODES = List.of("fuzz", "fuzz-no-feedback", "random", "pct");
     /** Modes that --modes also takes, outside the default set: the other kinds of feedback. */
-    static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all");
+    static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all", "fuzz-rotate", "swarm");
 
     @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the kernel model's positive controls, see ./lazymm list)")
     List<String> variants = CONTROLS;
 
-    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback)")
+    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback), fuzz-rotate (fuzz with the choice form's old fallback, the rotation), swarm")
     List<String> modes = MODES;
 
     @Option(names = "--seeds", paramLabel = "N", description = "with --time-to-bug: seeds 1..N of each (default: ${DEFAULT-VALUE})")
@@ -239,6 +239,8 @@ final class BenchCommand implements Callable<Integer> {
             for (int seed = 1; seed <= seeds; seed++) {
                 for (String m : modes) {
                     long limit = early ? limitOf(byMode.get(m), seeds, time) : time;
+                    if (m.equals("fuzz-rotate")) System.setProperty("lazymm.fuzz.fallback", "rotate");
+                    else System.clearProperty("lazymm.fuzz.fallback");
                     Search r = limit == 0 ? Search.NOT_RUN
                             : m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), limit, scratch.resolve(v + "-" + m + "-" + seed))
                             : explore(v, m, seed, limit);
@@ -353,7 +355,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The fuzz command's --feedback of a bench mode: fuzz (the default kind), fuzz-KIND, fuzz-no-feedback. */
     static String feedbackOf(String mode) {
-        return mode.equals("fuzz") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
+        return mode.equals("fuzz") || mode.equals("fuzz-rotate") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
     }
 
     private Search fuzz(String variant, long seed, String feedback, long limit, Path out) {

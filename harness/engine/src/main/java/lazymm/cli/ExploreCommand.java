@@ -56,7 +56,8 @@ final class ExploreCommand implements Callable<Integer> {
 
     @Option(names = "--strategy", paramLabel = "NAME", converter = Mixins.StrategyName.Converter.class,
             description = "random (a uniform random walk), pct (probabilistic concurrency testing), "
-                    + "or exhaustive (every schedule within a preemption bound); default: ${DEFAULT-VALUE}")
+                    + "exhaustive (every schedule within a preemption bound), or swarm (per execution a random walk, PCT, "
+                    + "or a walk that holds one CPU or its store buffer still, with drains weighted down); default: ${DEFAULT-VALUE}")
     Mixins.StrategyName strategy = Mixins.StrategyName.RANDOM;
 
     @CommandLine.Mixin

@@ -348,6 +348,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             if (!a.startsWith("-Xmx")) cmd.add(a);
         }
         cmd.addAll(List.of("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED", "-Xshare:off"));
+        String fallback = System.getProperty("lazymm.fuzz.fallback");
+        if (fallback != null) cmd.add("-Dlazymm.fuzz.fallback=" + fallback);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.addAll(workerConfig(c, w.id).jvmArgs());

@@ -64,7 +64,7 @@ final class ListCommand implements Callable<Integer> {
             }
             out.println();
         }
-        out.println("Strategies: random (default), pct, exhaustive.  Memory modes: sc, tso, weak.");
+        out.println("Strategies: random (default), pct, exhaustive, swarm.  Memory modes: sc, tso, weak.");
         return Main.OK;
     }
 

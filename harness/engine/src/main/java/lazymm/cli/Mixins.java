@@ -79,7 +79,7 @@ final class Mixins {
 
     /** Explore's strategies ({@code lazymm.engine.Strategies.NAMES}, which a test keeps equal). */
     enum StrategyName {
-        RANDOM, PCT, EXHAUSTIVE;
+        RANDOM, PCT, EXHAUSTIVE, SWARM;
 
         @Override
         public String toString() { return name().toLowerCase(Locale.ROOT); }

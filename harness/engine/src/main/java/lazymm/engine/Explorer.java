@@ -25,7 +25,7 @@ public final class Explorer {
      *
      * @param target        the model
      * @param config        its configuration
-     * @param strategy      random, pct or exhaustive (default random)
+     * @param strategy      random, pct, exhaustive or swarm (default random)
      * @param seed          the seed of every random choice, programs and schedules (default 1)
      * @param pctDepth      PCT's depth (default 3)
      * @param preemptions   exhaustive search's preemption bound (default 2)

@@ -67,7 +67,7 @@ class MixinsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-            "explore --strategy dfs;      unknown strategy 'dfs' (expected one of random, pct, exhaustive)",
+            "explore --strategy dfs;      unknown strategy 'dfs' (expected one of random, pct, exhaustive, swarm)",
             "explore --memory pso;        unknown memory mode 'pso' (expected one of [sc, tso, weak])",
             "fuzz --feedback pairs;       --feedback must be one of conflicts, switches, all, none, got 'pairs'",
             "explore --time -2;           --time must be 0 or more, got -2",

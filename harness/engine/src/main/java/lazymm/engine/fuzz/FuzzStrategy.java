@@ -11,12 +11,17 @@ import lazymm.model.sim.Actions;
  * performs the next shared access, which store buffer drains, which CPU takes its pending
  * interrupt, whether a task is preempted at a preemption point, which store a weak load reads),
  * the option being the byte modulo the number of options. When the bytes run out the schedule
- * goes on deterministically: every scheduling choice rotates to the next actor (the enabled
- * action with the next higher code after the last one chosen: the next CPU, then pending
- * interrupts, then drains, then round again), a preemption point does not preempt, and a load
- * reads the newest store. The execution's step bound still applies. In its other variant the
- * choices past the bytes are a uniform random walk (the {@code random} strategy) drawn from a
- * SplitMix64 seeded with a hash of the whole input.
+ * goes on as a swarm schedule ({@link lazymm.engine.strategy.Swarm}) drawn from a SplitMix64
+ * seeded with a hash of the whole input: per input one shape (a random walk, PCT with 1 to 3
+ * change points, or a random walk in which one CPU, or only its store buffer, is held for a window
+ * of N steps, N log-uniform) and one visibility weight (a drain, or a weak load's reading of the
+ * newest store, weighs 1, 1/4, 1/16, 1/64 or 1/256 of a run action), the window of the change
+ * points and of the stall starting where the bytes ran out. So a short input, which Jazzer's early
+ * inputs are, is a random program under a schedule that may hold a CPU still across another CPU's
+ * whole kernel call. (The old fallback, a rotation to the next actor at every choice, is kept for
+ * measurement under {@code -Dlazymm.fuzz.fallback=rotate}.) The execution's step bound still
+ * applies. In its other variant the choices past the bytes are a uniform random walk (the
+ * {@code random} strategy) drawn from a SplitMix64 seeded with a hash of the whole input.
  *
  * <p><b>Priority form</b> (PCT read from the bytes): a header byte (bits 0-1: the number of change
  * points C, bits 2-3: the span S = 256 &lt;&lt; s they fall in), a table of {@value #TABLE}
@@ -40,6 +45,8 @@ import lazymm.model.sim.Actions;
 public final class FuzzStrategy implements Strategy {
 
     private static final int SET_BITS = 13;
+    /** The old fallback of the choice form (the rotation), for measurement: -Dlazymm.fuzz.fallback=rotate. */
+    static final boolean ROTATE = "rotate".equals(System.getProperty("lazymm.fuzz.fallback"));
     /** Priority form: the priority table's length, and the number of change-point slots. */
     static final int TABLE = 24;
     static final int CHANGE_SLOTS = 3;
@@ -62,6 +69,9 @@ public final class FuzzStrategy implements Strategy {
     /** The last scheduling action chosen: the rotation goes on from it. */
     private int last = -1;
     private boolean fellBack;
+    /** The choice form's fallback (null: the rotation, the old fallback kept for measurement). */
+    private final lazymm.engine.strategy.Swarm swarm;
+    private boolean swarmBegun;
     private boolean started;
     private int choices;
     // the features reported in this execution (open addressing; 0 is the empty slot)
@@ -74,13 +84,13 @@ public final class FuzzStrategy implements Strategy {
      * @param features where features go, or null
      */
     public FuzzStrategy(byte[] data, int from, IntConsumer features) {
-        this(data, from, Form.CHOICE_ROTATE, features);
+        this(data, from, Form.CHOICE_SWARM, features);
     }
 
     /** The schedule's forms. */
     public enum Form {
-        /** A byte per choice, then the rotation. */
-        CHOICE_ROTATE,
+        /** A byte per choice, then a swarm schedule seeded by the input (the rotation, for measurement). */
+        CHOICE_SWARM,
         /** A byte per choice, then a random walk seeded by the input. */
         CHOICE_RANDOM,
         /** PCT from the bytes, the missing ones from a generator seeded by the input. */
@@ -115,7 +125,13 @@ public final class FuzzStrategy implements Strategy {
         this.pos = Math.min(Math.max(from, 0), data.length);
         this.features = features;
         this.priorityForm = form == Form.PRIORITY;
-        rest = form == Form.CHOICE_ROTATE ? null : new lazymm.engine.SplitMix64(seedOf(data));
+        rest = form == Form.CHOICE_SWARM ? null : new lazymm.engine.SplitMix64(seedOf(data));
+        if (form == Form.CHOICE_SWARM && !ROTATE) {
+            lazymm.engine.SplitMix64 g = new lazymm.engine.SplitMix64(seedOf(data) ^ 0x5377617266L);
+            swarm = new lazymm.engine.strategy.Swarm(g, 256L << g.nextInt(4), false);
+        } else {
+            swarm = null;
+        }
         if (!priorityForm) {
             changePoints = new long[0];
             return;
@@ -176,7 +192,15 @@ public final class FuzzStrategy implements Strategy {
             idx = (data[pos++] & 0xff) % n;
         } else {
             fellBack = true;
-            idx = rest != null ? rest.nextInt(n) : preempt || value ? 0 : rotate(opts, n);
+            if (swarm != null) {
+                if (!swarmBegun) {
+                    swarmBegun = true;
+                    swarm.begin(step);
+                }
+                idx = swarm.choose(opts, n, running, step);
+            } else {
+                idx = rest != null ? rest.nextInt(n) : preempt || value ? 0 : rotate(opts, n);
+            }
         }
         if (!preempt && !value) last = opts[idx];
         if (features != null) feature(opts[idx], idx, preempt, value, running);

@@ -25,13 +25,15 @@ import lazymm.model.sim.Violation;
  * <pre>
  *   byte 0          the configuration: CPUs = minCpus + b % (maxCpus - minCpus + 1)
  *   byte 1          P = b &amp; 63, the length of the program section; bits 6-7, f: the schedule's
- *                   form (0: the choice form, then the rotation; 1: the choice form, then a random
- *                   walk; 2, 3: the priority form)
+ *                   form (0: the choice form, then a swarm schedule seeded by the input; 1: the
+ *                   choice form, then a random walk; 2, 3: the priority form)
  *   bytes 2..2+P    the program: the target's own randomProgram drawing from these bytes
- *                   (one byte per small draw; once they run out, 0 in the choice form, the
- *                   smallest choice, and in the priority form a generator seeded by the input)
+ *                   (one byte per small draw; once they run out, 0 when f = 0, the smallest
+ *                   choice, else a generator seeded by the input)
  *   bytes 2+P..     the schedule (see FuzzStrategy): in the choice form one byte per choice with two
- *                   or more options, then a deterministic rotation; in the priority form a PCT
+ *                   or more options, then the seeded fallback (a swarm schedule: a random walk, PCT,
+ *                   or a walk that holds one CPU or its store buffer for a window, with drains
+ *                   weighted per input; see FuzzStrategy); in the priority form a PCT
  *                   configuration (priorities per CPU, interrupt and drain, change points), then
  *                   one byte per value or preemption choice
  * </pre>
@@ -98,13 +100,13 @@ public final class FuzzTarget {
         int from = Math.min(2, data.length);
         int to = Math.min(2 + p, data.length);
         FuzzStrategy.Form form = switch (b1 >> 6) {
-            case 0 -> FuzzStrategy.Form.CHOICE_ROTATE;
+            case 0 -> FuzzStrategy.Form.CHOICE_SWARM;
             case 1 -> FuzzStrategy.Form.CHOICE_RANDOM;
             default -> FuzzStrategy.Form.PRIORITY;
         };
-        // past the bytes, program draws are 0 (the smallest program) with the rotation, else they
-        // come from a generator seeded by the input
-        RandomGenerator rest = form == FuzzStrategy.Form.CHOICE_ROTATE ? null : new SplitMix64(~FuzzStrategy.seedOf(data));
+        // past the bytes, program draws are 0 (the smallest program) in the choice form with the
+        // swarm fallback (f = 0), else they come from a generator seeded by the input
+        RandomGenerator rest = form == FuzzStrategy.Form.CHOICE_SWARM ? null : new SplitMix64(~FuzzStrategy.seedOf(data));
         Program program = c.target().randomProgram(cfg, new ByteRandom(data, from, to, rest));
         if (program == null || c.target().validate(cfg, program) != null) {
             program = c.target().defaultProgram(cfg);  // a target whose generator is partial

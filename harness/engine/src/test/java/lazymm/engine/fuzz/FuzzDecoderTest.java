@@ -208,6 +208,27 @@ class FuzzDecoderTest {
     }
 
     @Test
+    void theChoiceFormFallsBackToASwarmScheduleSeededByTheInput() {
+        // program section empty, no schedule bytes: the smallest program each time, and the
+        // whole schedule from the fallback, which the input's hash seeds
+        FuzzTarget.Campaign c = FuzzTarget.Campaign.of("upstream");
+        Set<String> programs = new HashSet<>();
+        Set<List<String>> schedules = new HashSet<>();
+        for (int b = 0; b < 40; b++) {
+            byte[] in = {0, 0, (byte) b};
+            FuzzTarget.Run r1 = FuzzTarget.run(c, in, null);
+            FuzzTarget.Run r2 = FuzzTarget.run(c, in.clone(), null);
+            assertEquals(r1.result().schedule(), r2.result().schedule(), "same bytes, same schedule");
+            assertEquals(r1.result().traceHash(), r2.result().traceHash());
+            assertTrue(r1.fellBack());
+            programs.add(r1.program().toString());
+            schedules.add(r1.result().schedule());
+        }
+        assertEquals(Set.of("user:1 run | user:1 run"), programs);
+        assertTrue(schedules.size() > 20, "one program, schedules drawn per input: " + schedules.size() + " distinct");
+    }
+
+    @Test
     void theCpuRangeIsDecodedFromTheFirstByte() {
         FuzzTarget.Campaign d = FuzzTarget.Campaign.of("upstream");
         FuzzTarget.Campaign c = new FuzzTarget.Campaign(d.target(), d.config(), 2, 4, d.maxSteps(), true);
