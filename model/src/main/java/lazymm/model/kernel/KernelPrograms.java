@@ -340,6 +340,8 @@ final class KernelPrograms {
     /** A user task's operations in random programs, as often as they appear here. */
     private static final List<String> USER_MIX = List.of("run", "run", "run", "run", "sched", "sched", "sched",
             "clone", "clone", "exec", "zap", "zap", "munmap");
+    /** The extra threads' operations at more than three CPUs: the ones that meet other CPUs. */
+    private static final List<String> INTERACT_MIX = List.of("run", "sched", "sched", "zap", "munmap", "exec", "clone");
     /** ... and on s390, the second PTE table's operations besides (two more per row). */
     private static final List<String> TABLE2_MIX = List.of("map2", "map2", "map2", "unmap2", "unmap2", "retract", "retract");
     /** ... and with membarrier users, these besides (after the registrations that open the first row of a process): */
@@ -428,6 +430,33 @@ final class KernelPrograms {
                 if (rnd.nextBoolean()) row.add("sched");
                 row.add("unuse");
                 if (rnd.nextBoolean()) row.add("run");  // lazy on the mm it used: a speculative walk
+            }
+            rows.add(row);
+        }
+        // More CPUs than three: more tasks than CPUs. The idle task waits and every task runs on
+        // the first CPU free, so with a CPU each every task would run alone from start to end, and
+        // no CPU would switch user -> kthread -> user on one mm, nor queue a thread behind an
+        // exiting one. The extra rows are short: threads of process 1 (its membarrier, switches,
+        // flushes, exits) and kthreads, lazy or inside kthread_use_mm() of process 1.
+        for (int extra = cfg.cpus() > 3 ? cfg.cpus() + 2 + cfg.cpus() / 2 - rows.size() : 0; extra > 0; extra--) {
+            if (rnd.nextInt(3) == 0) {
+                List<String> row = new ArrayList<>(List.of("kthread"));
+                if (rnd.nextBoolean()) {
+                    row.add("use:1");
+                    if (membarrier && rnd.nextBoolean()) row.add("mbfast");
+                    row.add("unuse");
+                }
+                row.add(rnd.nextBoolean() ? "run" : "sched");
+                rows.add(row);
+                continue;
+            }
+            List<String> row = new ArrayList<>(List.of("user:1"));
+            int n = 1 + rnd.nextInt(2);
+            for (int i = 0; i < n; i++) {
+                List<String> mix = membarrier && rnd.nextBoolean() ? PRIVATE_MIX : INTERACT_MIX;
+                String op = mix.get(rnd.nextInt(mix.size()));
+                if (kc.runs(Workload.NO_TLB_OPS) && (op.equals("zap") || op.equals("munmap"))) op = "run";
+                row.add(op);
             }
             rows.add(row);
         }

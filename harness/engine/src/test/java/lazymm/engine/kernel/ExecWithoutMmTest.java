@@ -60,4 +60,20 @@ class ExecWithoutMmTest {
         assertEquals("Warn", v.kind(), v.toString());
         KernelExploreTest.assertReplays(variant, cfg, o, tmp);
     }
+
+    /**
+     * ... and from random programs by the random walk (seeds 1 and 2: at 1,326 and 92 executions
+     * when written), either through a umh row or through a user task's exec while another thread
+     * of its mm flushes (the commit's first race: ->mm set before the new mm is active).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @CsvSource({"1", "2"})
+    void mutantIsFoundFromRandomPrograms(long seed) {
+        String variant = "MUT-d53c3dfb23c4";
+        Config cfg = Catalog.variant(variant).defaults();
+        Explorer.Outcome o = Explorer.explore(Explorer.Settings.of(new KernelTarget(), cfg)
+                .strategy("random").seed(seed).maxExecutions(20_000).programs(Explorer.Programs.RANDOM), 1e9, null);
+        assertNotNull(o.failing(), variant + ": nothing in " + o.executions() + " executions");
+        assertEquals("Warn", o.failing().violation().kind(), o.failing().violation().toString());
+    }
 }
