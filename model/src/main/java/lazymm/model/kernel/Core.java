@@ -239,7 +239,7 @@ final class Core {
         k.lazyMmu.archEndContextSwitch(t);  // __switch_to's arch_end_context_switch(next_p)
         finishTaskSwitch(k.thisRq().last);  // schedule_tail(prev)
         // ret_from_fork_asm returns to user space through swapgs_restore_regs_and_return_to_usermode: IRET
-        if (!t.kthread) k.arch.exceptionReturn();
+        if (!t.kthread && !t.umh) k.arch.exceptionReturn();  // a user_mode_thread() runs its function first
         KernelPrograms.run(k, t);
         k.exit.doExit();
     }

@@ -15,13 +15,26 @@ final class Exec {
         TaskStruct tsk = k.current();
         MmStruct oldMm = k.mem.read(tsk.mm);
         // task_lock(tsk);
+        boolean irqsOff = k.kc.has(Patch.EXEC_MMAP_IRQS_OFF);  // PATCH: d53c3dfb23c4: before it, IRQs stayed on (task_lock() only disables preemption)
+        MmStruct activeMm = null;
+        if (!irqsOff) {  // PATCH: d53c3dfb23c4
+            tsk.preemptCount++;  // PATCH: d53c3dfb23c4: before it, task_lock()'s preempt_disable() only (task_lock is left out here)
+            activeMm = k.mem.read(tsk.activeMm);  // PATCH: d53c3dfb23c4: before it, active_mm = tsk->active_mm before membarrier_exec_mmap(), IRQs on
+        }
         k.membarrier.membarrierExecMmap(mm);
-        k.localIrqDisable();
-        MmStruct activeMm = k.mem.read(tsk.activeMm);
-        k.mem.write(tsk.activeMm, mm);
-        if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5; PATCH: luto-task-mm-once
-        k.arch.switchMmIrqsOff(activeMm, mm, tsk);  // activate_mm(active_mm, mm)
-        k.localIrqEnable();
+        if (!irqsOff) {  // PATCH: d53c3dfb23c4: before it, tsk->mm = mm; tsk->active_mm = mm; activate_mm() with IRQs on
+            if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // PATCH: d53c3dfb23c4 (tsk->mm = mm first); PATCH: luto-task-mm-once
+            k.mem.write(tsk.activeMm, mm);  // PATCH: d53c3dfb23c4
+            k.arch.switchMm(activeMm, mm, tsk);  // PATCH: d53c3dfb23c4: activate_mm(active_mm, mm), IRQs off only inside switch_mm()
+            tsk.preemptCount--;  // PATCH: d53c3dfb23c4: task_unlock()'s preempt_enable()
+        } else {  // PATCH: d53c3dfb23c4
+            k.localIrqDisable();  // PATCH: d53c3dfb23c4
+            activeMm = k.mem.read(tsk.activeMm);  // PATCH: d53c3dfb23c4
+            k.mem.write(tsk.activeMm, mm);
+            if (k.kc.has(Patch.TASK_MM_ONCE)) k.mem.writeOnce(tsk.mm, mm); else k.mem.write(tsk.mm, mm);  // tsk->mm = mm: plain in v7.1.5; PATCH: luto-task-mm-once; PATCH: d53c3dfb23c4 (after ->active_mm)
+            k.arch.switchMmIrqsOff(activeMm, mm, tsk);  // activate_mm(active_mm, mm); ARCH_WANT_IRQS_OFF_ACTIVATE_MM
+            k.localIrqEnable();  // PATCH: d53c3dfb23c4
+        }
         // task_unlock(tsk);
         if (oldMm != null) {
             k.bugOn(activeMm != oldMm, "exec_mmap", "active_mm != old_mm");

@@ -42,6 +42,12 @@ import lazymm.model.sim.Violation;
  *   kthread   use:G | unuse | run | sched           a kernel thread; use:G is mmget_not_zero() + kthread_use_mm()
  *             mbfast | mbgfast                      the fast paths on the mm it uses (nothing without one)
  *             vmap | pause | lazyirq                as for user tasks
+ *   umh       exec, then any user operation            a task without an mm that is not a kthread
+ *                                                   (user_mode_thread(): call_usermodehelper's worker,
+ *                                                   init before its execve): it runs lazily on the mm it
+ *                                                   borrows until its exec, kernel_execve(), where
+ *                                                   exec_mmap() has no old mm and drops the lazy one; then
+ *                                                   it is the one thread of its new process
  *   cpuhp     down:C | up:C | sched                 the CPU-hotplug controller (cpu_down / cpu_up)
  * </pre>
  *
@@ -64,6 +70,8 @@ final class KernelPrograms {
     static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched", "mbfast", "mbgfast",
             "vmap", "pause", "lazyirq");
     static final List<String> CPUHP_OPS = List.of("down:C", "up:C", "sched");
+    /** A user-mode thread's: a user task's (before its exec, with no mm, those that need one do nothing). */
+    static final List<String> UMH_OPS = USER_OPS;
 
     /** The highest mm group the program names (user:G and use:G). */
     static int groups(Program p) {
@@ -91,7 +99,7 @@ final class KernelPrograms {
         if (p.cpus() == 0) return "the program has no tasks";
         for (int i = 0; i < p.cpus(); i++) {
             List<String> row = p.ops(i);
-            if (row.isEmpty()) return "task " + i + ": empty row (expected user:G, kthread or cpuhp, then operations)";
+            if (row.isEmpty()) return "task " + i + ": empty row (expected user:G, kthread, umh or cpuhp, then operations)";
             String kind = row.get(0);
             List<String> vocab;
             if (kind.startsWith("user:")) {
@@ -101,8 +109,10 @@ final class KernelPrograms {
                 vocab = KTHREAD_OPS;
             } else if (kind.equals("cpuhp")) {
                 vocab = CPUHP_OPS;
+            } else if (kind.equals("umh")) {
+                vocab = UMH_OPS;
             } else {
-                return "task " + i + ": unknown kind '" + kind + "' (expected user:G, kthread or cpuhp)";
+                return "task " + i + ": unknown kind '" + kind + "' (expected user:G, kthread, umh or cpuhp)";
             }
             for (String op : row.subList(1, row.size())) {
                 String shape = op.contains(":") ? op.substring(0, op.indexOf(':') + 1) + (op.startsWith("use:") ? "G" : "C") : op;
@@ -149,6 +159,9 @@ final class KernelPrograms {
                 MmStruct mm = k.groupMm.get(g);
                 t = k.newTask("task#" + k.nextPid, false, false, mm, mm, ops);
                 t.group = g;
+            } else if (kind.equals("umh")) {
+                t = k.newTask("umh#" + k.nextPid, false, false, null, null, ops);  // user_mode_thread()
+                t.umh = true;
             } else {
                 t = k.newTask((kind.equals("cpuhp") ? "cpuhp#" : "kthread#") + k.nextPid, true, false, null, null, ops);
                 t.hotplugControl = kind.equals("cpuhp");
@@ -190,6 +203,7 @@ final class KernelPrograms {
             case "run" -> userAccess(k, t);
             case "sched" -> k.core.schedule();
             case "clone" -> {
+                if (t.umh && k.mem.peekLatest(t.mm) == null) return;  // no mm to share yet
                 k.enter();
                 TaskStruct child = k.fork.copyProcessVm(t, List.of("run"));
                 k.start(child);  // wake_up_new_task()
@@ -235,7 +249,7 @@ final class KernelPrograms {
         if (mm == null) {
             // a kthread without an mm runs kernel code; in lazy TLB mode the CPU may still walk
             // the lazily loaded user page tables speculatively
-            if (t.kthread) k.arch.speculativeWalk(0);
+            if (t.kthread || t.umh) k.arch.speculativeWalk(0);
             return;
         }
         Rq rq = k.thisRq();
@@ -326,6 +340,8 @@ final class KernelPrograms {
     /** A user task's operations in random programs, as often as they appear here. */
     private static final List<String> USER_MIX = List.of("run", "run", "run", "run", "sched", "sched", "sched",
             "clone", "clone", "exec", "zap", "zap", "munmap");
+    /** The extra threads' operations at more than three CPUs: the ones that meet other CPUs. */
+    private static final List<String> INTERACT_MIX = List.of("run", "sched", "sched", "zap", "munmap", "exec", "clone");
     /** ... and on s390, the second PTE table's operations besides (two more per row). */
     private static final List<String> TABLE2_MIX = List.of("map2", "map2", "map2", "unmap2", "unmap2", "retract", "retract");
     /** ... and with membarrier users, these besides (after the registrations that open the first row of a process): */
@@ -417,6 +433,42 @@ final class KernelPrograms {
             }
             rows.add(row);
         }
+        // More CPUs than three: more tasks than CPUs. The idle task waits and every task runs on
+        // the first CPU free, so with a CPU each every task would run alone from start to end, and
+        // no CPU would switch user -> kthread -> user on one mm, nor queue a thread behind an
+        // exiting one. The extra rows are short: threads of process 1 (its membarrier, switches,
+        // flushes, exits) and kthreads, lazy or inside kthread_use_mm() of process 1.
+        for (int extra = cfg.cpus() > 3 ? cfg.cpus() + 2 + cfg.cpus() / 2 - rows.size() : 0; extra > 0; extra--) {
+            if (rnd.nextInt(3) == 0) {
+                List<String> row = new ArrayList<>(List.of("kthread"));
+                if (rnd.nextBoolean()) {
+                    row.add("use:1");
+                    if (membarrier && rnd.nextBoolean()) row.add("mbfast");
+                    row.add("unuse");
+                }
+                row.add(rnd.nextBoolean() ? "run" : "sched");
+                rows.add(row);
+                continue;
+            }
+            List<String> row = new ArrayList<>(List.of("user:1"));
+            int n = 1 + rnd.nextInt(2);
+            for (int i = 0; i < n; i++) {
+                List<String> mix = membarrier && rnd.nextBoolean() ? PRIVATE_MIX : INTERACT_MIX;
+                String op = mix.get(rnd.nextInt(mix.size()));
+                if (kc.runs(Workload.NO_TLB_OPS) && (op.equals("zap") || op.equals("munmap"))) op = "run";
+                row.add(op);
+            }
+            rows.add(row);
+        }
+        if (rnd.nextInt(4) == 3) {
+            // a task without an mm that execs (kernel_execve from the usermode helper): it borrows
+            // the mm of the CPU it starts on lazily, and exec_mmap() drops that
+            List<String> row = new ArrayList<>(List.of("umh"));
+            if (rnd.nextBoolean()) row.add("run");
+            row.add("exec");
+            if (rnd.nextBoolean()) row.add(rnd.nextBoolean() ? "run" : "sched");
+            rows.add(row);
+        }
         if (cfg.cpus() >= 2 && rnd.nextBoolean()) {
             List<String> row = new ArrayList<>(List.of("cpuhp"));
             int n = 1 + rnd.nextInt(2);
@@ -462,6 +514,6 @@ final class KernelPrograms {
      * back to user space through IRET. A kthread is preempted here as at cond_resched().
      */
     private static void irqentryExitToUserMode(Kernel k, TaskStruct t) {
-        if (k.preemptPoint() && !t.kthread) k.arch.exceptionReturn();
+        if (k.preemptPoint() && !t.kthread && !(t.umh && k.mem.peekLatest(t.mm) == null)) k.arch.exceptionReturn();
     }
 }

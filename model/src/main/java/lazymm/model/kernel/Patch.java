@@ -65,6 +65,9 @@ public enum Patch {
     /** kthread_use_mm() / kthread_unuse_mm() switch mm with IRQs off, so a TLB IPI sees ->active_mm and the MMU agree. */
     KTHREAD_USE_MM_IRQS_OFF(Kind.MERGED, "38cf307c1f20", "v5.9",
             "mm: fix kthread_use_mm() vs TLB invalidate"),
+    /** exec_mmap() reads ->active_mm, sets ->active_mm and ->mm and activates the new mm with IRQs off. */
+    EXEC_MMAP_IRQS_OFF(Kind.MERGED, "d53c3dfb23c4", "v5.10",
+            "mm: fix exec activate_mm vs TLB shootdown and lazy tlb switching race"),
     /** x86 flush_tlb_func(): the initiating CPU also leaves the mm_cpumask of an mm it no longer has loaded. */
     X86_TLB_LOCAL_STALE(Kind.MERGED, "953753db887f", "v6.14",
             "x86/mm/tlb: Also remove local CPU from mm_cpumask if stale"),

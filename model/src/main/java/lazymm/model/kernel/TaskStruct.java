@@ -48,6 +48,11 @@ public final class TaskStruct {
     /** The mm group this task belongs to (user tasks), and the group a kthread uses. */
     @Ghost int group;
     @Ghost int usingGroup;
+    /**
+     * Started by user_mode_thread() (call_usermodehelper's worker, or init before its execve): no
+     * mm and not PF_KTHREAD; it runs kernel code lazily on a borrowed mm until kernel_execve().
+     */
+    @Ghost boolean umh;
     /** preempt_count(): what this task holds disabled (saved and restored with the task). */
     @Ghost int preemptCount;
     /** How deep the task is in kernel paths that change mm references (0: between them). */

@@ -421,6 +421,9 @@ public final class Variants {
                     "fea4e317f9e7's should_flush_tlb() hunk (v6.15) reverted: a CPU in switch_mm_irqs_off() between its tlb_gen read and loaded_mm = next (loaded_mm == LOADED_MM_SWITCHING) is skipped by a flush that does not trim, and loads the mm's ASID with the translation the flush removed")
                     .reverts(Patch.X86_SHOULD_FLUSH_SWITCHING).expects(violation("StaleTlb")).unlisted().build(),
             // -- end lazyfix --
+            SHOOTDOWN.derive("MUT-d53c3dfb23c4",
+                    "d53c3dfb23c4 (v5.10) reverted, powerpc radix (MMU_LAZY_TLB_SHOOTDOWN): exec_mmap() sets ->mm, then ->active_mm, then activates the new mm with IRQs on, so a task without an mm execing (kernel_execve: the usermode helper, init) takes the shootdown IPI of the mm it borrowed lazily in between: do_shoot_lazy_tlb() finds ->mm set (WARN) or ->active_mm already new, and the old mm is freed with the MMU still on it")
+                    .reverts(Patch.EXEC_MMAP_IRQS_OFF).expects(violation("Warn")).unlisted().build(),
 
             mutant("MUT-ce29ddc47b91", MEMBARRIER, Patch.MEMBARRIER_SYNC_RQ_LOCAL,
                     "ce29ddc47b91 reverted: sync_runqueues_membarrier_state() IPIs with smp_call_function_many(), which skips the registering CPU, so its rq->membarrier_state misses GLOBAL_EXPEDITED and a GLOBAL_EXPEDITED caller skips a registered thread there")
