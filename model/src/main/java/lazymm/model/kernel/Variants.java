@@ -401,6 +401,15 @@ public final class Variants {
                     .reverts(Patch.PPC_OFFLINE_TRIM).expects(violation("StaleTlb")).unlisted().build(),
             // -- end mutarch --
 
+            // -- gather: concurrent mmu_gathers of one mm (mm->tlb_flush_pending) --
+            UPSTREAM.derive("MUT-99baac21e458",
+                    "99baac21e458 (v4.13) reverted: no mm->tlb_flush_pending; a thread's madvise(MADV_DONTNEED) that finds the PTEs already cleared by another thread's zap, whose flush is still to come, flushes nothing and returns while a CPU still holds the translation")
+                    .reverts(Patch.TLB_FLUSH_PENDING_GATHER).expects(violation("StaleTlb")).unlisted().build(),
+            UPSTREAM.derive("MUT-7a30df49f63a",
+                    "7a30df49f63a (v5.2) reverted, arm64: tlb_finish_mmu()'s forced flush of a gather nested with another resets the range, clearing freed_tables, so a munmap that freed the page table flushes leaf entries only (TLBI VALE1IS) and a CPU's walk cache keeps the pointer to the freed table")
+                    .arch(ARM64).reverts(Patch.TLB_NESTED_FULLMM).expects(violation("StaleTlb")).unlisted().build(),
+            // -- end gather --
+
             mutant("MUT-ce29ddc47b91", MEMBARRIER, Patch.MEMBARRIER_SYNC_RQ_LOCAL,
                     "ce29ddc47b91 reverted: sync_runqueues_membarrier_state() IPIs with smp_call_function_many(), which skips the registering CPU, so its rq->membarrier_state misses GLOBAL_EXPEDITED and a GLOBAL_EXPEDITED caller skips a registered thread there")
                     .expects(violation("MembarrierOrdering")).unlisted().build(),
