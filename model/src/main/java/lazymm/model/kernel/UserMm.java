@@ -91,10 +91,11 @@ final class UserMm {
         Pgtable t = mm.vma ? k.mem.read(mm.pmd) : null;
         if (t != null) zapPte(t, 0, "madvise(MADV_DONTNEED)", zapped);
         mm.gatherPending.addAll(zapped);
+        List<UserPage> seen = clearedIn(mm, 0, 1);
         k.mem.spinUnlock(mm.ptl);
         if (!gather) return;  // -ENOMEM
         tlbFinishMmu(mm, 0, 1, List.of(), zapped);
-        zapReturned(mm, 0, 1, "madvise(MADV_DONTNEED)");
+        zapReturned(seen, "madvise(MADV_DONTNEED)");
     }
 
     /**
@@ -117,9 +118,10 @@ final class UserMm {
         unmapAndFreePgtables(mm, "munmap", zapped, tables);
         if (k.arch.secondTable()) k.table2.unmapAndFreePgtable(mm, "munmap", zapped, tables);
         mm.gatherPending.addAll(zapped);
+        List<UserPage> seen = clearedIn(mm, 0, MmStruct.USER_PAGES);
         k.mem.spinUnlock(mm.ptl);
         tlbFinishMmu(mm, 0, MmStruct.USER_PAGES, tables, zapped);
-        zapReturned(mm, 0, MmStruct.USER_PAGES, "munmap");
+        zapReturned(seen, "munmap");
     }
 
     /** exit_mmap(): the last user is gone; tear everything down with a full-mm gather. */
@@ -240,16 +242,24 @@ final class UserMm {
     }
 
     /**
-     * The caller's promise (the StaleTlb oracle's): once madvise(MADV_DONTNEED) or munmap()
-     * returns, no CPU may use a translation of the range that was cleared before it returned,
-     * whoever cleared it: a thread's write after the call must reach a fresh page, not the old
-     * one through a TLB entry another zapper has not flushed yet (99baac21e458). The pages of
-     * the range that a gather still under way cleared count as flushed from here on.
+     * The pages of [start, end) whose PTEs a gather cleared and has not flushed yet, as a zapper
+     * sees them under the PTL: this one's and those another thread's zap cleared before it.
      */
-    private void zapReturned(MmStruct mm, int start, int end, String call) {
+    private List<UserPage> clearedIn(MmStruct mm, int start, int end) {
+        List<UserPage> out = new ArrayList<>();
+        for (UserPage p : mm.gatherPending) if (p.va >= start && p.va < end) out.add(p);
+        return out;
+    }
+
+    /**
+     * The caller's promise (the StaleTlb oracle's): once madvise(MADV_DONTNEED) or munmap()
+     * returns, no CPU may use a translation of the range that was cleared when the call looked
+     * at the PTEs ({@code seen}, under the PTL), whoever cleared it: a thread's write after the
+     * call must reach a fresh page, not the old one through a TLB entry another zapper has not
+     * flushed yet (99baac21e458). A PTE cleared after the call looked is not its promise.
+     */
+    private void zapReturned(List<UserPage> seen, String call) {
         String what = call + " of " + k.current() + " on cpu" + k.smpProcessorId();
-        for (UserPage p : mm.gatherPending) {
-            if (p.va >= start && p.va < end && p.flushReturned == null) p.flushReturned = what;
-        }
+        for (UserPage p : seen) if (p.flushReturned == null) p.flushReturned = what;
     }
 }
