@@ -41,6 +41,15 @@ public final class MmStruct {
     /** x86 mm->context.tlb_gen (atomic64_t): bumped by every flush, compared by switch_mm and flush_tlb_func. */
     final IntVar tlbGen;
 
+    /**
+     * mm->tlb_flush_pending (atomic_t): mmu_gathers of this mm under way, between
+     * tlb_gather_mmu()'s inc_tlb_flush_pending() and tlb_finish_mmu()'s dec_tlb_flush_pending().
+     * A ghost counter, not a memory location: its accesses are no scheduling points, so each
+     * takes effect with the step before it (see UserMm.tlbGatherMmu for why that is one of the
+     * kernel's orders). Keeping them out of the schedule keeps every committed reproducer.
+     */
+    @Ghost int tlbFlushPending;
+
     /** The VMA is mapped (until munmap or exit_mmap removes it). */
     @Ghost boolean vma = true;
 
@@ -53,6 +62,8 @@ public final class MmStruct {
     @Ghost String freedBy;
     /** The three innermost kernel functions that freed it: the signature of a use after it. */
     @Ghost String freedIn;
+    /** The StaleTlb oracle's: pages whose PTE a madvise / munmap gather cleared and whose flush has not returned. */
+    @Ghost final java.util.List<UserPage> gatherPending = new java.util.ArrayList<>();
     /** The membarrier oracles': when its registration for GLOBAL_EXPEDITED returned (0: never). */
     @Ghost long mbGlobalRegistered;
     /** The membarrier oracles': the newest code generation a successful SYNC_CORE call covers (0: none). */

@@ -86,6 +86,15 @@ public enum Patch {
     /** tlb_remove_table(): no early free when mm_users < 2; every table waits for the gather's flush. */
     TLB_REMOVE_TABLE_CONCURRENT(Kind.MERGED, "a6f572084fbe", "v4.19",
             "mm/tlb: Remove tlb_remove_table() non-concurrent condition"),
+    /**
+     * tlb_gather_mmu() / tlb_finish_mmu(): mm->tlb_flush_pending counts the gathers under way;
+     * a gather that finishes while another is under way (mm_tlb_flush_nested()) flushes by force.
+     */
+    TLB_FLUSH_PENDING_GATHER(Kind.MERGED, "99baac21e458", "v4.13",
+            "mm: fix MADV_[FREE|DONTNEED] TLB flush miss problem"),
+    /** tlb_finish_mmu()'s forced flush: fullmm with freed_tables set, not the reset range (which cleared freed_tables). */
+    TLB_NESTED_FULLMM(Kind.MERGED, "7a30df49f63a", "v5.2",
+            "mm: mmu_gather: remove __tlb_reset_range() for force flush"),
     /** powerpc 64s __cpu_disable(): cleanup_cpu_mmu_context() clears the CPU from every mm_cpumask and flushes its TLB. */
     PPC_OFFLINE_TRIM(Kind.MERGED, "01b0f0eae081", "v5.11",
             "powerpc/64s: Trim offlined CPUs from mm_cpumasks"),

@@ -65,6 +65,7 @@ final class SecondTable {
     void munmap(MmStruct mm) {
         List<UserPage> zapped = new ArrayList<>();
         List<Pgtable> tables = new ArrayList<>();
+        k.userMm.tlbGatherMmu(mm);
         k.mem.spinLock(mm.ptl);
         if (mm.vma) unmapAndFreePgtable(mm, "munmap", zapped, tables);
         k.mem.spinUnlock(mm.ptl);

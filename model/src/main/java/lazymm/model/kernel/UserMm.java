@@ -77,30 +77,51 @@ final class UserMm {
 
     // ---- tearing mappings down ----
 
-    /** madvise(MADV_DONTNEED) of page 0: zap_page_range_single(); the VMA and the page table stay. */
+    /**
+     * madvise(MADV_DONTNEED) of page 0: zap_page_range_single() in a gather; the VMA and the page
+     * table stay. Under mmap_lock held for read, so two threads may zap at once: the second finds
+     * the PTEs cleared and has nothing of its own to flush, which is what mm->tlb_flush_pending is
+     * for (tlb_finish_mmu). Without the VMA (munmap removed it) it fails with -ENOMEM, no gather.
+     */
     void madviseDontneed(MmStruct mm) {
         List<UserPage> zapped = new ArrayList<>();
+        boolean gather = mm.vma;  // find_vma() under mmap_lock (a ghost read: the model has no mmap_lock)
+        if (gather) tlbGatherMmu(mm);
         k.mem.spinLock(mm.ptl);
         Pgtable t = mm.vma ? k.mem.read(mm.pmd) : null;
         if (t != null) zapPte(t, 0, "madvise(MADV_DONTNEED)", zapped);
+        mm.gatherPending.addAll(zapped);
+        List<UserPage> seen = clearedIn(mm, 0, 1);
         k.mem.spinUnlock(mm.ptl);
+        if (!gather) return;  // -ENOMEM
         tlbFinishMmu(mm, 0, 1, List.of(), zapped);
+        zapReturned(seen, "madvise(MADV_DONTNEED)");
     }
 
-    /** munmap() of the whole VMA: unmap_region(): unmap_vmas, free_pgtables, tlb_finish_mmu. */
+    /**
+     * munmap() of the whole VMA: unmap_region() (vms_clear_ptes: unmap_vmas, free_pgtables,
+     * tlb_finish_mmu), after mmap_lock is downgraded to read: a madvise of the mm may gather at
+     * the same time (of another VMA in the kernel; of the one VMA here, which stands for it).
+     */
     void munmap(MmStruct mm) {
         List<UserPage> zapped = new ArrayList<>();
+        boolean gather = mm.vma;  // the VMA found under mmap_lock held for write (a ghost read)
+        if (gather) tlbGatherMmu(mm);
         k.mem.spinLock(mm.ptl);
         if (!mm.vma) {
             k.mem.spinUnlock(mm.ptl);
+            if (gather) decTlbFlushPending(mm);  // another munmap detached it meantime (the model has no mmap_lock to wait on)
             return;  // -EINVAL-free no-op: nothing is mapped there any more
         }
         mm.vma = false;  // vms_clear_ptes() after the VMA is detached
         List<Pgtable> tables = new ArrayList<>();
         unmapAndFreePgtables(mm, "munmap", zapped, tables);
         if (k.arch.secondTable()) k.table2.unmapAndFreePgtable(mm, "munmap", zapped, tables);
+        mm.gatherPending.addAll(zapped);
+        List<UserPage> seen = clearedIn(mm, 0, MmStruct.USER_PAGES);
         k.mem.spinUnlock(mm.ptl);
         tlbFinishMmu(mm, 0, MmStruct.USER_PAGES, tables, zapped);
+        zapReturned(seen, "munmap");
     }
 
     /** exit_mmap(): the last user is gone; tear everything down with a full-mm gather. */
@@ -112,7 +133,7 @@ final class UserMm {
         unmapAndFreePgtables(mm, "exit_mmap", zapped, tables);
         if (k.arch.secondTable()) k.table2.unmapAndFreePgtable(mm, "exit_mmap", zapped, tables);
         k.mem.spinUnlock(mm.ptl);
-        tlbFinishMmu(mm, 0, Arch.TLB_FLUSH_ALL, tables, zapped);  // tlb->fullmm: x86's tlb_flush() flushes everything
+        finishGather(mm, 0, Arch.TLB_FLUSH_ALL, tables, zapped, false);  // tlb->fullmm: x86's tlb_flush() flushes everything
     }
 
     /** unmap_vmas() then free_pgtables(): clears the PTEs and the pmd; adds the table to free after the flush. */
@@ -151,20 +172,94 @@ final class UserMm {
     }
 
     /**
+     * tlb_gather_mmu(): inc_tlb_flush_pending(mm) before any PTE is changed. Its atomic_inc() is
+     * ordered by the PTL: a zapper that sees a PTE this gather cleared took the lock after this
+     * one released it, so it sees the increment too (include/linux/mm_types.h). The model's
+     * counter is a ghost (MmStruct.tlbFlushPending): the increment takes effect before the lock,
+     * mm_tlb_flush_nested() reads it with the unlock before it and the decrement comes with the
+     * flush's last step: each an interleaving the kernel allows, and the PTL's order holds by
+     * construction (a weak-memory reordering of the counter is not explored). exit_mmap's
+     * tlb_gather_mmu_fullmm() increments too; the model leaves that out: no other user of the mm
+     * is left to gather beside it.
+     */
+    void tlbGatherMmu(MmStruct mm) {
+        if (!k.kc.has(Patch.TLB_FLUSH_PENDING_GATHER)) return;  // PATCH: 99baac21e458: before it, no inc_tlb_flush_pending() in tlb_gather_mmu()
+        mm.tlbFlushPending++;  // inc_tlb_flush_pending(): atomic_inc()
+    }
+
+    /** dec_tlb_flush_pending(): atomic_dec(), after the flush. */
+    private void decTlbFlushPending(MmStruct mm) {
+        if (!k.kc.has(Patch.TLB_FLUSH_PENDING_GATHER)) return;  // PATCH: 99baac21e458: before it, no dec_tlb_flush_pending() in tlb_finish_mmu()
+        mm.tlbFlushPending--;  // atomic_dec()
+    }
+
+    /** mm_tlb_flush_nested(): atomic_read(&mm->tlb_flush_pending) > 1, another gather is under way. */
+    private boolean mmTlbFlushNested(MmStruct mm) {
+        return mm.tlbFlushPending > 1;  // atomic_read()
+    }
+
+    /**
      * tlb_finish_mmu() -> tlb_flush_mmu(): flush the TLBs (tlb_flush -> flush_tlb_mm_range with
-     * freed_tables when a page table goes), then free the pages and the page table.
+     * freed_tables when a page table goes), then free the pages and the page table, then
+     * dec_tlb_flush_pending(). When another gather of the mm is under way (mm_tlb_flush_nested),
+     * this one may have found PTEs that one cleared and not flushed them: it flushes everything,
+     * as a full-mm gather with freed_tables (the arch's tlb_flush() of a fullmm gather).
      */
     void tlbFinishMmu(MmStruct mm, long start, long end, List<Pgtable> tables, List<UserPage> zapped) {
-        if (zapped.isEmpty() && tables.isEmpty()) return;  // tlb_flush_mmu_tlbonly(): nothing was cleared
-        String flush = k.arch.flushTlbMmRange(mm, start, end, !tables.isEmpty());
+        finishGather(mm, start, end, tables, zapped, true);
+    }
+
+    /** tlb_finish_mmu() of a gather that incremented tlb_flush_pending ({@code pending}), or of exit_mmap's (see tlbGatherMmu). */
+    private void finishGather(MmStruct mm, long start, long end, List<Pgtable> tables, List<UserPage> zapped, boolean pending) {
+        boolean freedTables = !tables.isEmpty();  // tlb->freed_tables
+        boolean cleared = !zapped.isEmpty();      // tlb->cleared_ptes
+        if (pending && k.kc.has(Patch.TLB_FLUSH_PENDING_GATHER) && mmTlbFlushNested(mm)) {  // PATCH: 99baac21e458: before it, no forced flush
+            if (k.kc.has(Patch.TLB_NESTED_FULLMM)) {  // PATCH: 7a30df49f63a
+                end = Arch.TLB_FLUSH_ALL;  // PATCH: 7a30df49f63a: tlb->fullmm = 1; __tlb_reset_range(tlb) (start = end = ~0)
+                start = 0;
+                freedTables = true;  // PATCH: 7a30df49f63a: tlb->freed_tables = 1
+            } else {  // PATCH: 7a30df49f63a: __tlb_reset_range(tlb); __tlb_adjust_range(tlb, start, end - start);
+                freedTables = false;  // PATCH: 7a30df49f63a: the reset clears freed_tables (and cleared_*)
+                cleared = true;  // PATCH: 7a30df49f63a: v5.1's tlb_flush_mmu_tlbonly() flushed whenever tlb->end was set
+            }
+        }
+        if (!cleared && !freedTables) {  // tlb_flush_mmu_tlbonly(): nothing was cleared
+            if (pending) decTlbFlushPending(mm);
+            return;
+        }
+        String flush = k.arch.flushTlbMmRange(mm, start, end, freedTables);
         // The frees are ghost marks, not kfree(): what reads these pages afterwards is the
         // hardware (a TLB hit, a page walk), which KASAN does not see; the MMU's oracle does.
         for (UserPage p : zapped) p.flushReturned = flush;  // free_pages_and_swap_cache()
+        mm.gatherPending.removeAll(zapped);
         for (Pgtable table : tables) {
             if (!k.kc.has(Patch.TLB_REMOVE_TABLE_CONCURRENT) && table.freed) continue;  // PATCH: a6f572084fbe: before it, freed already by tlb_remove_table()
             table.freed = true;  // tlb_remove_table() -> __tlb_remove_table(): the page-table page is freed
             table.freedBy = "cpu" + k.smpProcessorId() + " (" + k.current() + ") after " + flush;
         }
         if (!tables.isEmpty()) k.arch.tlbTableFlush(mm, tables);  // tlb_flush_mmu_free() -> tlb_table_flush()
+        if (pending) decTlbFlushPending(mm);
+    }
+
+    /**
+     * The pages of [start, end) whose PTEs a gather cleared and has not flushed yet, as a zapper
+     * sees them under the PTL: this one's and those another thread's zap cleared before it.
+     */
+    private List<UserPage> clearedIn(MmStruct mm, int start, int end) {
+        List<UserPage> out = new ArrayList<>();
+        for (UserPage p : mm.gatherPending) if (p.va >= start && p.va < end) out.add(p);
+        return out;
+    }
+
+    /**
+     * The caller's promise (the StaleTlb oracle's): once madvise(MADV_DONTNEED) or munmap()
+     * returns, no CPU may use a translation of the range that was cleared when the call looked
+     * at the PTEs ({@code seen}, under the PTL), whoever cleared it: a thread's write after the
+     * call must reach a fresh page, not the old one through a TLB entry another zapper has not
+     * flushed yet (99baac21e458). A PTE cleared after the call looked is not its promise.
+     */
+    private void zapReturned(List<UserPage> seen, String call) {
+        String what = call + " of " + k.current() + " on cpu" + k.smpProcessorId();
+        for (UserPage p : seen) if (p.flushReturned == null) p.flushReturned = what;
     }
 }

@@ -424,6 +424,14 @@ public final class Variants {
             SHOOTDOWN.derive("MUT-d53c3dfb23c4",
                     "d53c3dfb23c4 (v5.10) reverted, powerpc radix (MMU_LAZY_TLB_SHOOTDOWN): exec_mmap() sets ->mm, then ->active_mm, then activates the new mm with IRQs on, so a task without an mm execing (kernel_execve: the usermode helper, init) takes the shootdown IPI of the mm it borrowed lazily in between: do_shoot_lazy_tlb() finds ->mm set (WARN) or ->active_mm already new, and the old mm is freed with the MMU still on it")
                     .reverts(Patch.EXEC_MMAP_IRQS_OFF).expects(violation("Warn")).unlisted().build(),
+            // -- gather: concurrent mmu_gathers of one mm (mm->tlb_flush_pending) --
+            UPSTREAM.derive("MUT-99baac21e458",
+                    "99baac21e458 (v4.13) reverted: no mm->tlb_flush_pending; a thread's madvise(MADV_DONTNEED) that finds the PTEs already cleared by another thread's zap, whose flush is still to come, flushes nothing and returns while a CPU still holds the translation")
+                    .reverts(Patch.TLB_FLUSH_PENDING_GATHER).expects(violation("StaleTlb")).unlisted().build(),
+            UPSTREAM.derive("MUT-7a30df49f63a",
+                    "7a30df49f63a (v5.2) reverted, arm64: tlb_finish_mmu()'s forced flush of a gather nested with another resets the range, clearing freed_tables, so a munmap that freed the page table flushes leaf entries only (TLBI VALE1IS) and a CPU's walk cache keeps the pointer to the freed table")
+                    .arch(ARM64).reverts(Patch.TLB_NESTED_FULLMM).expects(violation("StaleTlb")).unlisted().build(),
+            // -- end gather --
 
             mutant("MUT-ce29ddc47b91", MEMBARRIER, Patch.MEMBARRIER_SYNC_RQ_LOCAL,
                     "ce29ddc47b91 reverted: sync_runqueues_membarrier_state() IPIs with smp_call_function_many(), which skips the registering CPU, so its rq->membarrier_state misses GLOBAL_EXPEDITED and a GLOBAL_EXPEDITED caller skips a registered thread there")
