@@ -43,9 +43,13 @@ final class Smp {
     void flush(int cpu) {
         List<Csd> q = queue.get(cpu);
         if (q.isEmpty()) return;
+        // llist_del_all(): an xchg that takes the calls queued so far, and only those; one queued
+        // while these run finds the list empty, and its sender's IPI brings another flush, with
+        // its own xchg (the queue stays pending: Kernel.handleInterrupts comes back)
         k.mem.smpMb();  // llist_del_all(): an xchg; pairs with: the sender's llist_add
-        while (!q.isEmpty()) {
-            Csd c = q.remove(0);
+        List<Csd> taken = new ArrayList<>(q);
+        q.clear();
+        for (Csd c : taken) {
             c.func().run();
             k.mem.smpStoreRelease(c.done(), 1);  // csd_unlock(); pairs with: csd_lock_wait()'s acquire
         }
