@@ -234,7 +234,8 @@ public final class Execution implements Machine {
                 resumeCpu(a, false);
                 if (irqFor[self.cpu]) {
                     irqFor[self.cpu] = false;
-                    takeInterrupts(self.cpu, false);
+                    // chosen while pending; not taken if this CPU's interrupts went off meanwhile
+                    if (inst.interruptPending(self.cpu)) takeInterrupts(self.cpu, false);
                 }
             }
         } finally {
@@ -312,6 +313,7 @@ public final class Execution implements Machine {
                     resumeCpu(a, true);
                     if (!irqFor[self.cpu]) break;
                     irqFor[self.cpu] = false;
+                    if (!inst.interruptPending(self.cpu)) break;  // interrupts went off meanwhile: it runs on
                     takeInterrupts(self.cpu, true);
                 }
             }
@@ -335,6 +337,10 @@ public final class Execution implements Machine {
 
     /** Runs the interrupt handlers of {@code cpu}, on its current thread, here. */
     private void takeInterrupts(int cpu, boolean hook) {
+        // an interrupt taken answers every request for one: a request left over from a pick
+        // before this CPU took it by its own pick must not fire again inside the handler, where
+        // interrupts are off (it once made a nested entry there)
+        irqFor[cpu] = false;
         steps++;
         if (trace != null) {
             trace.add(steps + " cpu" + cpu + "   takes an interrupt");

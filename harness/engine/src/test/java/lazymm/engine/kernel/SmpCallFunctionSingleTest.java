@@ -80,4 +80,30 @@ class SmpCallFunctionSingleTest {
     void anOfflineOrBadTargetGetsEnxioAndNothingRuns(String scenario) {
         assertEquals(List.of(0), seen("sc", scenario, -6, -1));
     }
+
+    /**
+     * flush_smp_call_function_queue()'s llist_del_all() takes the calls queued so far: a call
+     * queued while they run waits for an interrupt entry of its own (and its xchg), which its
+     * sender's IPI brings, once the first handler has returned and interrupts are on again. A
+     * flush that ran its queue until empty ran it inside, past the xchg (a false
+     * MembarrierOrdering on MUT-2ecedd756908); and the engine once took a second entry inside the
+     * first, with interrupts off, from a request left over from an earlier pick.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"sc", "weak"})
+    void aCallQueuedDuringAFlushRunsInALaterInterruptEntryWithInterruptsOn(String mode) {
+        Config cfg = new Config("smp-call-single", "none", "none", mode, 2);
+        Program p = Program.of(List.of(List.of("two"), List.of()));
+        int[] executions = new int[1];
+        lazymm.engine.Run.everyExecution(new SmpCallSingle(), cfg, p, 20_000, 200_000, (e, r) -> {
+            assertNull(r.violation(), () -> String.valueOf(r.violation()));
+            SmpCallSingle.Run run = (SmpCallSingle.Run) e.instance();
+            executions[0]++;
+            assertTrue(run.secondMadeWhileFirstRan);
+            assertTrue(!run.enteredIrqsOff, "cpu1 took an interrupt with its interrupts off");
+            assertTrue(run.entryOfFirst >= 1 && run.entryOfSecond > run.entryOfFirst,
+                    "the second call ran in entry " + run.entryOfSecond + ", the first in " + run.entryOfFirst);
+        });
+        assertTrue(executions[0] > 0);
+    }
 }

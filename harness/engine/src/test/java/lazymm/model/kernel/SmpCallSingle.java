@@ -27,7 +27,11 @@ import lazymm.model.sim.Target;
  *   <li>{@code nowait-ptr}: the function publishes a pointer with smp_store_release, the caller
  *       waits with smp_cond_load_acquire on the pointer;</li>
  *   <li>{@code self}: call cpu0 itself; {@code offline}: cpu1 is marked offline first;
- *       {@code bad}: a CPU number past nr_cpu_ids.</li>
+ *       {@code bad}: a CPU number past nr_cpu_ids;</li>
+ *   <li>{@code two}: a call to cpu1 whose function waits for a flag, a second call made while
+ *       it waits, then the flag set; each function notes which of cpu1's interrupt entries ran
+ *       it: a call queued while a flush runs must wait for an entry of its own
+ *       (llist_del_all() takes only what was queued).</li>
  * </ul>
  */
 public final class SmpCallSingle implements Target {
@@ -55,6 +59,14 @@ public final class SmpCallSingle implements Target {
         @Ghost public int seen = -1;
         @Ghost public int ranOn = -1;
         @Ghost public boolean ranIrqsOff;
+        /** Scenario two: cpu1's interrupt entries so far, the entry that ran each call, and whether the first ran when the second was made. */
+        @Ghost public int entries;
+        @Ghost public int entryOfFirst = -1;
+        @Ghost public int entryOfSecond = -1;
+        @Ghost private boolean firstRunning;
+        @Ghost public boolean secondMadeWhileFirstRan;
+        /** cpu1 entered an interrupt while its interrupts were off. */
+        @Ghost public boolean enteredIrqsOff;
 
         Run(Kernel k, Program p) {
             this.k = k;
@@ -107,6 +119,20 @@ public final class SmpCallSingle implements Target {
                     ret = k.smp.smpCallFunctionSingle(1, func, false, "func");
                     k.mem.smpCondLoadAcquire(ptr, v -> v != null, "ptr");  // pairs with: func's smp_store_release
                 }
+                case "two" -> {
+                    Runnable first = () -> {
+                        entryOfFirst = entries;
+                        firstRunning = true;
+                        k.mem.smpCondLoadAcquire(flag, v -> v == 1, "go");  // pairs with: cpu0's smp_store_release
+                        firstRunning = false;
+                    };
+                    k.smp.smpCallFunctionSingle(1, first, false, "first");
+                    k.m.await(() -> firstRunning, "the first call to run");
+                    secondMadeWhileFirstRan = true;
+                    ret = k.smp.smpCallFunctionSingle(1, () -> entryOfSecond = entries, false, "second");
+                    k.mem.smpStoreRelease(flag, 1);
+                    k.m.await(() -> entryOfSecond >= 0, "the second call to run");
+                }
                 default -> throw new IllegalArgumentException(op);
             }
             seen = k.mem.readOnce(data);
@@ -123,6 +149,12 @@ public final class SmpCallSingle implements Target {
 
         @Override public String interruptName(int cpu) { return k.interruptName(cpu); }
 
-        @Override public void handleInterrupts(int cpu) { k.handleInterrupts(cpu); }
+        @Override public void handleInterrupts(int cpu) {
+            if (cpu == 1) {
+                entries++;
+                if (k.irqsDisabled()) enteredIrqsOff = true;
+            }
+            k.handleInterrupts(cpu);
+        }
     }
 }
