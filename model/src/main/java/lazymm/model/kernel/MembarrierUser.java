@@ -152,7 +152,7 @@ final class MembarrierUser {
             // began (exit_mm's smp_mb(), then mmput()'s decrement seen as mm_users == 1) has its
             // last store missed by the caller's load, an outcome the hardware forbids (LKMM, which
             // knows no system-call return, allows it).
-            k.mem.smpRmb();
+            k.mem.smpRmb();  // the return to user space; pairs with: exit_mm()'s smp_mb__after_spinlock() and mmput()'s decrement
         }
         if (kind == Kind.SYNC_CORE && ret == 0) mm.codeSynced = Math.max(mm.codeSynced, gen);
         userCode(t);  // the return to user space
