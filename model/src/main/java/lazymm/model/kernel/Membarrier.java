@@ -154,22 +154,24 @@ final class Membarrier {
         }
         if ((flags & MEMBARRIER_CMD_FLAG_CPU) == 0) cpuId = -1;
 
+        // No try/finally around the call: a violation thrown inside it (a data race in the scan,
+        // under rcu_read_lock()) ends the execution there, and a finally's k.leave() would run
+        // lockdep_sys_exit() on the way out and replace it with "lock held when returning to user
+        // space", a return that never happened.
         k.enter();
-        try {
-            return switch (cmd) {
-                case MEMBARRIER_CMD_GLOBAL_EXPEDITED -> membarrierGlobalExpedited();
-                case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED -> membarrierRegisterGlobalExpedited();
-                case MEMBARRIER_CMD_PRIVATE_EXPEDITED -> membarrierPrivateExpedited(0, cpuId);
-                case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED -> membarrierRegisterPrivateExpedited(0);
-                case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE -> membarrierPrivateExpedited(MEMBARRIER_FLAG_SYNC_CORE, cpuId);
-                case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE -> membarrierRegisterPrivateExpedited(MEMBARRIER_FLAG_SYNC_CORE);
-                case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ -> membarrierPrivateExpedited(MEMBARRIER_FLAG_RSEQ, cpuId);
-                case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ -> membarrierRegisterPrivateExpedited(MEMBARRIER_FLAG_RSEQ);
-                default -> -EINVAL;
-            };
-        } finally {
-            k.leave();
-        }
+        int ret = switch (cmd) {
+            case MEMBARRIER_CMD_GLOBAL_EXPEDITED -> membarrierGlobalExpedited();
+            case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED -> membarrierRegisterGlobalExpedited();
+            case MEMBARRIER_CMD_PRIVATE_EXPEDITED -> membarrierPrivateExpedited(0, cpuId);
+            case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED -> membarrierRegisterPrivateExpedited(0);
+            case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE -> membarrierPrivateExpedited(MEMBARRIER_FLAG_SYNC_CORE, cpuId);
+            case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE -> membarrierRegisterPrivateExpedited(MEMBARRIER_FLAG_SYNC_CORE);
+            case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ -> membarrierPrivateExpedited(MEMBARRIER_FLAG_RSEQ, cpuId);
+            case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ -> membarrierRegisterPrivateExpedited(MEMBARRIER_FLAG_RSEQ);
+            default -> -EINVAL;
+        };
+        k.leave();
+        return ret;
     }
 
     /** num_online_cpus(). */

@@ -50,6 +50,22 @@ class KernelOracleTest {
         assertEquals(3_000, o.executions());
     }
 
+    /**
+     * A violation inside a system call is reported as itself. Here a data race on task->mm in
+     * membarrier_private_expedited()'s scan of rq->curr (TASK-MM-RACE, under rcu_read_lock()):
+     * the model once left sys_membarrier() through a finally that ran lockdep_sys_exit(), which
+     * replaced the race with "lock held when returning to user space" for a return that never
+     * happened. The reproducer is that report as it was written (kind Warn), replayed.
+     */
+    @org.junit.jupiter.api.Test
+    void aViolationInsideMembarriersReadSideSectionIsReportedAsItself() throws Exception {
+        lazymm.engine.io.Reproducer r = lazymm.engine.io.Reproducer.read(java.nio.file.Path.of(
+                getClass().getResource("/reproducers/TASK-MM-RACE.race-in-membarrier-scan.json").toURI()));
+        assertEquals("Warn:lockdep_sys_exit", r.signature());  // what the old model said
+        lazymm.engine.Result res = lazymm.engine.Replayer.replay(r, false);
+        assertEquals("DataRace", res.violation().kind(), () -> res.violation().toString());
+    }
+
     /** The variants with membarrier users stay quiet under PCT too, which keeps stores buffered longer. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"membarrier, refcount", "hazard-membarrier, hazard"})
