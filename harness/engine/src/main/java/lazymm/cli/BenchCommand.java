@@ -79,12 +79,12 @@ final class BenchCommand implements Callable<Integer> {
             .filter(lazymm.model.sim.Variant::isBroken).map(lazymm.model.sim.Variant::id).toList();
     static final List<String> MODES = List.of("fuzz", "fuzz-no-feedback", "random", "pct");
     /** Modes that --modes also takes, outside the default set: the other kinds of feedback. */
-    static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all", "fuzz-rotate", "swarm");
+    static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all", "fuzz-rotate", "fuzz-no-generate", "swarm");
 
     @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the kernel model's positive controls, see ./lazymm list)")
     List<String> variants = CONTROLS;
 
-    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback), fuzz-rotate (fuzz with the choice form's old fallback, the rotation), swarm")
+    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback), fuzz-rotate (fuzz with the choice form's old fallback, the rotation), fuzz-no-generate (Jazzer's inputs alone, fuzz --no-generate), swarm")
     List<String> modes = MODES;
 
     @Option(names = "--seeds", paramLabel = "N", description = "with --time-to-bug: seeds 1..N of each (default: ${DEFAULT-VALUE})")
@@ -242,7 +242,7 @@ final class BenchCommand implements Callable<Integer> {
                     if (m.equals("fuzz-rotate")) System.setProperty("lazymm.fuzz.fallback", "rotate");
                     else System.clearProperty("lazymm.fuzz.fallback");
                     Search r = limit == 0 ? Search.NOT_RUN
-                            : m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), limit, scratch.resolve(v + "-" + m + "-" + seed))
+                            : m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), m.equals("fuzz-no-generate"), limit, scratch.resolve(v + "-" + m + "-" + seed))
                             : explore(v, m, seed, limit);
                     byMode.get(m).add(limit < time && r.toBug() < 0 ? new Search(-1, r.executions(), r.seconds(), limit) : r);
                 }
@@ -355,16 +355,17 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The fuzz command's --feedback of a bench mode: fuzz (the default kind), fuzz-KIND, fuzz-no-feedback. */
     static String feedbackOf(String mode) {
-        return mode.equals("fuzz") || mode.equals("fuzz-rotate") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
+        return mode.equals("fuzz") || mode.equals("fuzz-rotate") || mode.equals("fuzz-no-generate") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
     }
 
-    private Search fuzz(String variant, long seed, String feedback, long limit, Path out) {
+    private Search fuzz(String variant, long seed, String feedback, boolean noGenerate, long limit, Path out) {
         FuzzCommand f = new FuzzCommand();
         CommandLine cl = new CommandLine(f);
         cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
         List<String> args = new java.util.ArrayList<>(List.of("--variant", variant, "--time", "" + limit, "--seed", "" + seed,
                 "--no-seeds", "--out", out.toString()));
         args.add("--feedback=" + feedback);
+        if (noGenerate) args.add("--no-generate");
         cl.execute(args.toArray(String[]::new));
         return f.firstFindingSeconds >= 0
                 ? new Search(f.firstFindingSeconds, f.firstFindingExecutions, f.firstFindingSeconds)

@@ -66,6 +66,11 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "fuzzing workers (JVMs) sharing one corpus (default: ${DEFAULT-VALUE})")
     int jobs = 1;
 
+    @Option(names = "--no-generate", description = "run only Jazzer's inputs; by default each is followed by an input "
+            + "generated at random (a random program under a PCT, random-walk or swarm schedule, as a short input decodes), "
+            + "so that half the executions sample programs and schedules afresh while Jazzer's mutations follow coverage")
+    boolean noGenerate;
+
     @Option(names = "--keep-going", description = "do not stop at the first violation; report each signature once")
     boolean keepGoing;
 
@@ -337,7 +342,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Config cfg = c.config();
         return new WorkerProtocol.WorkerConfig(cfg.variant(), cfg.arch(), cfg.memory(), c.minCpus(), c.maxCpus(),
                 c.maxSteps(), out.dir, keepGoing, noFeedback ? WorkerProtocol.Feedback.NONE : feedback, id, true,
-                WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS);
+                WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS, search.seed + id,
+                noGenerate ? 0 : WorkerProtocol.WorkerConfig.DEFAULT_GENERATE);
     }
 
     private Process start(Worker w, FuzzTarget.Campaign c, Path corpus, Path seeds, Path crashes, Path logs,

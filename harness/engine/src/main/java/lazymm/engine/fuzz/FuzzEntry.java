@@ -34,6 +34,8 @@ public final class FuzzEntry {
     private static boolean feedback;
     private static FuzzStrategy.Features kinds;
     private static int minimizeRuns;
+    private static int generate;
+    private static lazymm.engine.SplitMix64 generator;
     private static String worker;
     private static PrintStream report;
     private static long execs;
@@ -57,6 +59,8 @@ public final class FuzzEntry {
         feedback = w.feedback() != WorkerProtocol.Feedback.NONE;
         kinds = feedback ? w.feedback().features() : FuzzStrategy.Features.CONFLICTS;
         minimizeRuns = w.minimizeRuns();
+        generate = Math.max(0, w.generate());
+        generator = new lazymm.engine.SplitMix64(w.seed() ^ 0x67656e6572617465L);
         worker = String.valueOf(w.worker());
         report = System.err;
         if (w.watchParent()) watchParent();
@@ -80,8 +84,31 @@ public final class FuzzEntry {
         t.start();
     }
 
+    /**
+     * One of Jazzer's inputs, then {@code generate} inputs generated here. Coverage guidance keeps
+     * and mutates the inputs that reached something new, and libFuzzer's mutations of short inputs
+     * are mostly structured (runs of 0x00 and 0xff, copied parts), which turn into a few extreme
+     * programs; a generated input is uniformly random bytes of a short length, which decodes into
+     * a random program under a PCT, random-walk or swarm schedule (FuzzTarget), the sampling that
+     * explore does. Measured on the mutation benchmark (docs/DESIGN.md, "Generated inputs beside
+     * Jazzer's"). A generated input reports no features to Jazzer (they would be credited to
+     * Jazzer's input, which did not reach them); its finding is written with its own bytes, which
+     * replay it exactly (Jazzer's crash file then holds Jazzer's input, not the finding's).
+     */
     public static void fuzzerTestOneInput(byte[] data) {
-        FuzzTarget.Run r = FuzzTarget.run(campaign, data, feedback ? FuzzEntry::feature : null, kinds);
+        one(data, feedback ? FuzzEntry::feature : null, false);
+        for (int i = 0; i < generate; i++) one(generated(), null, true);
+    }
+
+    /** A generated input: 2 to 41 bytes, each uniform. */
+    static byte[] generated() {
+        byte[] in = new byte[2 + generator.nextInt(40)];
+        for (int i = 0; i < in.length; i++) in[i] = (byte) generator.nextInt(256);
+        return in;
+    }
+
+    private static void one(byte[] data, java.util.function.IntConsumer sink, boolean generatedHere) {
+        FuzzTarget.Run r = FuzzTarget.run(campaign, data, sink, kinds);
         execs++;
         if ((execs & 63) == 0) {
             long now = System.nanoTime();
@@ -99,6 +126,7 @@ public final class FuzzEntry {
             foundBy.put("worker", worker);
             foundBy.put("execution", execs);
             foundBy.put("feedback", feedback ? kinds.name().toLowerCase(java.util.Locale.ROOT) : "none");
+            if (generatedHere) foundBy.put("generated", true);
             try {
                 findings.write(r, data, foundBy);
                 stats();  // the executions up to this finding, before it

@@ -25,11 +25,10 @@ import lazymm.model.sim.Violation;
  * <pre>
  *   byte 0          the configuration: CPUs = minCpus + b % (maxCpus - minCpus + 1)
  *   byte 1          P = b &amp; 63, the length of the program section; bits 6-7, f: the schedule's
- *                   form (0: the choice form, then a swarm schedule seeded by the input; 1: the
- *                   choice form, then a random walk; 2, 3: the priority form)
+ *                   form (0, 3: the priority form; 1: the choice form, then a random walk; 2: the
+ *                   choice form, then a swarm schedule seeded by the input)
  *   bytes 2..2+P    the program: the target's own randomProgram drawing from these bytes
- *                   (one byte per small draw; once they run out, 0 when f = 0, the smallest
- *                   choice, else a generator seeded by the input)
+ *                   (one byte per small draw; once they run out, a generator seeded by the input)
  *   bytes 2+P..     the schedule (see FuzzStrategy): in the choice form one byte per choice with two
  *                   or more options, then the seeded fallback (a swarm schedule: a random walk, PCT,
  *                   or a walk that holds one CPU or its store buffer for a window, with drains
@@ -99,14 +98,17 @@ public final class FuzzTarget {
         int p = b1 & MAX_PROGRAM_BYTES;
         int from = Math.min(2, data.length);
         int to = Math.min(2 + p, data.length);
+        // Half the inputs, the empty and the shortest among them, are PCT schedules (the priority
+        // form): with random programs it is the strongest of the forms on the bugs that need one
+        // CPU, or its stores, held across another CPU's whole kernel call (docs/DESIGN.md, "How
+        // fuzz inputs decode"). Past the bytes, program draws come from a generator seeded by the
+        // input, so a short input is a random program, not the smallest one.
         FuzzStrategy.Form form = switch (b1 >> 6) {
-            case 0 -> FuzzStrategy.Form.CHOICE_SWARM;
             case 1 -> FuzzStrategy.Form.CHOICE_RANDOM;
+            case 2 -> FuzzStrategy.Form.CHOICE_SWARM;
             default -> FuzzStrategy.Form.PRIORITY;
         };
-        // past the bytes, program draws are 0 (the smallest program) in the choice form with the
-        // swarm fallback (f = 0), else they come from a generator seeded by the input
-        RandomGenerator rest = form == FuzzStrategy.Form.CHOICE_SWARM ? null : new SplitMix64(~FuzzStrategy.seedOf(data));
+        RandomGenerator rest = new SplitMix64(~FuzzStrategy.seedOf(data));
         Program program = c.target().randomProgram(cfg, new ByteRandom(data, from, to, rest));
         if (program == null || c.target().validate(cfg, program) != null) {
             program = c.target().defaultProgram(cfg);  // a target whose generator is partial

@@ -87,11 +87,13 @@ public final class WorkerProtocol {
      */
     public record WorkerConfig(String variant, String arch, String memory, Integer minCpus, Integer maxCpus,
                                long maxSteps, Path out, boolean keepGoing, Feedback feedback, int worker,
-                               boolean watchParent, int minimizeRuns) {
+                               boolean watchParent, int minimizeRuns, long seed, int generate) {
 
         public static final String DEFAULT_VARIANT = "upstream";
         public static final Path DEFAULT_OUT = Path.of("lazymm-out");
         public static final int DEFAULT_MINIMIZE_RUNS = 2000;
+        /** Generated inputs run after each of Jazzer's (FuzzEntry): one, half the executions. */
+        public static final int DEFAULT_GENERATE = 1;
 
         public WorkerConfig {
             if (variant == null || variant.isEmpty()) throw new IllegalArgumentException("a worker needs a variant");
@@ -104,7 +106,7 @@ public final class WorkerProtocol {
         /** A worker of {@code variant} with every other field at its default (what absent properties mean). */
         public static WorkerConfig of(String variant) {
             return new WorkerConfig(variant, null, null, null, null, Execution.DEFAULT_STEP_BOUND, DEFAULT_OUT,
-                    false, Feedback.CONFLICTS, 0, false, DEFAULT_MINIMIZE_RUNS);
+                    false, Feedback.CONFLICTS, 0, false, DEFAULT_MINIMIZE_RUNS, 1, DEFAULT_GENERATE);
         }
 
         /**
@@ -135,6 +137,8 @@ public final class WorkerProtocol {
             put(a, "worker", worker);
             put(a, "watchParent", watchParent);
             put(a, "minimizeRuns", minimizeRuns);
+            put(a, "seed", seed);
+            put(a, "generate", generate);
             return a;
         }
 
@@ -164,7 +168,8 @@ public final class WorkerProtocol {
                     out == null || out.isEmpty() ? d.out() : Path.of(out),
                     bool(property, "keepGoing", d.keepGoing()), fb,
                     integer(property, "worker", d.worker()), bool(property, "watchParent", d.watchParent()),
-                    integer(property, "minimizeRuns", d.minimizeRuns()));
+                    integer(property, "minimizeRuns", d.minimizeRuns()), number(property, "seed", d.seed()),
+                    integer(property, "generate", d.generate()));
         }
 
         private static Integer integer(UnaryOperator<String> p, String key, Integer dflt) {

@@ -31,7 +31,7 @@ class WorkerProtocolTest {
     void aWorkerConfigRoundTripsEveryField() {
         for (WorkerProtocol.Feedback fb : WorkerProtocol.Feedback.values()) {
             var c = new WorkerProtocol.WorkerConfig("HP-HOTPLUG", "arm64", "weak", 2, 4, 12_345,
-                    Path.of("some dir/out"), true, fb, 3, true, 77);
+                    Path.of("some dir/out"), true, fb, 3, true, 77, 42L, 2);
             assertEquals(c, WorkerProtocol.WorkerConfig.read(properties(c.jvmArgs())::get));
         }
         var defaults = WorkerProtocol.WorkerConfig.of("upstream");
@@ -44,7 +44,7 @@ class WorkerProtocolTest {
         var c = WorkerProtocol.WorkerConfig.read(Map.of("variant", "hazard", "out", "/tmp/x")::get);
         assertEquals(new WorkerProtocol.WorkerConfig("hazard", null, null, null, null,
                 lazymm.engine.Execution.DEFAULT_STEP_BOUND, Path.of("/tmp/x"), false, WorkerProtocol.Feedback.CONFLICTS,
-                0, false, WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS), c);
+                0, false, WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS, 1, WorkerProtocol.WorkerConfig.DEFAULT_GENERATE), c);
         assertEquals("upstream", WorkerProtocol.WorkerConfig.read(k -> null).variant());
     }
 
