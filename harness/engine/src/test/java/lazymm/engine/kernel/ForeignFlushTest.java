@@ -55,7 +55,7 @@ class ForeignFlushTest {
         assertEquals(5_000, o.executions());
     }
 
-    /** The reverted fix WARNs (seeds 1 and 2: at 367 and 48 executions when written) and replays. */
+    /** The reverted fix WARNs (seeds 1 and 2: at 246 and 414 executions when written) and replays. */
     @ParameterizedTest(name = "seed {0}")
     @CsvSource({"1", "2"})
     void mutantWarnsAndReplays(long seed) throws Exception {
