@@ -37,7 +37,7 @@ import lazymm.model.sim.Violation;
  *             mkclean:G                             x86 only: folio_mkclean() of page 0 of process G's mm from
  *                                                   this task (msync() of a shared file page both map, the one
  *                                                   VMA standing for it): page_mkclean_one()'s ptep_clear_flush(),
- *                                                   a one-page flush of G's mm from a CPU that may run another
+ *                                                   a one-page flush of G's mm from a CPU running another mm
  *             map2 | unmap2 | retract               s390 only ({@link SecondTable}): fault in the mm's second PTE
  *                                                   table (a second region of the VMA); munmap it
  *                                                   (page_table_free_rcu, __tlb_remove_table by RCU); khugepaged's
