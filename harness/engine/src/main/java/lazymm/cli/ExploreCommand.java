@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
                 "one paused around a sleep, interrupts using the API.",
                 "On s390 also: map2, unmap2 (fault in, munmap the mm's second PTE table), retract (khugepaged",
                 "frees the first one: pte_free_defer, or pte_free before v6.6).",
+                "On x86 also: mkclean:G (user:G), msync's writeback write-protecting page 0 of process G's mm:",
+                "a one-page flush of another process's mm.",
                 ""})
 final class ExploreCommand implements Callable<Integer> {
 

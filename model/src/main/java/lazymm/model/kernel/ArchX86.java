@@ -30,10 +30,10 @@ import lazymm.model.sim.Ghost;
  * a CPU that read the old tlb_gen in switch_mm_irqs_off() and has not yet stored loaded_mm = next
  * is skipped unless the flush trims.
  *
- * <p>Mutant MUT-953753db887f: flush_tlb_func() before 953753db887f (v6.14) cleared a stale
- * mm_cpumask bit and returned only on remote CPUs; the initiating CPU, left in the mask of an mm
- * it no longer has loaded (209954cbc7d0), went on to compare f->new_tlb_gen with the loaded mm's
- * generations.
+ * <p>Mutant MUT-953753db887f: before 953753db887f (v6.14) only remote CPUs cleared a stale
+ * mm_cpumask bit and returned; the initiating CPU went on to compare f->new_tlb_gen with its
+ * loaded mm's generations, which disagree only while another CPU flushes that mm: reached by
+ * mkclean:G, a flush of another process's mm (exec's and exit's exit_mmap never meet it).
  *
  * <p>Left out: INVLPGB and global ASIDs, PTI's user PCIDs, LAM, cond_mitigation, the LDT and
  * PCE updates, the trim timer (whether this flush trims is a scheduler choice), the

@@ -67,6 +67,8 @@ final class Exit {
         TaskStruct current = k.current();
         if (current.kthread) {
             KernelPrograms.kthreadExit(k, current);
+        } else {
+            KernelPrograms.userExit(k, current);
         }
         exitMm();
         k.core.doTaskDead();

@@ -34,6 +34,10 @@ import lazymm.model.sim.Violation;
  *                                                   the mode paused around a sleep; IPIs whose handlers use the
  *                                                   lazy MMU API in interrupt context (nothing when the variant
  *                                                   has no lazy MMU backend)
+ *             mkclean:G                             x86 only: folio_mkclean() of page 0 of process G's mm from
+ *                                                   this task (msync() of a shared file page both map, the one
+ *                                                   VMA standing for it): page_mkclean_one()'s ptep_clear_flush(),
+ *                                                   a one-page flush of G's mm from a CPU running another mm
  *             map2 | unmap2 | retract               s390 only ({@link SecondTable}): fault in the mm's second PTE
  *                                                   table (a second region of the VMA); munmap it
  *                                                   (page_table_free_rcu, __tlb_remove_table by RCU); khugepaged's
@@ -64,7 +68,7 @@ final class KernelPrograms {
 
     static final List<String> USER_OPS = List.of("run", "sched", "clone", "exec", "exit", "zap", "munmap",
             "mbreg", "mbfast", "mbslow", "mbregg", "mbgfast", "mbgslow", "mbregsc", "mbsc", "mbregrseq", "mbcpu:C",
-            "mprotect", "lazynest", "vmap", "pause", "lazyirq", "map2", "unmap2", "retract");
+            "mprotect", "lazynest", "vmap", "pause", "lazyirq", "map2", "unmap2", "retract", "mkclean:G");
     /** The operations of the second PTE table: programs for s390 only. */
     static final List<String> TABLE2_OPS = List.of("map2", "unmap2", "retract");
     static final List<String> KTHREAD_OPS = List.of("use:G", "unuse", "run", "sched", "mbfast", "mbgfast",
@@ -115,15 +119,19 @@ final class KernelPrograms {
                 return "task " + i + ": unknown kind '" + kind + "' (expected user:G, kthread, umh or cpuhp)";
             }
             for (String op : row.subList(1, row.size())) {
-                String shape = op.contains(":") ? op.substring(0, op.indexOf(':') + 1) + (op.startsWith("use:") ? "G" : "C") : op;
+                boolean group = op.startsWith("use:") || op.startsWith("mkclean:");
+                String shape = op.contains(":") ? op.substring(0, op.indexOf(':') + 1) + (group ? "G" : "C") : op;
                 if (!vocab.contains(shape)) {
                     return "task " + i + " (" + kind + "): unknown operation '" + op + "' (expected one of " + vocab + ")";
                 }
                 if (TABLE2_OPS.contains(op) && !cfg.arch().equals("s390")) {
                     return "task " + i + ": '" + op + "' needs the s390 page-table model (arch s390), not " + cfg.arch();
                 }
+                if (op.startsWith("mkclean:") && !cfg.arch().equals("x86")) {
+                    return "task " + i + ": '" + op + "' is x86's (the generic ptep_clear_flush()), not " + cfg.arch() + "'s";
+                }
                 int n = op.contains(":") ? number(op) : 0;
-                if (op.startsWith("use:") && (n < 1 || n > 9)) return "task " + i + ": '" + op + "': the group must be 1..9";
+                if (group && (n < 1 || n > 9)) return "task " + i + ": '" + op + "': the group must be 1..9";
                 if ((op.startsWith("down:") || op.startsWith("up:") || op.startsWith("mbcpu:")) && (n < 0 || n >= cfg.cpus())) {
                     return "task " + i + ": '" + op + "': the CPU must be 0.." + (cfg.cpus() - 1);
                 }
@@ -142,6 +150,7 @@ final class KernelPrograms {
             for (List<String> row : p.perCpu()) {
                 if (row.get(0).equals("user:" + g)) users++;
                 if (row.get(0).equals("kthread") && row.contains("use:" + g)) kthreads = true;
+                if (row.contains("mkclean:" + g)) kthreads = true;  // the struct outlives its users until the walk is done
             }
             MmStruct mm = null;
             if (users > 0) {
@@ -159,9 +168,11 @@ final class KernelPrograms {
                 MmStruct mm = k.groupMm.get(g);
                 t = k.newTask("task#" + k.nextPid, false, false, mm, mm, ops);
                 t.group = g;
+                grabForMkclean(k, ops);
             } else if (kind.equals("umh")) {
                 t = k.newTask("umh#" + k.nextPid, false, false, null, null, ops);  // user_mode_thread()
                 t.umh = true;
+                grabForMkclean(k, ops);
             } else {
                 t = k.newTask((kind.equals("cpuhp") ? "cpuhp#" : "kthread#") + k.nextPid, true, false, null, null, ops);
                 t.hotplugControl = kind.equals("cpuhp");
@@ -175,6 +186,33 @@ final class KernelPrograms {
                 }
             }
             k.start(t);
+        }
+    }
+
+    /**
+     * A task's mkclean:G walks process G's mm without a reference to it (the rmap finds the VMA
+     * under the file's i_mmap lock, which exit_mmap() also takes): the program holds a grab on
+     * each mm a task will walk, as for a kthread's use:G, until the task ends.
+     */
+    private static void grabForMkclean(Kernel k, List<String> ops) {
+        for (int g : mkcleanGroups(k, ops)) k.groupKthreads[g]++;
+    }
+
+    /** The groups with an mm that a task's mkclean:G operations name, each once. */
+    private static List<Integer> mkcleanGroups(Kernel k, List<String> ops) {
+        List<Integer> out = new ArrayList<>();
+        for (String op : ops) {
+            if (!op.startsWith("mkclean:")) continue;
+            int g = number(op);
+            if (g < k.groupMm.size() && k.groupMm.get(g) != null && !out.contains(g)) out.add(g);
+        }
+        return out;
+    }
+
+    /** The end of a user task: the program drops its grabs for the task's mkclean:G walks. */
+    static void userExit(Kernel k, TaskStruct t) {
+        for (int g : mkcleanGroups(k, t.ops)) {
+            if (--k.groupKthreads[g] == 0) k.smm.mmdrop(k.groupMm.get(g));
         }
     }
 
@@ -239,6 +277,7 @@ final class KernelPrograms {
                 else if (op.startsWith("down:")) k.hotplug.cpuDown(n);
                 else if (op.startsWith("up:")) k.hotplug.cpuUp(n);
                 else if (op.startsWith("mbcpu:")) k.membarrierUser.userSlowCpu(t, n);
+                else if (op.startsWith("mkclean:")) mkclean(k, n);
             }
         }
     }
@@ -279,6 +318,14 @@ final class KernelPrograms {
             case "unmap2" -> k.table2.munmap(mm);
             default -> k.table2.retract(mm);
         }
+        k.leave();
+    }
+
+    /** msync() of a shared file page process G maps too: writeback's folio_mkclean() walks G's mapping. */
+    private static void mkclean(Kernel k, int g) {
+        if (g >= k.groupMm.size() || k.groupMm.get(g) == null) return;
+        k.enter();
+        k.userMm.pageMkcleanOne(k.groupMm.get(g));
         k.leave();
     }
 
@@ -426,6 +473,7 @@ final class KernelPrograms {
         List<List<String>> rows = new ArrayList<>();
         if (kc.runs(Workload.ASID_ROLLOVER)) return asidProgram(cfg, rnd);
         Focus focus = membarrier ? Focus.draw(kc.runs(Workload.MEMBARRIER_ALL), rnd) : null;
+        boolean x86Flushes = cfg.arch().equals("x86") && !kc.runs(Workload.NO_TLB_OPS);
         int groups = 1 + rnd.nextInt(2);
         for (int g = 1; g <= groups; g++) {
             int users = 1 + rnd.nextInt(2) + (membarrier || s390 ? 1 : 0);  // s390: two tasks of one mm free tables the ways that race
@@ -440,6 +488,12 @@ final class KernelPrograms {
                 }
                 int n = 1 + rnd.nextInt(4) + (s390 ? 2 : 0);
                 for (int i = 0; i < n; i++) {
+                    if (x86Flushes && rnd.nextInt(24) == 23) {  // not 0: a zero byte is the smallest choice
+                        // writeback of a page another process may map (folio_mkclean): a flush of
+                        // that process's mm from this one's context, which rmap walks do
+                        row.add("mkclean:" + (1 + rnd.nextInt(groups)));
+                        continue;
+                    }
                     if (focus != null && rnd.nextBoolean()) {
                         row.add(focus.op(rnd, cfg));
                         continue;

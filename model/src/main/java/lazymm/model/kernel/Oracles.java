@@ -146,7 +146,7 @@ final class Oracles {
             }
             if (mm.group > 0 && k.groupKthreads[mm.group] > 0 && k.groupMm.get(mm.group) == mm) {
                 holders++;
-                who.add("the program's grab for its kthreads");
+                who.add("the program's grab for its kthreads and mkclean walks");
             }
             long count = k.mem.peekLatest(mm.mmCount);
             if (count != holders) {

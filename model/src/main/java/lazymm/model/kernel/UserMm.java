@@ -262,4 +262,27 @@ final class UserMm {
         String what = call + " of " + k.current() + " on cpu" + k.smpProcessorId();
         for (UserPage p : seen) if (p.flushReturned == null) p.flushReturned = what;
     }
+
+    /**
+     * folio_mkclean() of page 0 of {@code mm} (mm/rmap.c: page_mkclean_one() ->
+     * page_vma_mkclean_one()), as writeback runs it from msync() or fsync() in a task of another
+     * process: the rmap walk finds the VMA while it is linked (munmap and exit_mmap take it away
+     * under the lock here; the kernel's i_mmap lock), and under the PTE lock that
+     * page_vma_mapped_walk() takes: ptep_clear_flush() (mm/pgtable-generic.c: ptep_get_and_clear(),
+     * then flush_tlb_page(), a one-page flush_tlb_mm_range() of the mm without freed tables, when
+     * the PTE was present), then set_pte_at() of the same page, write-protected and clean (the
+     * model has neither bit: every mapped page counts as dirty). x86 only: the generic
+     * ptep_clear_flush(). The flushing CPU may run another mm and be left in this one's
+     * mm_cpumask: the kernel test robot's and syzbot's path to 953753db887f's WARN.
+     */
+    void pageMkcleanOne(MmStruct mm) {
+        k.mem.spinLock(mm.ptl);
+        Pgtable t = mm.vma ? k.mem.read(mm.pmd) : null;  // the VMA (a ghost read, as munmap's) and its page table
+        int pfn = t == null ? 0 : k.arch.ptepGetAndClear(mm, t, 0, false);
+        if (pfn != 0) {
+            k.arch.flushTlbMmRange(mm, 0, 1, false);  // flush_tlb_page(vma, address)
+            k.mem.writeOnce(t.pte[0], pfn);           // set_pte_at(): pte_wrprotect(pte_mkclean(entry))
+        }
+        k.mem.spinUnlock(mm.ptl);
+    }
 }

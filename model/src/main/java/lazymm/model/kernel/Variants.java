@@ -394,7 +394,7 @@ public final class Variants {
                     "38cf307c1f20 (v5.9) reverted, powerpc radix: kthread_use_mm() with IRQs on until switch_mm(); an exit_flush_lazy_tlbs IPI between ->active_mm = mm and the switch sends the kthread to init_mm, which then runs on mm with active_mm init_mm, and the MMU keeps mm loaded after it is freed")
                     .reverts(Patch.KTHREAD_USE_MM_IRQS_OFF).expects(violation("UseAfterFree")).unlisted().build(),
             UPSTREAM.derive("MUT-953753db887f",
-                    "953753db887f (v6.14) reverted: flush_tlb_func() on the initiating CPU, left in the mm_cpumask of an mm it no longer has loaded, compares that mm's f->new_tlb_gen with the loaded mm's generations (WARN_ON_ONCE, or a partial flush recorded as a full one)")
+                    "953753db887f (v6.14) reverted: flush_tlb_func() on the initiating CPU, left in the mm_cpumask of an mm it no longer has loaded, compares that mm's f->new_tlb_gen with the loaded mm's generations: WARN_ON_ONCE(f->new_tlb_gen > mm_tlb_gen) when another CPU is flushing the loaded mm (or a partial flush recorded as a full one); reached by mkclean:G, a flush of another process's mm (the random programs have no mkclean)")
                     .reverts(Patch.X86_TLB_LOCAL_STALE).expects(violation("Warn")).unlisted().build(),
             SHOOTDOWN.derive("MUT-dfaed3e1fa70",
                     "dfaed3e1fa70 (v6.4) reverted, powerpc radix: exit_lazy_flush_tlb() called from flush_type_needed() switches a lazy kthread to init_mm with IRQs on; under SHOOTDOWN a nested switch only repeats uncounted lazy grabs/drops, and the caller (exit_mmap, mm_users 0) has no concurrent sender for mm: expected invisible without the linux-next WARN that reported it")
