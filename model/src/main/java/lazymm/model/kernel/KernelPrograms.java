@@ -334,6 +334,7 @@ final class KernelPrograms {
         MmStruct mm = k.groupMm.get(g);
         k.enter();
         if (k.smm.mmgetNotZero(mm)) {
+            k.membarrierUser.kthreadUsed(mm);  // the oracle's ghost state
             k.kthread.kthreadUseMm(mm);
             t.usingGroup = g;
         }
