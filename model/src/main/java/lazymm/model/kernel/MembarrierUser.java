@@ -44,7 +44,9 @@ import lazymm.model.sim.Violation;
  * middle of its own path in the model: exit is an operation of its own program); the flags are
  * one int per thread, so the oracle sees store-load pairs only (not the ordering of two stores
  * of one path, the message passing of 5bc78502322a's changelog);
- * kthreads' fast paths against the single-user shortcut are not held (see {@link #covers}); the
+ * kthreads' fast paths against the single-user shortcut are not held, nor GLOBAL_EXPEDITED pairs on
+ * an mm whose registration took the single-user path while a kthread used the mm (see
+ * {@link #covers}: the model's kthreads take the mm unasked); the
  * SYNC_CORE oracle looks only where the arch needs sync_core_before_usermode() (x86).
  */
 final class MembarrierUser {
