@@ -79,12 +79,12 @@ final class BenchCommand implements Callable<Integer> {
             .filter(lazymm.model.sim.Variant::isBroken).map(lazymm.model.sim.Variant::id).toList();
     static final List<String> MODES = List.of("fuzz", "fuzz-no-feedback", "random", "pct");
     /** Modes that --modes also takes, outside the default set: the other kinds of feedback. */
-    static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all", "fuzz-rotate", "fuzz-no-generate", "swarm");
+    static final List<String> MORE_MODES = List.of("fuzz-switches", "fuzz-all", "fuzz-rotate", "fuzz-no-generate", "fuzz-one-job", "swarm");
 
     @Option(names = "--variants", split = ",", paramLabel = "ID,...", description = "with --time-to-bug: the variants (default: the kernel model's positive controls, see ./lazymm list)")
     List<String> variants = CONTROLS;
 
-    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback), fuzz-rotate (fuzz with the choice form's old fallback, the rotation), fuzz-no-generate (Jazzer's inputs alone, fuzz --no-generate), swarm")
+    @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "with --time-to-bug: of fuzz, fuzz-no-feedback, random, pct (default: these four), fuzz-switches, fuzz-all (fuzz with the other kinds of --feedback), fuzz-rotate (fuzz with the choice form's old fallback, the rotation), fuzz-no-generate (Jazzer's inputs alone, fuzz --no-generate), fuzz-one-job (fuzz --jobs 1; fuzz has one worker per processor), swarm")
     List<String> modes = MODES;
 
     @Option(names = "--seeds", paramLabel = "N", description = "with --time-to-bug: seeds 1..N of each (default: ${DEFAULT-VALUE})")
@@ -220,12 +220,14 @@ final class BenchCommand implements Callable<Integer> {
                 early ? " (--early-stop: a seed that cannot change the median is cut or not run)" : "",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
-        o.println("  (fuzz times are from the command's start: they include the worker JVM's start and instrumentation)");
+        o.printf("  (fuzz times are from the command's start: they include the worker JVMs' start and instrumentation; "
+                + "fuzz runs %d worker%s, one per processor, fuzz-one-job one)%n", FuzzCommand.defaultJobs(), FuzzCommand.defaultJobs() == 1 ? "" : "s");
         o.flush();
         List<Object> rows = new java.util.ArrayList<>();
         StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT,
                 "Written by `./lazymm bench %s --figures docs/FIGURES.md` on %s: seeds 1..%d, %d s each%s, "
-                        + "load average %.1f at the start on %d cores. Fuzz times include the worker JVM's start.%n%n"
+                        + "load average %.1f at the start on %d cores. Fuzz times include the worker JVMs' start; "
+                        + "fuzz has one worker per processor.%n%n"
                         + "| variant | mode | found | median time | median executions | exec/s | seconds per seed |%n|---|---|---|---|---|---|---|%n",
                 mutants ? "--mutants" : "--time-to-bug", java.time.LocalDate.now(java.time.ZoneOffset.UTC), seeds, time,
                 early ? " (early stop: in the seconds column, (>N) is a seed cut at the median so far, n/r one not run "
@@ -242,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
                     if (m.equals("fuzz-rotate")) System.setProperty("lazymm.fuzz.fallback", "rotate");
                     else System.clearProperty("lazymm.fuzz.fallback");
                     Search r = limit == 0 ? Search.NOT_RUN
-                            : m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), m.equals("fuzz-no-generate"), limit, scratch.resolve(v + "-" + m + "-" + seed))
+                            : m.startsWith("fuzz") ? fuzz(v, seed, feedbackOf(m), m.equals("fuzz-no-generate"), m.equals("fuzz-one-job"), limit, scratch.resolve(v + "-" + m + "-" + seed))
                             : explore(v, m, seed, limit);
                     byMode.get(m).add(limit < time && r.toBug() < 0 ? new Search(-1, r.executions(), r.seconds(), limit) : r);
                 }
@@ -355,10 +357,10 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The fuzz command's --feedback of a bench mode: fuzz (the default kind), fuzz-KIND, fuzz-no-feedback. */
     static String feedbackOf(String mode) {
-        return mode.equals("fuzz") || mode.equals("fuzz-rotate") || mode.equals("fuzz-no-generate") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
+        return mode.equals("fuzz") || mode.equals("fuzz-rotate") || mode.equals("fuzz-no-generate") || mode.equals("fuzz-one-job") ? "conflicts" : mode.equals("fuzz-no-feedback") ? "none" : mode.substring("fuzz-".length());
     }
 
-    private Search fuzz(String variant, long seed, String feedback, boolean noGenerate, long limit, Path out) {
+    private Search fuzz(String variant, long seed, String feedback, boolean noGenerate, boolean oneJob, long limit, Path out) {
         FuzzCommand f = new FuzzCommand();
         CommandLine cl = new CommandLine(f);
         cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
@@ -366,6 +368,7 @@ final class BenchCommand implements Callable<Integer> {
                 "--no-seeds", "--out", out.toString()));
         args.add("--feedback=" + feedback);
         if (noGenerate) args.add("--no-generate");
+        if (oneJob) args.add("--jobs=1");
         cl.execute(args.toArray(String[]::new));
         return f.firstFindingSeconds >= 0
                 ? new Search(f.firstFindingSeconds, f.firstFindingExecutions, f.firstFindingSeconds)

@@ -63,8 +63,18 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Mixin
     Mixins.TimeLimit time = new Mixins.TimeLimit(30);
 
-    @Option(names = "--jobs", paramLabel = "N", description = "fuzzing workers (JVMs) sharing one corpus (default: ${DEFAULT-VALUE})")
-    int jobs = 1;
+    @Option(names = "--jobs", paramLabel = "N", description = "fuzzing workers (JVMs) sharing one corpus (default: one per "
+            + "processor of this machine, at most 8: " + "${DEFAULT-VALUE} here; worker i uses seed+i)")
+    int jobs = defaultJobs();
+
+    /**
+     * One worker per processor, at most 8: the workers share nothing but the corpus directory, so
+     * executions scale with the cores (1.8x on 2 cores, measured in docs/FIGURES.md with the bench
+     * mode fuzz-one-job), and 8 keeps a big machine's memory and corpus churn in bounds.
+     */
+    static int defaultJobs() {
+        return Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    }
 
     @Option(names = "--no-generate", description = "run only Jazzer's inputs; by default each is followed by an input "
             + "generated at random (a random program under a PCT, random-walk or swarm schedule, as a short input decodes), "
@@ -162,13 +172,15 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         report.write(rep);
 
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        List<Worker> workers = new ArrayList<>();
+        // Worker 0 starts alone and the others once it runs its inputs (its first statistics line,
+        // or 20 s): JVMs starting side by side share the cores, and on 2 cores two of them took
+        // 7.5 s to a first execution where one took 4.1 s (docs/FIGURES.md, "--jobs").
+        List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
         long start = System.nanoTime();
-        for (int i = 0; i < jobs; i++) {
-            Worker w = new Worker(i);
-            w.process = start(w, campaign, corpus, seeds, crashes, logs, events);
-            workers.add(w);
-        }
+        Worker first = new Worker(0);
+        first.process = start(first, campaign, corpus, seeds, crashes, logs, events, time);
+        workers.add(first);
+        long startRestBy = jobs > 1 ? start + 20_000_000_000L : Long.MAX_VALUE;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> workers.forEach(w -> w.process.destroyForcibly())));
 
         Set<String> signatures = new LinkedHashSet<>();
@@ -216,7 +228,9 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                         spec.commandLine().getErr().println("lazymm: worker " + e.worker() + ": " + m.text());
                         error = 1;
                     }
-                    case WorkerProtocol.Stats st -> { }
+                    case WorkerProtocol.Stats st -> {
+                        if (e.worker() == 0 && workers.size() < jobs) startRestBy = now;
+                    }
                     case null -> {
                         workers.get(e.worker()).done = true;
                         int code = e.exit();
@@ -230,6 +244,15 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                 }
             }
             if (now >= stopBy) stop = true;  // a finder that does not report its minimization in time
+            if (!stop && (keepGoing || signatures.isEmpty()) && now >= startRestBy && workers.size() < jobs) {
+                startRestBy = Long.MAX_VALUE;
+                long left = time == 0 ? 0 : Math.max(1, time - (now - start) / 1_000_000_000L);
+                for (int i = workers.size(); i < jobs; i++) {
+                    Worker w = new Worker(i);
+                    w.process = start(w, campaign, corpus, seeds, crashes, logs, events, left);
+                    workers.add(w);
+                }
+            }
             if (now >= nextProgress) {
                 nextProgress += 5_000_000_000L;
                 o.println(progress(workers, corpus, signatures.size(), (now - start) / 1e9));
@@ -346,8 +369,9 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                 noGenerate ? 0 : WorkerProtocol.WorkerConfig.DEFAULT_GENERATE);
     }
 
+    /** Starts worker {@code w}, to stop itself after {@code time} seconds (0: no limit). */
     private Process start(Worker w, FuzzTarget.Campaign c, Path corpus, Path seeds, Path crashes, Path logs,
-                          BlockingQueue<Event> events) throws IOException {
+                          BlockingQueue<Event> events, long time) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -369,7 +393,6 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         cmd.add("--reproducer_path=" + logs);
         if (keepGoing) cmd.add("--keep_going=0");
         cmd.add("-seed=" + (search.seed + w.id));
-        long time = this.time.wholeSeconds();
         if (time > 0) cmd.add("-max_total_time=" + time);
         cmd.add("-artifact_prefix=" + crashes + "/");
         cmd.add("-max_len=4096");
