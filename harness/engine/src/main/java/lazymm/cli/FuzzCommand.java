@@ -64,7 +64,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     Mixins.TimeLimit time = new Mixins.TimeLimit(30);
 
     @Option(names = "--jobs", paramLabel = "N", description = "fuzzing workers (JVMs) sharing one corpus (default: one per "
-            + "processor of this machine, at most 8: " + "${DEFAULT-VALUE} here; worker i uses seed+i)")
+            + "processor of this machine, at most 8: " + "${DEFAULT-VALUE} here)")
     int jobs = defaultJobs();
 
     /**
@@ -360,12 +360,24 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /**
+     * Worker {@code id}'s seed (its generated inputs' and libFuzzer's): worker 0 has the campaign's,
+     * the others a hash of it, from 1 to 2^31-1 (libFuzzer's -seed=0 means "pick one"). Not
+     * seed+id: campaigns of consecutive seeds would share workers, and the benchmark's seeds would
+     * not be independent.
+     */
+    static long workerSeed(long seed, int id) {
+        if (id == 0) return seed;
+        long h = new lazymm.engine.SplitMix64(seed ^ (0x9E3779B97F4A7C15L * id)).nextLong();
+        return 1 + Math.floorMod(h, (1L << 31) - 1);
+    }
+
     /** What worker {@code id} is told: the campaign {@code c} as checked here, and this command's duties. */
     WorkerProtocol.WorkerConfig workerConfig(FuzzTarget.Campaign c, int id) {
         Config cfg = c.config();
         return new WorkerProtocol.WorkerConfig(cfg.variant(), cfg.arch(), cfg.memory(), c.minCpus(), c.maxCpus(),
                 c.maxSteps(), out.dir, keepGoing, noFeedback ? WorkerProtocol.Feedback.NONE : feedback, id, true,
-                WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS, search.seed + id,
+                WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS, workerSeed(search.seed, id),
                 noGenerate ? 0 : WorkerProtocol.WorkerConfig.DEFAULT_GENERATE);
     }
 
@@ -392,7 +404,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         cmd.add("--trace=cov");
         cmd.add("--reproducer_path=" + logs);
         if (keepGoing) cmd.add("--keep_going=0");
-        cmd.add("-seed=" + (search.seed + w.id));
+        cmd.add("-seed=" + workerSeed(search.seed, w.id));
         if (time > 0) cmd.add("-max_total_time=" + time);
         cmd.add("-artifact_prefix=" + crashes + "/");
         cmd.add("-max_len=4096");

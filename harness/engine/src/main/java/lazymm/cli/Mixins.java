@@ -184,8 +184,8 @@ final class Mixins {
     static final class Search {
 
         @Option(names = "--seed", paramLabel = "N",
-                description = "the seed of every random choice: same seed, same run; fuzz's worker i uses seed+i "
-                        + "(default: ${DEFAULT-VALUE})")
+                description = "the seed of every random choice: same seed, same run; fuzz's worker 0 uses it, "
+                        + "the others seeds derived from it (default: ${DEFAULT-VALUE})")
         long seed = 1;
 
         @Option(names = "--max-steps", paramLabel = "N",
