@@ -126,6 +126,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         volatile long ft;
         volatile long corp;
         volatile boolean done;
+        /** Stopped by this command when worker 0 ended at the time limit: its exit code is not an error. */
+        volatile boolean stoppedHere;
         Worker(int id) { this.id = id; }
     }
 
@@ -234,10 +236,19 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                     case null -> {
                         workers.get(e.worker()).done = true;
                         int code = e.exit();
-                        if (code != 0 && !(code == 77 || signatures.size() > 0)) {
+                        if (code != 0 && !workers.get(e.worker()).stoppedHere && !(code == 77 || signatures.size() > 0)) {
                             spec.commandLine().getErr().println("lazymm: error: fuzzing worker " + e.worker()
                                     + " ended with exit code " + code + " (its output: " + logs.resolve("worker-" + e.worker() + ".log") + ")");
                             error = 2;
+                        }
+                        if (e.worker() == 0 && code == 0 && time > 0) {
+                            // worker 0 ran the campaign's time: the ones started after it stop with it
+                            for (Worker w : workers) {
+                                if (!w.done && w.process.isAlive()) {
+                                    w.stoppedHere = true;
+                                    w.process.destroy();
+                                }
+                            }
                         }
                         if (workers.stream().allMatch(w -> w.done)) stop = true;
                     }
