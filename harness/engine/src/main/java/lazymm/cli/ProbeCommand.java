@@ -87,7 +87,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         if (id == null) throw new BadInput("which probe? give its ID (./lazymm probe --list lists them)");
         Probe p = Probes.find(id).orElseThrow(() -> new BadInput("unknown probe '" + id + "' (expected one of "
-                + String.join(", ", Probes.ids()) + "; ./lazymm probe --list)"));
+                + String.join(", ", Probes.ids()) + ", see ./lazymm probe --list)"));
         if (trials < 1 || trials > 1000) throw new BadInput("--trials must be 1..1000, got " + trials);
         if (calls < 10 || calls > 100_000) throw new BadInput("--calls must be 10..100000, got " + calls);
         Probe.Settings s = new Probe.Settings(trials, calls);
