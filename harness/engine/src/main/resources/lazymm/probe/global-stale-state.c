@@ -34,11 +34,13 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -190,26 +192,32 @@ static void a_fail(const char *what, int err)
 
 /* Process A: the registered process. Runs on the caller CPU (inherited from B); only its two
  * threads go to the target CPU. */
-static void process_a(void)
+static void process_a(pid_t b)
 {
 	int err;
+	/* never outlive B, nor spin on the target CPU for more than a few seconds */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != b)
+		_exit(1);
+	long long deadline = now_ns() + 5000000000LL;
 	if (sys_membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0) != 0)
 		a_fail("MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED", errno);
 	pthread_t t2 = start_fifo(t2_spin, T2_PRIO, S->target_cpu, &err);
 	if (err)
 		a_fail("pthread_create(T2, SCHED_FIFO)", err);
 	atomic_store(&S->ready, 1);
-	while (!atomic_load(&S->start_t1) && !atomic_load(&S->stop))
+	while (!atomic_load(&S->start_t1) && !atomic_load(&S->stop) && now_ns() < deadline)
 		nap_us(100);
-	if (!atomic_load(&S->stop)) {
+	if (atomic_load(&S->start_t1) && !atomic_load(&S->stop)) {
 		pthread_t t1 = start_fifo(t1_run, T1_PRIO, S->target_cpu, &err);
 		if (err)
 			a_fail("pthread_create(T1, SCHED_FIFO)", err);
 		if (S->mode_exit)
 			pthread_join(t1, NULL);
 	}
-	while (!atomic_load(&S->stop))
+	while (!atomic_load(&S->stop) && now_ns() < deadline)
 		nap_us(100);
+	atomic_store(&S->stop, 1);
 	pthread_join(t2, NULL);
 	_exit(0);                       /* exit_group: ends a sleeping T1 too */
 }
@@ -296,13 +304,14 @@ static int run_trial(int n, int mode_exit, int calls, int target)
 	S->mode_exit = mode_exit;
 	S->target_cpu = target;
 	fflush(stdout);
+	pid_t b = getpid();
 	pid_t a = fork();
 	if (a < 0) {
 		printf("trial-error trial=%d mode=%s reason=fork: %s\n", n, mode, strerror(errno));
 		return -1;
 	}
 	if (a == 0)
-		process_a();
+		process_a(b);
 
 	if (wait_for(a_ready, a) || atomic_load(&S->a_errno)) {
 		why = "process A did not start its spinning thread";
