@@ -417,7 +417,8 @@ int main(int argc, char **argv)
 
 	struct sched_param fifo = { .sched_priority = 1 }, other = { .sched_priority = 0 };
 	if (sched_setscheduler(0, SCHED_FIFO, &fifo) != 0)
-		cannot_run("SCHED_FIFO not permitted (%s): run as root or with CAP_SYS_NICE", strerror(errno));
+		cannot_run("SCHED_FIFO not permitted (%s): run as root or with CAP_SYS_NICE, in a cpu cgroup "
+			   "with real-time runtime", strerror(errno));
 	sched_setscheduler(0, SCHED_OTHER, &other);
 
 	static char header[LINE_MAX_LEN], row[LINE_MAX_LEN];
