@@ -229,6 +229,11 @@ public final class GlobalStaleState implements Probe {
                 + " trials and clearly missed it in " + missed, d);
     }
 
+    static double medianMicrosPerCall(List<Trial> trials, boolean before, int calls) {
+        double[] v = trials.stream().mapToDouble(t -> (before ? t.before() : t.after()).nanos() / 1000.0 / calls).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
     private static List<Trial> all(Run r) {
         List<Trial> all = new ArrayList<>(r.exit());
         all.addAll(r.sleep());
@@ -270,6 +275,13 @@ public final class GlobalStaleState implements Probe {
                     c == null ? -1 : c.before().ipis(), c == null ? -1 : c.after().ipis());
         }
         for (String e : r.errors()) out.printf("  trial error: %s%n", e);
+        if (!r.exit().isEmpty() && !r.sleep().isEmpty()) {
+            // not part of the verdict: a call that sends no IPI does not wait for one either
+            out.printf(java.util.Locale.ROOT, "time per call (median): T1 exits: before %.1f us, after %.1f us; "
+                    + "T1 sleeps: before %.1f us, after %.1f us%n",
+                    medianMicrosPerCall(r.exit(), true, r.calls()), medianMicrosPerCall(r.exit(), false, r.calls()),
+                    medianMicrosPerCall(r.sleep(), true, r.calls()), medianMicrosPerCall(r.sleep(), false, r.calls()));
+        }
         out.flush();
         return verdict(r, s.trials());
     }

@@ -144,6 +144,27 @@ class GlobalStaleStateTest {
         assertTrue(s.toString().contains("     20 |               200       0 |               200     201"), s.toString());
     }
 
+    /** The program's output on a Linux 6.18 x86 guest (2 CPUs), recorded with ./lazymm probe GLOBAL-STALE-STATE --raw. */
+    @Test
+    void aRecordedRunOnLinux618IsEvidence() throws Exception {
+        List<String> lines;
+        try (var in = getClass().getResourceAsStream("global-stale-state.linux-6.18.out")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        GlobalStaleState.Run r = GlobalStaleState.parse(lines);
+        assertTrue(r.uname().startsWith("Linux 6.18."), r.uname());
+        assertTrue(r.done());
+        assertEquals(TRIALS, r.exit().size());
+        assertEquals(TRIALS, r.sleep().size());
+        for (var t : r.exit()) assertEquals(CALLS, t.before().ipis(), "trial " + t.n());
+        Probe.Verdict v = GlobalStaleState.verdict(r, TRIALS);
+        assertEquals(Kind.EVIDENCE, v.kind(), v.reason());
+        assertTrue(v.reason().contains("missed cpu1 in 20 of 20 trials"), v.reason());
+        // the calls that skipped cpu1 did not wait for an IPI: several times faster than the control's
+        assertTrue(GlobalStaleState.medianMicrosPerCall(r.exit(), false, CALLS) * 3
+                < GlobalStaleState.medianMicrosPerCall(r.sleep(), false, CALLS), "per-call times");
+    }
+
     @Test
     void anOutputLineThisSideDoesNotKnowIsAnError() {
         List<String> l = new ArrayList<>(output(repeat(new Counts(200, 0, 200, 200))));
