@@ -144,7 +144,7 @@ class GlobalStaleStateTest {
         assertTrue(s.toString().contains("     20 |               200       0 |               200     201"), s.toString());
     }
 
-    /** The program's output on a Linux 6.18 x86 guest (2 CPUs), recorded with ./lazymm probe GLOBAL-STALE-STATE --raw. */
+    /** The program's output on a Linux 6.18 x86 guest (2 CPUs), the lines --raw shows, as the program printed them. */
     @Test
     void aRecordedRunOnLinux618IsEvidence() throws Exception {
         List<String> lines;
