@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         subcommands = {FuzzCommand.class, ExploreCommand.class, ReplayCommand.class, MinimizeCommand.class, ListCommand.class,
-                BenchCommand.class, LitmusCommand.class, CommandLine.HelpCommand.class},
+                BenchCommand.class, LitmusCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Finds concurrency bugs in the Linux kernel's lazy-mm, membarrier and TLB-flush "
                         + "code by running a Java model of it under a deterministic scheduler.",
@@ -22,8 +22,10 @@ import picocli.CommandLine.Command;
                 "             ./lazymm explore --variant ID      (search for a violation)",
                 "             ./lazymm replay FILE               (re-run a reproducer, with its trace)",
                 "             ./lazymm minimize FILE             (shrink a reproducer to a 1-minimal one)",
-                "             ./lazymm litmus FILE...            (check the simulated memory on litmus tests)"},
-        footer = {"", "Exit codes: 0 nothing found, 1 violation found or reproduced, 2 bad usage or input."})
+                "             ./lazymm litmus FILE...            (check the simulated memory on litmus tests)",
+                "             ./lazymm probe ID                  (show a finding on this machine's real kernel)"},
+        footer = {"", "Exit codes: 0 nothing found, 1 violation found or reproduced, 2 bad usage or input; "
+                + "probe also has 3 cannot run here, 4 inconclusive."})
 public final class Main implements Runnable {
 
     public static final int OK = 0;

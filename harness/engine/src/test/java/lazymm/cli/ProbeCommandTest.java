@@ -1,0 +1,56 @@
+package lazymm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** ./lazymm probe without running one: the list, the help, and bad input (no compiler, root or bug needed). */
+class ProbeCommandTest {
+
+    record Out(int code, String out, String err) {}
+
+    static Out run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.run(args, new PrintWriter(o, true), new PrintWriter(e, true));
+        return new Out(code, o.toString(), e.toString());
+    }
+
+    @Test
+    void listNamesEachProbeOnALine() {
+        Out r = run("probe", "--list");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("GLOBAL-STALE-STATE ")), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void helpTeachesWhatItMeasuresTheVerdictAndTheExitCodes() {
+        Out r = run("probe", "--help");
+        assertEquals(0, r.code(), r.err());
+        for (String s : new String[] {"/proc/interrupts", "MEMBARRIER_CMD_GLOBAL_EXPEDITED", "Verdict: evidence when",
+                "control is clean", "1 the finding's evidence", "3 cannot run here", "4 inconclusive"}) {
+            assertTrue(r.out().contains(s), s + " missing from:\n" + r.out());
+        }
+        assertTrue(run("--help").out().contains("./lazymm probe ID"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "probe NOPE;                          unknown probe 'NOPE' (expected one of GLOBAL-STALE-STATE, see ./lazymm probe --list)",
+            "probe;                               which probe? give its ID (./lazymm probe --list lists them)",
+            "probe GLOBAL-STALE-STATE --trials 0; --trials must be 1..1000, got 0",
+            "probe GLOBAL-STALE-STATE --calls 5;  --calls must be 10..100000, got 5"})
+    void badInputIsOneLineAndExitTwo(String args, String expected) {
+        Out r = run(args.trim().split("\\s+"));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("lazymm: error: " + expected.trim(), r.err().strip());
+        assertFalse(r.out().contains("lazymm probe GLOBAL"), "it started a probe: " + r.out());
+    }
+}
