@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
                 "(the MUT-* variants: ./lazymm list --mutants); fuzz on each for --time (default 60 s) with --seeds (5);",
                 "a mutant is caught when the median of its seeds finds it within the time. It measures the search.",
                 "  ./lazymm bench --mutants --figures docs/FIGURES.md",
-                ""})
+                ""},
+        footer = {"", "Exit codes: 0 measured, 2 bad usage or input, " + Main.EXIT_INTERNAL})
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
                 "frees the first one: pte_free_defer, or pte_free before v6.6).",
                 "On x86 also: mkclean:G (user:G), msync's writeback write-protecting page 0 of process G's mm:",
                 "a one-page flush of another process's mm.",
-                ""})
+                ""},
+        footer = {"", Main.EXIT_CODES})
 final class ExploreCommand implements Callable<Integer> {
 
     @CommandLine.Spec

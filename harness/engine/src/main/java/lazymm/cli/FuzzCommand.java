@@ -51,7 +51,8 @@ import picocli.CommandLine.Option;
                 "  ./lazymm fuzz --variant HP-HOTPLUG --time 60",
                 "  ./lazymm fuzz --variant upstream --jobs 2 --keep-going --time 600 --report fuzz.json",
                 "  ./lazymm fuzz --variant hazard --arch arm64 --cpus 2-4",
-                ""})
+                ""},
+        footer = {"", Main.EXIT_CODES})
 final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
                         + "to its signature.",
                 "",
                 "Example:  ./lazymm minimize fuzz-corpus/reproducers/HP-HOTPLUG.UseAfterFree.json --out hp.json",
-                ""})
+                ""},
+        footer = {"", "Exit codes: 1 the violation reproduced and minimized, 2 a bad file or one that does not replay to "
+                + "its signature, " + Main.EXIT_INTERNAL})
 final class MinimizeCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
                         + "the model (it says at which step).",
                 "",
                 "Example:  ./lazymm replay lazymm-out/example-refcount-drop.DoubleFree.json",
-                ""})
+                ""},
+        footer = {"", "Exit codes: 0 the execution ends clean, 1 a violation reproduced (the verdict line says whether it "
+                + "is the recorded signature), 2 a bad file or a schedule that no longer fits, " + Main.EXIT_INTERNAL})
 final class ReplayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -75,19 +77,21 @@ final class ReplayCommand implements Callable<Integer> {
         rep.put("reproducer", file.toString());
         rep.put("executions", 1L);
         rep.put("seconds", secs);
+        rep.put("recorded_signature", r.signature());
         int code;
         Violation v = res.violation();
         if (v != null) {
             boolean same = v.signature().equals(r.signature());
             o.printf("VIOLATION %s after %d steps%s%n  %s%n", v.signature(), res.steps(),
-                    same ? " (the recorded signature)" : " (recorded: " + r.signature() + ")", v.getMessage());
+                    same ? " (the recorded signature)" : " (NOT the recorded signature, which is " + r.signature() + ")",
+                    v.getMessage());
             rep.put("verdict", "violation");
             Map<String, Object> vj = Options.violationJson(v);
             vj.put("same_as_recorded", same);
             rep.put("violation", vj);
             code = Main.VIOLATION;
         } else {
-            o.printf("no violation: the execution ended clean after %d steps (recorded: %s)%n",
+            o.printf("no violation: the execution ended clean after %d steps (the recorded signature %s did not reproduce)%n",
                     res.steps(), r.signature());
             rep.put("verdict", "clean");
             rep.put("violation", null);

@@ -17,8 +17,12 @@ public final class Json {
         public ParseError(String message) { super(message); }
     }
 
+    /** The deepest nesting of arrays and objects read: a reproducer has 3, a report 5. */
+    public static final int MAX_DEPTH = 100;
+
     private final String s;
     private int pos;
+    private int depth;
 
     private Json(String s) { this.s = s; }
 
@@ -48,8 +52,12 @@ public final class Json {
         if (pos >= s.length()) throw error("a value");
         char c = s.charAt(pos);
         switch (c) {
-            case '{': return object();
-            case '[': return array();
+            case '{', '[': {
+                if (++depth > MAX_DEPTH) throw error("at most " + MAX_DEPTH + " nested arrays and objects");
+                Object v = c == '{' ? object() : array();
+                depth--;
+                return v;
+            }
             case '"': return string();
             case 't': return literal("true", Boolean.TRUE);
             case 'f': return literal("false", Boolean.FALSE);
