@@ -112,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
         FiguresFile out = figures == null ? null
                 : FiguresFile.check(figures, mutants ? "mutants" : timeToBug ? "time-to-bug" : "bench");
         if (timeToBug) return timeToBug(o, out);
-        if (seconds <= 0) throw new lazymm.engine.BadInput("--seconds must be positive, got " + seconds);
+        Mixins.seconds("--seconds", seconds, false);
         YieldBench model = new YieldBench(100_000);
         Config cfg = new Config("bench", "none", "none", "sc", 2);
         if (run(model, cfg, new RoundRobin()).steps() < model.yieldsPerCpu()) {

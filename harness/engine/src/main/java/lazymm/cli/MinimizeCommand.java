@@ -44,9 +44,10 @@ final class MinimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var o = spec.commandLine().getOut();
+        double seconds = time.seconds();
         Reproducer r = Reproducer.read(file);
         o.printf("lazymm minimize: %s%n  program:   %s%n", r.config(), r.program());
-        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r, time.seconds());
+        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r, seconds);
         Path dest = out != null ? out : defaultOut(file);
         m.minimized().write(dest);
         print(o, m, dest);

@@ -99,9 +99,27 @@ final class Mixins {
         }
     }
 
+    /**
+     * The longest time limit taken: 30 days. A longer one is a typo (1e10 seconds overflowed the
+     * deadline and stopped after one execution); 0 is the way to run without a limit.
+     */
+    static final double MAX_SECONDS = 30 * 24 * 3600;
+
+    /**
+     * A time option's value in seconds, checked: finite, 0 (no limit, when {@code zeroIsNone})
+     * or more, at most {@link #MAX_SECONDS}; otherwise a {@link BadInput} that says what it takes.
+     */
+    static double seconds(String option, double value, boolean zeroIsNone) {
+        if (!(value >= (zeroIsNone ? 0 : Double.MIN_VALUE)) || value > MAX_SECONDS) {  // NaN fails the first test
+            throw new BadInput(option + " must be " + (zeroIsNone ? "0 (no limit) or more" : "more than 0")
+                    + " seconds, at most " + number(MAX_SECONDS) + " (30 days), got " + number(value));
+        }
+        return value;
+    }
+
     /** A number as the user wrote it: 30 rather than 30.0. */
     static String number(double d) {
-        return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
+        return d == Math.rint(d) && Math.abs(d) < 1e18 ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** --variant, --arch, --cpus, --memory: which model, on what configuration (explore, fuzz). */
@@ -205,7 +223,7 @@ final class Mixins {
     static final class TimeLimit {
 
         @Option(names = "--time", paramLabel = "SECONDS",
-                description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
+                description = "stop after this long, 0 for no limit, at most 2592000 (30 days) (default: ${DEFAULT-VALUE})")
         double time;
 
         TimeLimit() { this(0); }
@@ -214,8 +232,7 @@ final class Mixins {
 
         /** The limit in seconds, 0 for none. */
         double seconds() {
-            if (time < 0 || Double.isNaN(time)) throw new BadInput("--time must be 0 or more, got " + number(time));
-            return time;
+            return Mixins.seconds("--time", time, true);
         }
 
         /** The limit in whole seconds (what libFuzzer's -max_total_time takes). */
@@ -241,8 +258,7 @@ final class Mixins {
         double minimizeTime = 60;
 
         double minimizeTime() {
-            if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + number(minimizeTime));
-            return minimizeTime;
+            return Mixins.seconds("--minimize-time", minimizeTime, true);
         }
     }
 

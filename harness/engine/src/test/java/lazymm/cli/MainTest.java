@@ -109,7 +109,16 @@ class MainTest {
             "explore --strategy exhaustive --program random; does not go with --strategy exhaustive",
             "replay /nonexistent/r.json;             no such file",
             "replay /dev/zero;                       /dev/zero: larger than 64 MiB, not a reproducer lazymm wrote",
-            "frobnicate;                             Unmatched argument"})
+            "frobnicate;                             Unmatched argument",
+            "explore --time 1e10;                    --time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got 10000000000",
+            "explore --time NaN;                     --time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got NaN",
+            "explore --time -0.5;                    --time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got -0.5",
+            "explore --minimize-time NaN;            --minimize-time must be 0 (no limit) or more seconds",
+            "explore --minimize-time 1e300;          --minimize-time must be 0 (no limit) or more seconds",
+            "minimize --time NaN /nonexistent/r.json; --time must be 0 (no limit) or more seconds",
+            "bench --seconds NaN;                    --seconds must be more than 0 seconds, at most 2592000 (30 days), got NaN",
+            "bench --seconds 0;                      --seconds must be more than 0 seconds",
+            "bench --time-to-bug --time 1e10;        --time must be 0 (no limit) or more seconds"})
     void badUsageIsOneLineAndExitTwo(String args, String expected) {
         Out r = run(args.trim().split("\\s+"));
         assertEquals(2, r.code(), r.out() + r.err());
