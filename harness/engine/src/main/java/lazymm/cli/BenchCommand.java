@@ -111,6 +111,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         FiguresFile out = figures == null ? null
                 : FiguresFile.check(figures, mutants ? "mutants" : timeToBug ? "time-to-bug" : "bench");
+        report.check();
         if (timeToBug) return timeToBug(o, out);
         Mixins.seconds("--seconds", seconds, false);
         YieldBench model = new YieldBench(100_000);
@@ -167,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
                     yields, switches, handoff, yields / handoff, execs, kernelExecs));
             o.println("figures written to " + figures);
         }
-        return Main.OK;
+        return report.exitCode(Main.OK);
     }
 
     /** One search: seconds to the first violation (or -1), executions to it (or in all), seconds to it (or in all). */
@@ -305,7 +306,7 @@ final class BenchCommand implements Callable<Integer> {
             if (out != null) out.write(table + "\n" + caught + "\n");
         }
         if (out != null) o.println("figures written to " + figures);
-        return Main.OK;
+        return report.exitCode(Main.OK);
     }
 
     /**

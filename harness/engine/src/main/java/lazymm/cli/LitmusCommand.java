@@ -76,6 +76,7 @@ final class LitmusCommand implements Callable<Integer> {
         } else {
             throw new BadInput("unknown --model '" + model + "' (expected sc, tso, weak or all)");
         }
+        report.check();
         List<Object> results = new ArrayList<>();
         List<Object> errors = new ArrayList<>();
         for (Path f : files) {
@@ -105,7 +106,7 @@ final class LitmusCommand implements Callable<Integer> {
         rep.put("results", results);
         rep.put("errors", errors);
         report.write(rep);
-        return errors.isEmpty() ? Main.OK : Main.USAGE;
+        return report.exitCode(errors.isEmpty() ? Main.OK : Main.USAGE);
     }
 
     /** herd7's layout, with litmus7's count column ({@code *>} marks the states where P holds). */

@@ -269,6 +269,9 @@ final class Mixins {
                 description = "where reproducers go (fuzz also keeps its inputs, corpus and workers' logs there); "
                         + "default: ${DEFAULT-VALUE}")
         Path dir = Path.of("lazymm-out");
+
+        /** Before the search: the folder can be created or written, or a BadInput says so. */
+        void check() { Options.checkWritable("--out", dir, true); }
     }
 
     /** --report FILE.json: a machine-readable summary (every command that has a verdict or figures). */
@@ -278,9 +281,35 @@ final class Mixins {
                 description = "also write a machine-readable summary as JSON")
         Path file;
 
-        /** Writes (or rewrites) the summary, if one was asked for. */
-        void write(Map<String, Object> rep) throws IOException {
-            Options.writeReport(file, rep);
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
+        private volatile boolean failed;
+
+        /** Before the work: the file can be written, or a BadInput says so. */
+        void check() {
+            if (file != null) Options.checkWritable("--report", file, false);
         }
+
+        /**
+         * Writes (or rewrites) the summary, if one was asked for. A failure (the disk full, the
+         * folder gone since {@link #check}) is one error line, once, and never loses what the
+         * command found: it goes on, and {@link #exitCode} says so in the end.
+         */
+        synchronized void write(Map<String, Object> rep) {
+            try {
+                Options.writeReport(file, rep);
+            } catch (IOException | RuntimeException e) {
+                if (!failed) {
+                    command.commandLine().getErr().println("lazymm: error: cannot write the report " + file + ": " + e
+                            + " (the verdict is on the output above)");
+                    command.commandLine().getErr().flush();
+                }
+                failed = true;
+            }
+        }
+
+        /** {@code code}, or 2 when it is 0 and the report could not be written (1, a finding, stays). */
+        int exitCode(int code) { return failed && code == Main.OK ? Main.USAGE : code; }
     }
 }

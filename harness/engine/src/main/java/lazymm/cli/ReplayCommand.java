@@ -52,6 +52,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var o = spec.commandLine().getOut();
+        if (html != null) Options.checkWritable("--html", html, false);
+        report.check();
         Reproducer r = Reproducer.read(file);
         long t0 = System.nanoTime();
         Result res = Replayer.replay(r, !noTrace || html != null);
@@ -65,12 +67,18 @@ final class ReplayCommand implements Callable<Integer> {
                 o.println("  " + line);
             }
         }
+        boolean htmlFailed = false;
         if (html != null) {
-            Path parent = html.toAbsolutePath().getParent();
-            if (parent != null) java.nio.file.Files.createDirectories(parent);
-            java.nio.file.Files.writeString(html, TraceHtml.render(file.getFileName() + ": " + r.config(),
-                    r.program().toString(), res.events(), r.config().cpus(), res.violation()));
-            o.printf("  html: %s%n", html);
+            try {
+                Path parent = html.toAbsolutePath().getParent();
+                if (parent != null) java.nio.file.Files.createDirectories(parent);
+                java.nio.file.Files.writeString(html, TraceHtml.render(file.getFileName() + ": " + r.config(),
+                        r.program().toString(), res.events(), r.config().cpus(), res.violation()));
+                o.printf("  html: %s%n", html);
+            } catch (java.io.IOException e) {  // the verdict below still comes, with its exit code
+                spec.commandLine().getErr().println("lazymm: error: cannot write the HTML trace " + html + ": " + e);
+                htmlFailed = true;
+            }
         }
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "replay");
@@ -98,6 +106,6 @@ final class ReplayCommand implements Callable<Integer> {
             code = Main.OK;
         }
         report.write(rep);
-        return code;
+        return report.exitCode(htmlFailed && code == Main.OK ? Main.USAGE : code);
     }
 }

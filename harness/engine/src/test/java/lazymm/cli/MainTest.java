@@ -281,4 +281,78 @@ class MainTest {
         }
         assertTrue(main.getUsageMessage().replaceAll("\\s+", " ").contains("3 internal error (a bug in lazymm"));
     }
+
+    /**
+     * An output path that cannot be written is one line and exit 2 before any work (nothing on the
+     * output): not a stack trace after the search, with the finding lost.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "explore --variant example-lost-update --out F;             --out F: is a file, not a folder: give a folder for it",
+            "explore --variant example-lost-update --out F/sub;         --out F/sub: cannot be created: F is a file, not a folder",
+            "explore --variant example-lost-update --report F/r.json;   --report F/r.json: cannot be created: F is a file, not a folder",
+            "explore --variant example-lost-update --report D;          --report D: is a folder: give a file name",
+            "replay R --html F/t.html;                                  --html F/t.html: cannot be created: F is a file, not a folder",
+            "replay R --report F/r.json;                                --report F/r.json: cannot be created: F is a file, not a folder",
+            "minimize R --out F/m.json;                                 --out F/m.json: cannot be created: F is a file, not a folder",
+            "minimize R --report F/r.json;                              --report F/r.json: cannot be created: F is a file, not a folder",
+            "litmus --report F/r.json L;                                --report F/r.json: cannot be created: F is a file, not a folder",
+            "fuzz --variant example-lost-update --out F;                --out F: is a file, not a folder: give a folder for it",
+            "fuzz --variant example-lost-update --report F/r.json;      --report F/r.json: cannot be created: F is a file, not a folder",
+            "bench --report F/r.json;                                   --report F/r.json: cannot be created: F is a file, not a folder"})
+    void anUnwritablePathIsOneLineBeforeTheWork(String args, String expected) throws Exception {
+        Path f = tmp.resolve("a-file");
+        Files.writeString(f, "x");
+        Path d = Files.createDirectories(tmp.resolve("a-folder"));
+        Path r = tmp.resolve("r.json");
+        Files.copy(Path.of("../../fuzz-corpus/reproducers/HP-HOTPLUG.UseAfterFree.json"), r);
+        Path l = tmp.resolve("t.litmus");
+        Files.writeString(l, "C t\n{}\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\nexists (x=1)\n");
+        java.util.function.UnaryOperator<String> fill = s -> s.replace("F", f.toString()).replace("D", d.toString())
+                .replace("R", r.toString()).replace("L", l.toString());
+        Out res = run(java.util.Arrays.stream(args.trim().split("\\s+")).map(fill).toArray(String[]::new));
+        assertEquals(2, res.code(), res.out() + res.err());
+        assertEquals("lazymm: error: " + fill.apply(expected.trim()), res.err().strip());
+        assertEquals("", res.out(), "work started: " + res.out());
+    }
+
+    /**
+     * A reproducer that cannot be written after the search (here its path is taken by a folder)
+     * is not lost: the finding and its exit code stay, and the reproducer is on the output, whole:
+     * saved to a file it replays.
+     */
+    @Test
+    void aFindingWhoseReproducerCannotBeWrittenIsPrintedAndStillExitsOne() throws Exception {
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out.resolve("example-refcount-drop.DoubleFree.json").resolve("in-the-way"));
+        Out r = run("explore", "--variant", "example-refcount-drop", "--program", "default", "--no-minimize",
+                "--out", out.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("VIOLATION DoubleFree"), r.out());
+        assertTrue(r.err().startsWith("lazymm: error: cannot write the reproducer "), r.err());
+        String marker = "  reproducer (not written):" + System.lineSeparator();
+        assertTrue(r.out().contains(marker), r.out());
+        String json = r.out().substring(r.out().indexOf(marker) + marker.length());
+        Path saved = tmp.resolve("saved.json");
+        Files.writeString(saved, json);
+        Out replay = run("replay", "--no-trace", saved.toString());
+        assertEquals(1, replay.code(), replay.out() + replay.err());
+        assertTrue(replay.out().contains("(the recorded signature)"), replay.out());
+    }
+
+    /**
+     * The finding comes first, as found: printed, written and reported before the minimization,
+     * so that an interrupt (Ctrl-C) or a crash while minimizing cannot hide it.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void exploreReportsTheFindingAsFoundBeforeItMinimizes() throws Exception {
+        Path out = tmp.resolve("o");
+        Out r = run("explore", "--variant", "example-refcount-drop", "--program", "default", "--out", out.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        String o = r.out();
+        int violation = o.indexOf("VIOLATION"), reproducer = o.indexOf("  reproducer: "), replay = o.indexOf("  replay: ");
+        int minimized = o.indexOf("  minimized: ");
+        assertTrue(violation >= 0 && violation < reproducer && reproducer < replay && replay < minimized, o);
+    }
 }
