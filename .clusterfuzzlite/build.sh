@@ -20,7 +20,8 @@ cd "$SRC/lazymm"
 # the JDK that runs the fuzzers, beside them (the runner image's own JDK is older)
 rm -rf "$OUT/open-jdk"
 cp -r "$JAVA_HOME" "$OUT/open-jdk"
-for jar in lazymm-agent lazymm-engine lazymm-model; do
+# Jackson: FuzzEntry writes its reproducers as JSON
+for jar in lazymm-agent lazymm-engine lazymm-model jackson-core jackson-databind jackson-annotations; do
   cp "src/target/lib/$jar.jar" "$OUT/"
 done
 
@@ -28,7 +29,7 @@ done
 rm -f "$OUT/kernel_seed_corpus.zip"
 (cd fuzz-corpus/kernel && zip -q -j "$OUT/kernel_seed_corpus.zip" ./*)
 
-RUNTIME_CLASSPATH='$this_dir/lazymm-engine.jar:$this_dir/lazymm-model.jar:$this_dir'
+RUNTIME_CLASSPATH='$this_dir/lazymm-engine.jar:$this_dir/lazymm-model.jar:$this_dir/jackson-core.jar:$this_dir/jackson-databind.jar:$this_dir/jackson-annotations.jar:$this_dir'
 for variant in $VARIANTS; do
   fuzzer="lazymm_$(echo "$variant" | tr 'A-Z-' 'a-z_')"
   cp "$OUT/kernel_seed_corpus.zip" "$OUT/${fuzzer}_seed_corpus.zip"

@@ -131,6 +131,53 @@ class LauncherTest {
         assertTrue(again.out().contains("corpus lazymm-out/corpus/kernel (" + corpus + " inputs)"), again.out());
     }
 
+    /**
+     * Interrupted (SIGTERM, which runs the shutdown hooks as Ctrl-C's SIGINT does) while it
+     * minimizes: the finding was printed, written and reported as found before the minimization.
+     */
+    @Test
+    void exploreInterruptedWhileMinimizingHasPrintedAndWrittenTheFinding() throws Exception {
+        Path root = Path.of(System.getProperty("lazymm.root"));
+        Path out = tmp.resolve("stdout.txt");
+        Process p = new ProcessBuilder(root.resolve("lazymm").toString(), "explore", "--variant", "HP-HOTPLUG",
+                "--report", "r.json").directory(tmp.toFile()).redirectOutput(out.toFile())
+                .redirectError(tmp.resolve("stderr.txt").toFile()).start();
+        Path orig = tmp.resolve("lazymm-out/HP-HOTPLUG.UseAfterFree.orig.json");
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!Files.exists(orig) && p.isAlive() && System.nanoTime() < until) Thread.sleep(20);
+        assertTrue(Files.exists(orig), "no reproducer as found: " + Files.readString(out));
+        p.destroy();  // while it minimizes (about 2 s)
+        p.waitFor(20, TimeUnit.SECONDS);
+        String o = Files.readString(out);
+        assertTrue(o.contains("VIOLATION UseAfterFree:"), o);
+        assertTrue(o.contains("  reproducer: lazymm-out/HP-HOTPLUG.UseAfterFree.json"), o);
+        assertTrue(Files.readString(tmp.resolve("r.json")).contains("\"verdict\": \"violation\""));
+        Run replay = lazymm(tmp, "replay", "--no-trace", "lazymm-out/HP-HOTPLUG.UseAfterFree.json");
+        assertEquals(1, replay.code(), replay.out() + replay.err());
+    }
+
+    /** A campaign interrupted before any finding: its report says so, not "running". */
+    @Test
+    void anInterruptedCampaignsReportHasAFinalVerdict() throws Exception {
+        Path root = Path.of(System.getProperty("lazymm.root"));
+        Process p = new ProcessBuilder(root.resolve("lazymm").toString(), "fuzz", "--variant", "upstream", "--time", "100",
+                "--report", "r.json").directory(tmp.toFile()).redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {  // the first progress line: the workers are fuzzing
+                lines.add(line);
+                if (line.startsWith("[")) break;
+            }
+            assertTrue(Files.readString(tmp.resolve("r.json")).contains("\"verdict\": \"running\""), String.join("\n", lines));
+            p.destroy();  // SIGTERM: the shutdown hooks run, as on Ctrl-C
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+        String report = Files.readString(tmp.resolve("r.json"));
+        assertTrue(report.contains("\"verdict\": \"interrupted\""), report);
+        assertTrue(report.contains("\"interrupted\": true"), report);
+    }
+
     @Test
     void theMainJobRunsOnItsDefaults() throws Exception {
         Run r = lazymm(tmp, "explore", "--time", "5");

@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
                 "(the MUT-* variants: ./lazymm list --mutants); fuzz on each for --time (default 60 s) with --seeds (5);",
                 "a mutant is caught when the median of its seeds finds it within the time. It measures the search.",
                 "  ./lazymm bench --mutants --figures docs/FIGURES.md",
-                ""})
+                ""},
+        footer = {"", "Exit codes: 0 measured, 2 bad usage or input, " + Main.EXIT_INTERNAL})
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -110,8 +111,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         FiguresFile out = figures == null ? null
                 : FiguresFile.check(figures, mutants ? "mutants" : timeToBug ? "time-to-bug" : "bench");
+        report.check();
         if (timeToBug) return timeToBug(o, out);
-        if (seconds <= 0) throw new lazymm.engine.BadInput("--seconds must be positive, got " + seconds);
+        Mixins.seconds("--seconds", seconds, false);
         YieldBench model = new YieldBench(100_000);
         Config cfg = new Config("bench", "none", "none", "sc", 2);
         if (run(model, cfg, new RoundRobin()).steps() < model.yieldsPerCpu()) {
@@ -166,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
                     yields, switches, handoff, yields / handoff, execs, kernelExecs));
             o.println("figures written to " + figures);
         }
-        return Main.OK;
+        return report.exitCode(Main.OK);
     }
 
     /** One search: seconds to the first violation (or -1), executions to it (or in all), seconds to it (or in all). */
@@ -306,7 +308,7 @@ final class BenchCommand implements Callable<Integer> {
             if (out != null) out.write(table + "\n" + caught + "\n");
         }
         if (out != null) o.println("figures written to " + figures);
-        return Main.OK;
+        return report.exitCode(Main.OK);
     }
 
     /**

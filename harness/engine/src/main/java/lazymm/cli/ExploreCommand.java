@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
                 "frees the first one: pte_free_defer, or pte_free before v6.6).",
                 "On x86 also: mkclean:G (user:G), msync's writeback write-protecting page 0 of process G's mm:",
                 "a one-page flush of another process's mm.",
-                ""})
+                ""},
+        footer = {"", Main.EXIT_CODES})
 final class ExploreCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -108,6 +109,8 @@ final class ExploreCommand implements Callable<Integer> {
         if (executions < 0) throw new BadInput("--executions must be 0 or more, got " + executions);
         long maxSteps = search.maxSteps();
         double minimizeTime = minimize.minimizeTime();
+        out.check();
+        report.check();
         long seed = search.seed;
         var settings = Explorer.Settings.of(target, cfg)
                 .strategy(strategy.toString()).seed(seed).pctDepth(depth).preemptions(preemptions).programs(programs)
@@ -138,41 +141,47 @@ final class ExploreCommand implements Callable<Integer> {
                     foundBy);
             Path file = out.dir.resolve(cfg.variant() + "." + viol.kind() + ".json");
             Path orig = out.dir.resolve(cfg.variant() + "." + viol.kind() + ".orig.json");
-            ReproducerMinimizer.Outcome min = null;
-            if (minimize.noMinimize) {
-                repro.write(file);
-                java.nio.file.Files.deleteIfExists(orig);
-            } else {
-                repro.write(orig);
-                try {
-                    min = ReproducerMinimizer.minimize(repro, minimizeTime);
-                    min.minimized().write(file);
-                } catch (RuntimeException ex) {  // keep what was found; say why it is not minimized
-                    err.println("lazymm: the reproducer could not be minimized (" + ex + "); it is written as found");
-                    repro.write(file);
-                }
-            }
+            // the finding as found, first: printed, written and reported before the minimization,
+            // which an interrupt (Ctrl-C) or a time limit may cut short
             o.printf("VIOLATION %s after %,d executions (%.2f s)%n", viol.signature(),
                     r.executions(), r.seconds());
             o.printf("  %s%n", viol.getMessage());
             o.printf("  program:    %s%n", r.program());
             o.printf("  schedule:   %d choices, %d steps%n", r.failing().schedule().size(), r.failing().steps());
-            if (min != null) {
-                o.printf("  minimized:  %s, %d choices, %d switches (as found: %s, %d choices, %d switches; %.2f s%s)%n",
-                        min.minimized().program(), min.after().choices(), min.after().switches(),
-                        r.program(), min.before().choices(), min.before().switches(), min.seconds(),
-                        min.oneMinimal() ? "" : ", stopped at --minimize-time");
-                o.printf("  as found:   %s%n", orig);
-            }
-            o.printf("  reproducer: %s%n", file);
-            o.printf("  replay:     ./lazymm replay %s%n", file);
             rep.put("verdict", "violation");
-            Map<String, Object> vj = Options.violationJson(viol);
-            rep.put("violation", vj);
-            rep.put("reproducer", file.toString());
-            if (min != null) {
+            rep.put("violation", Options.violationJson(viol));
+            boolean written = write(repro, file, o, err);
+            if (written) {
+                o.printf("  reproducer: %s%n", file);
+                o.printf("  replay:     ./lazymm replay %s%n", file);
+                rep.put("reproducer", file.toString());
+            } else {
+                rep.put("reproducer", null);
+            }
+            o.flush();
+            if (minimize.noMinimize) {
+                java.nio.file.Files.deleteIfExists(orig);
+                report.write(rep);
+            } else if (written) {
+                write(repro, orig, o, err);
                 rep.put("original", orig.toString());
-                rep.put("minimized", Map.of("before", min.before().toJson(), "after", min.after().toJson()));
+                report.write(rep);
+                try {
+                    ReproducerMinimizer.Outcome min = ReproducerMinimizer.minimize(repro, minimizeTime);
+                    if (write(min.minimized(), file, o, err)) {
+                        o.printf("  minimized:  %s, %d choices, %d switches (as found: %s, %d choices, %d switches; %.2f s%s)%n",
+                                min.minimized().program(), min.after().choices(), min.after().switches(),
+                                r.program(), min.before().choices(), min.before().switches(), min.seconds(),
+                                min.oneMinimal() ? "" : ", stopped at --minimize-time");
+                        o.printf("  as found:   %s%n", orig);
+                        rep.put("minimized", Map.of("before", min.before().toJson(), "after", min.after().toJson()));
+                    }
+                } catch (RuntimeException ex) {  // keep what was found; say why it is not minimized
+                    err.println("lazymm: the reproducer could not be minimized (" + ex + "); it is written as found");
+                }
+                report.write(rep);
+            } else {
+                report.write(rep);
             }
             code = Main.VIOLATION;
         } else {
@@ -189,8 +198,27 @@ final class ExploreCommand implements Callable<Integer> {
             rep.put("violation", null);
             rep.put("reproducer", null);
             code = Main.OK;
+            report.write(rep);
         }
-        report.write(rep);
-        return code;
+        return report.exitCode(code);
+    }
+
+    /**
+     * Writes a reproducer; when that fails (the disk full, the folder gone since the check), the
+     * finding is not lost: one error line, and the reproducer itself on the output, to save by hand.
+     */
+    static boolean write(Reproducer repro, Path file, java.io.PrintWriter o, java.io.PrintWriter err) {
+        try {
+            repro.write(file);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            err.println("lazymm: error: cannot write the reproducer " + file + ": " + e
+                    + "; it follows on the output: save it as a .json file to replay it");
+            err.flush();
+            o.println("  reproducer (not written):");
+            o.print(lazymm.engine.io.Json.write(repro.toJson(file)));
+            o.flush();
+            return false;
+        }
     }
 }

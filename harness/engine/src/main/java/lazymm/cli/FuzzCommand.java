@@ -51,7 +51,8 @@ import picocli.CommandLine.Option;
                 "  ./lazymm fuzz --variant HP-HOTPLUG --time 60",
                 "  ./lazymm fuzz --variant upstream --jobs 2 --keep-going --time 600 --report fuzz.json",
                 "  ./lazymm fuzz --variant hazard --arch arm64 --cpus 2-4",
-                ""})
+                ""},
+        footer = {"", Main.EXIT_CODES})
 final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
@@ -144,6 +145,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         if (jobs < 1 || jobs > 64) throw new BadInput("--jobs must be 1..64, got " + jobs);
         long maxSteps = search.maxSteps();
         minimize.minimizeTime();
+        out.check();
+        report.check();
         if (feedback == WorkerProtocol.Feedback.NONE) noFeedback = true;
         // the campaign, checked here: the workers build the same one from the properties
         FuzzTarget.Campaign campaign = new FuzzTarget.Campaign(target, cfg, range[0], range[1], maxSteps, true);
@@ -183,7 +186,21 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         first.process = start(first, campaign, corpus, seeds, crashes, logs, events, time);
         workers.add(first);
         long startRestBy = jobs > 1 ? start + 20_000_000_000L : Long.MAX_VALUE;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> workers.forEach(w -> w.process.destroyForcibly())));
+        // an interrupt (Ctrl-C) or a kill: the workers go, and the report gets a final verdict rather
+        // than "running" (a violation stays one; what was not searched to the end says interrupted)
+        boolean[] finished = {false};
+        Thread hook = new Thread(() -> {
+            workers.forEach(w -> w.process.destroyForcibly());
+            synchronized (rep) {
+                if (finished[0]) return;
+                if ("running".equals(rep.get("verdict"))) rep.put("verdict", "interrupted");
+                rep.put("interrupted", true);
+                rep.put("executions", workers.stream().mapToLong(w -> w.execs).sum());
+                rep.put("seconds", (System.nanoTime() - start) / 1e9);
+                report.write(rep);
+            }
+        }, "lazymm-fuzz-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
 
         Set<String> signatures = new LinkedHashSet<>();
         Map<String, Integer> finder = new java.util.HashMap<>();  // reproducer file -> the worker that reported it first
@@ -197,6 +214,30 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             long now = System.nanoTime();
             if (e != null) {
                 switch (e.message()) {
+                    case WorkerProtocol.Unwritten u -> {
+                        if (signatures.add(u.signature())) {
+                            spec.commandLine().getErr().println("lazymm: error: worker " + e.worker() + " cannot write the reproducer "
+                                    + u.reproducer() + " (" + u.reason() + "); it follows on the output: save it as a .json file to replay it");
+                            o.printf("VIOLATION %s (worker %d, %.1f s)%n  reproducer (not written):%n%s%n",
+                                    u.signature(), e.worker(), (now - start) / 1e9, u.json());
+                            o.flush();
+                            Map<String, Object> fj = new LinkedHashMap<>();
+                            fj.put("signature", u.signature());
+                            fj.put("kind", u.signature().contains(":") ? u.signature().substring(0, u.signature().indexOf(':')) : u.signature());
+                            fj.put("reproducer", null);
+                            fj.put("seconds", (now - start) / 1e9);
+                            synchronized (rep) {
+                                found.add(fj);
+                                rep.put("verdict", "violation");
+                                report.write(rep);
+                            }
+                            if (firstFindingSeconds < 0) {
+                                firstFindingSeconds = (now - start) / 1e9;
+                                firstFindingExecutions = workers.stream().mapToLong(w -> w.execs).sum();
+                            }
+                            if (!keepGoing) stop = true;  // the worker is gone: nothing to wait for
+                        }
+                    }
                     case WorkerProtocol.Finding f -> {
                         if (signatures.add(f.signature())) {
                             Path file = f.reproducer();
@@ -209,13 +250,15 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                             fj.put("kind", f.signature().contains(":") ? f.signature().substring(0, f.signature().indexOf(':')) : f.signature());
                             fj.put("reproducer", file.toString());
                             fj.put("seconds", (now - start) / 1e9);
-                            found.add(fj);
                             if (firstFindingSeconds < 0) {
                                 firstFindingSeconds = (now - start) / 1e9;
                                 firstFindingExecutions = workers.stream().mapToLong(w -> w.execs).sum();
                             }
-                            rep.put("verdict", "violation");
-                            report.write(rep);
+                            synchronized (rep) {
+                                found.add(fj);
+                                rep.put("verdict", "violation");
+                                report.write(rep);
+                            }
                             if (!keepGoing) stopBy = Math.min(stopBy, now + 30_000_000_000L);
                         }
                     }
@@ -287,20 +330,24 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         } else {
             o.printf("%d violation%s found in %,d executions (%.1f s)%n", signatures.size(), signatures.size() == 1 ? "" : "s", execs, secs);
             if (!minimize.noMinimize) {
-                for (Map<String, Object> f : found) minimize(o, f);
+                for (Map<String, Object> f : found) minimize(o, f, rep);
             }
         }
-        rep.put("verdict", signatures.isEmpty() ? "clean" : "violation");
-        rep.put("violation", found.isEmpty() ? null : found.get(0));
-        rep.put("reproducer", found.isEmpty() ? null : found.get(0).get("reproducer"));
-        rep.put("executions", execs);
-        rep.put("seconds", secs);
-        rep.put("corpus", (long) count(corpus));
-        rep.put("coverage", workers.stream().mapToLong(w -> w.cov).max().orElse(0));
-        rep.put("interleaving_features", workers.stream().mapToLong(w -> w.features).max().orElse(0));
-        report.write(rep);
+        synchronized (rep) {
+            rep.put("verdict", signatures.isEmpty() ? error != 0 ? "error" : "clean" : "violation");
+            rep.put("violation", found.isEmpty() ? null : found.get(0));
+            rep.put("reproducer", found.isEmpty() ? null : found.get(0).get("reproducer"));
+            rep.put("executions", execs);
+            rep.put("seconds", secs);
+            rep.put("corpus", (long) count(corpus));
+            rep.put("coverage", workers.stream().mapToLong(w -> w.cov).max().orElse(0));
+            rep.put("interleaving_features", workers.stream().mapToLong(w -> w.features).max().orElse(0));
+            report.write(rep);
+            finished[0] = true;
+        }
         if (!signatures.isEmpty()) return Main.VIOLATION;
-        return error == 2 ? Main.USAGE : Main.OK;
+        // a worker that failed (its error line is above) is lazymm's problem, not the user's input
+        return report.exitCode(error != 0 ? Main.INTERNAL : Main.OK);
     }
 
     /**
@@ -308,7 +355,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
      * {@code ./lazymm minimize} does), after the workers stopped: the one the worker wrote is kept
      * beside it as {@code .orig.json}, and is what stays if minimization fails or is interrupted.
      */
-    private void minimize(PrintWriter o, Map<String, Object> f) {
+    private void minimize(PrintWriter o, Map<String, Object> f, Object reportLock) {
+        if (f.get("reproducer") == null) return;  // not written: it is on the output as found
         Path file = Path.of((String) f.get("reproducer"));
         if (!Files.exists(file)) return;  // a worker stopped before it wrote it: nothing to do
         Path orig = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.json$", ".orig.json"));
@@ -321,8 +369,10 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                     file.getFileName(), m.minimized().program(), m.after().choices(), m.after().switches(),
                     m.before().choices(), m.before().switches(), m.seconds(),
                     m.oneMinimal() ? "" : ", stopped at --minimize-time", orig);
-            f.put("original", orig.toString());
-            f.put("minimized", Map.of("before", m.before().toJson(), "after", m.after().toJson()));
+            synchronized (reportLock) {  // the shutdown hook may be writing the report
+                f.put("original", orig.toString());
+                f.put("minimized", Map.of("before", m.before().toJson(), "after", m.after().toJson()));
+            }
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("lazymm: " + file + " could not be minimized (" + e.getMessage() + "); it stays as found");
         }
@@ -463,6 +513,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                             logw.flush();
                         }
                         case WorkerProtocol.Minimized m -> events.add(new Event(w.id, m, 0));
+                        case WorkerProtocol.Unwritten u -> events.add(new Event(w.id, u, 0));
                         case WorkerProtocol.ErrorMessage e -> events.add(new Event(w.id, e, 0));
                     }
                 } else {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = {"Lists the variants you can run, with the configuration each carries and what "
                 + "it must produce (a violation kind for a positive control, 'clean' for one that "
-                + "must stay quiet)."})
+                + "must stay quiet)."},
+        footer = {"", "Exit codes: 0 listed, 2 bad usage, " + Main.EXIT_INTERNAL})
 final class ListCommand implements Callable<Integer> {
 
     @CommandLine.Spec

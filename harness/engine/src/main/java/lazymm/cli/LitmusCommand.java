@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import lazymm.engine.BadInput;
+import lazymm.engine.io.TextFile;
 import lazymm.engine.litmus.LitmusRunner;
 import lazymm.model.litmus.LitmusError;
 import lazymm.model.litmus.LitmusParser;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Parameters;
                 "  ./lazymm litmus --model all --report litmus.json tests/*.litmus",
                 ""},
         footer = {"", "Exit codes: 0 every file ran, 2 bad usage or a file that cannot be parsed or run "
-                + "(one error line each; the other files still run)."})
+                + "(one error line each; the other files still run), " + Main.EXIT_INTERNAL})
 final class LitmusCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -60,6 +61,9 @@ final class LitmusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "litmus files (.litmus)")
     List<Path> files;
 
+    /** The largest litmus file read (the kernel's are a few KiB). */
+    static final long MAX_BYTES = 1L << 20;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
@@ -72,20 +76,16 @@ final class LitmusCommand implements Callable<Integer> {
         } else {
             throw new BadInput("unknown --model '" + model + "' (expected sc, tso, weak or all)");
         }
+        report.check();
         List<Object> results = new ArrayList<>();
         List<Object> errors = new ArrayList<>();
         for (Path f : files) {
             LitmusTest test;
             try {
-                test = LitmusParser.parse(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
-            } catch (LitmusError e) {
+                test = LitmusParser.parse(f.toString(), TextFile.read(f, MAX_BYTES, "a litmus test"));
+            } catch (LitmusError | BadInput e) {
                 err.println("lazymm: error: " + e.getMessage());
                 errors.add(e.getMessage());
-                continue;
-            } catch (IOException e) {
-                String msg = f + ": cannot read: " + describe(e);
-                err.println("lazymm: error: " + msg);
-                errors.add(msg);
                 continue;
             }
             for (String mode : modes) {
@@ -106,13 +106,7 @@ final class LitmusCommand implements Callable<Integer> {
         rep.put("results", results);
         rep.put("errors", errors);
         report.write(rep);
-        return errors.isEmpty() ? Main.OK : Main.USAGE;
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
-        if (e instanceof java.nio.charset.MalformedInputException) return "not UTF-8 text";
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return report.exitCode(errors.isEmpty() ? Main.OK : Main.USAGE);
     }
 
     /** herd7's layout, with litmus7's count column ({@code *>} marks the states where P holds). */

@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 
 /**
  * The command line: {@code ./lazymm <command>}. Exit codes for every command: 0 nothing found,
- * 1 a violation found or reproduced, 2 bad usage or bad input (one line that names the problem).
+ * 1 a violation found or reproduced, 2 bad usage or bad input (one line that names the problem),
+ * 3 an internal error (a bug in lazymm, or the JVM out of memory or stack: never read as a
+ * finding nor as the user's mistake).
  */
 @Command(name = "lazymm",
         mixinStandardHelpOptions = true,
@@ -24,13 +26,21 @@ import picocli.CommandLine.Command;
                 "             ./lazymm minimize FILE             (shrink a reproducer to a 1-minimal one)",
                 "             ./lazymm litmus FILE...            (check the simulated memory on litmus tests)",
                 "             ./lazymm probe ID                  (show a finding on this machine's real kernel)"},
-        footer = {"", "Exit codes: 0 nothing found, 1 violation found or reproduced, 2 bad usage or input; "
-                + "probe also has 3 cannot run here, 4 inconclusive."})
+        footer = {"", Main.EXIT_CODES, "probe also has 4 cannot run here, 5 inconclusive."})
 public final class Main implements Runnable {
 
     public static final int OK = 0;
     public static final int VIOLATION = 1;
     public static final int USAGE = 2;
+    /** A bug in lazymm or a JVM error (out of memory, stack overflow): neither a finding nor bad input. */
+    public static final int INTERNAL = 3;
+
+    /** The exit codes, as every command's --help ends. */
+    static final String EXIT_CODES = "Exit codes: 0 nothing found, 1 violation found or reproduced, 2 bad usage or input "
+            + "(one line that says what to change), " + Main.EXIT_INTERNAL;
+    /** How every command's --help ends its exit codes (MainTest checks that each has it). */
+    static final String EXIT_INTERNAL = "3 internal error (a bug in lazymm, or the JVM out of memory: please report it "
+            + "with the command line).";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,7 +56,11 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), args, out, err);
+    }
+
+    /** Runs {@code cl} (the command line, or one a test extends) with the exit codes and error lines of every command. */
+    static int execute(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
         cl.setUsageHelpWidth(120);  // the examples are command lines: do not fold them
         cl.setOut(out);
         cl.setErr(err);
@@ -65,11 +79,29 @@ public final class Main implements Runnable {
                 err.println("lazymm: error: " + ex.getMessage());
                 return USAGE;
             }
+            return internalError(ex, err);
+        });
+        try {
+            return cl.execute(args);
+        } catch (StackOverflowError | OutOfMemoryError | RuntimeException ex) {  // what picocli lets through
+            return internalError(ex, err);
+        }
+    }
+
+    /**
+     * An internal error: exit 3, never 1 (a finding) nor 2 (the user's mistake). The JVM's own
+     * errors are one line (their stack says nothing the input does not); a bug gets its stack.
+     */
+    static int internalError(Throwable ex, PrintWriter err) {
+        if (ex instanceof VirtualMachineError) {
+            err.println("lazymm: internal error: the JVM ran out of " + (ex instanceof StackOverflowError ? "stack" : "memory")
+                    + " (" + ex + "): an input lazymm does not bound, please report it with the command line");
+        } else {
             err.println("lazymm: internal error (a bug in lazymm, please report it with the command line):");
             ex.printStackTrace(err);
-            return USAGE;
-        });
-        return cl.execute(args);
+        }
+        err.flush();
+        return INTERNAL;
     }
 
     /** The version line. */

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
                         + "to its signature.",
                 "",
                 "Example:  ./lazymm minimize fuzz-corpus/reproducers/HP-HOTPLUG.UseAfterFree.json --out hp.json",
-                ""})
+                ""},
+        footer = {"", "Exit codes: 1 the violation reproduced and minimized, 2 a bad file or one that does not replay to "
+                + "its signature, " + Main.EXIT_INTERNAL})
 final class MinimizeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -42,11 +44,17 @@ final class MinimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var o = spec.commandLine().getOut();
+        double seconds = time.seconds();
+        Path dest = out != null ? out : defaultOut(file);
+        Options.checkWritable("--out", dest, false);
+        report.check();
         Reproducer r = Reproducer.read(file);
         o.printf("lazymm minimize: %s%n  program:   %s%n", r.config(), r.program());
-        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r, time.seconds());
-        Path dest = out != null ? out : defaultOut(file);
-        m.minimized().write(dest);
+        ReproducerMinimizer.Outcome m = ReproducerMinimizer.minimize(r, seconds);
+        if (!ExploreCommand.write(m.minimized(), dest, o, spec.commandLine().getErr())) {
+            report.write(Map.of("command", "minimize", "reproducer", "(not written)", "original", file.toString()));
+            return Main.VIOLATION;
+        }
         print(o, m, dest);
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "minimize");
@@ -59,7 +67,7 @@ final class MinimizeCommand implements Callable<Integer> {
         rep.put("one_minimal", m.oneMinimal());
         rep.put("seconds", m.seconds());
         report.write(rep);
-        return Main.VIOLATION;
+        return report.exitCode(Main.VIOLATION);
     }
 
     static void print(java.io.PrintWriter o, ReproducerMinimizer.Outcome m, Path dest) {

@@ -99,9 +99,27 @@ final class Mixins {
         }
     }
 
+    /**
+     * The longest time limit taken: 30 days. A longer one is a typo (1e10 seconds overflowed the
+     * deadline and stopped after one execution); 0 is the way to run without a limit.
+     */
+    static final double MAX_SECONDS = 30 * 24 * 3600;
+
+    /**
+     * A time option's value in seconds, checked: finite, 0 (no limit, when {@code zeroIsNone})
+     * or more, at most {@link #MAX_SECONDS}; otherwise a {@link BadInput} that says what it takes.
+     */
+    static double seconds(String option, double value, boolean zeroIsNone) {
+        if (!(value >= (zeroIsNone ? 0 : Double.MIN_VALUE)) || value > MAX_SECONDS) {  // NaN fails the first test
+            throw new BadInput(option + " must be " + (zeroIsNone ? "0 (no limit) or more" : "more than 0")
+                    + " seconds, at most " + number(MAX_SECONDS) + " (30 days), got " + number(value));
+        }
+        return value;
+    }
+
     /** A number as the user wrote it: 30 rather than 30.0. */
     static String number(double d) {
-        return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
+        return d == Math.rint(d) && Math.abs(d) < 1e18 ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** --variant, --arch, --cpus, --memory: which model, on what configuration (explore, fuzz). */
@@ -205,7 +223,7 @@ final class Mixins {
     static final class TimeLimit {
 
         @Option(names = "--time", paramLabel = "SECONDS",
-                description = "stop after this long, 0 for no limit (default: ${DEFAULT-VALUE})")
+                description = "stop after this long, 0 for no limit, at most 2592000 (30 days) (default: ${DEFAULT-VALUE})")
         double time;
 
         TimeLimit() { this(0); }
@@ -214,8 +232,7 @@ final class Mixins {
 
         /** The limit in seconds, 0 for none. */
         double seconds() {
-            if (time < 0 || Double.isNaN(time)) throw new BadInput("--time must be 0 or more, got " + number(time));
-            return time;
+            return Mixins.seconds("--time", time, true);
         }
 
         /** The limit in whole seconds (what libFuzzer's -max_total_time takes). */
@@ -241,8 +258,7 @@ final class Mixins {
         double minimizeTime = 60;
 
         double minimizeTime() {
-            if (minimizeTime < 0) throw new BadInput("--minimize-time must be 0 or more, got " + number(minimizeTime));
-            return minimizeTime;
+            return Mixins.seconds("--minimize-time", minimizeTime, true);
         }
     }
 
@@ -253,6 +269,9 @@ final class Mixins {
                 description = "where reproducers go (fuzz also keeps its inputs, corpus and workers' logs there); "
                         + "default: ${DEFAULT-VALUE}")
         Path dir = Path.of("lazymm-out");
+
+        /** Before the search: the folder can be created or written, or a BadInput says so. */
+        void check() { Options.checkWritable("--out", dir, true); }
     }
 
     /** --report FILE.json: a machine-readable summary (every command that has a verdict or figures). */
@@ -262,9 +281,35 @@ final class Mixins {
                 description = "also write a machine-readable summary as JSON")
         Path file;
 
-        /** Writes (or rewrites) the summary, if one was asked for. */
-        void write(Map<String, Object> rep) throws IOException {
-            Options.writeReport(file, rep);
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
+        private volatile boolean failed;
+
+        /** Before the work: the file can be written, or a BadInput says so. */
+        void check() {
+            if (file != null) Options.checkWritable("--report", file, false);
         }
+
+        /**
+         * Writes (or rewrites) the summary, if one was asked for. A failure (the disk full, the
+         * folder gone since {@link #check}) is one error line, once, and never loses what the
+         * command found: it goes on, and {@link #exitCode} says so in the end.
+         */
+        synchronized void write(Map<String, Object> rep) {
+            try {
+                Options.writeReport(file, rep);
+            } catch (IOException | RuntimeException e) {
+                if (!failed) {
+                    command.commandLine().getErr().println("lazymm: error: cannot write the report " + file + ": " + e
+                            + " (the verdict is on the output above)");
+                    command.commandLine().getErr().flush();
+                }
+                failed = true;
+            }
+        }
+
+        /** {@code code}, or 2 when it is 0 and the report could not be written (1, a finding, stays). */
+        int exitCode(int code) { return failed && code == Main.OK ? Main.USAGE : code; }
     }
 }

@@ -75,10 +75,65 @@ final class Options {
         return vj;
     }
 
+    /**
+     * Checks, before any work, that {@code path} can be written: an existing file or folder
+     * ({@code directory}) that can be written, or one that can be created (its nearest existing
+     * parent is a folder that takes a new file: probed with one, then deleted). Otherwise a
+     * one-line BadInput that names the option, the path and what to do.
+     */
+    static void checkWritable(String option, Path path, boolean directory) {
+        Path abs = path.toAbsolutePath().normalize();
+        String what = option + " " + path + ": ";
+        if (Files.exists(abs)) {
+            if (directory && !Files.isDirectory(abs)) {
+                throw new BadInput(what + "is a file, not a folder: give a folder for it");
+            }
+            if (!directory && Files.isDirectory(abs)) throw new BadInput(what + "is a folder: give a file name");
+            if (directory) {
+                probe(what, abs);
+            } else {
+                try (var c = Files.newOutputStream(abs, java.nio.file.StandardOpenOption.APPEND)) {
+                    // opened for writing, nothing written
+                } catch (IOException e) {
+                    throw new BadInput(what + "cannot be written (" + reason(e) + "): give another path");
+                }
+            }
+            return;
+        }
+        Path dir = abs.getParent();
+        while (dir != null && !Files.exists(dir)) dir = dir.getParent();
+        if (dir == null) throw new BadInput(what + "cannot be created: no part of it exists: give another path");
+        if (!Files.isDirectory(dir)) throw new BadInput(what + "cannot be created: " + dir + " is a file, not a folder");
+        probe(what, dir);
+    }
+
+    /** A new file can be created in {@code dir}: one is, then deleted. */
+    private static void probe(String what, Path dir) {
+        try {
+            Files.delete(Files.createTempFile(dir, ".lazymm-", ".probe"));
+        } catch (IOException e) {
+            throw new BadInput(what + "cannot be written in " + dir + " (" + reason(e) + "): give another path");
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     static void writeReport(Path report, Map<String, Object> rep) throws IOException {
         if (report == null) return;
         Path parent = report.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Files.writeString(report, Json.write(rep), StandardCharsets.UTF_8);
+        // write then rename: a reader (or an interrupted run) never sees half a report
+        Path tmp = report.resolveSibling(report.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.writeString(tmp, Json.write(rep), StandardCharsets.UTF_8);
+            Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

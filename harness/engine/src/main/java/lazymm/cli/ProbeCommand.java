@@ -48,12 +48,13 @@ import picocli.CommandLine.Parameters;
                 "  ./lazymm probe GLOBAL-STALE-STATE --trials 5 --calls 500 --report probe.json",
                 ""},
         footer = {"", "Exit codes: 0 no evidence (the kernel behaves as documented), 1 the finding's evidence shown with the "
-                + "control clean, 2 bad usage or input (an unknown ID; or an internal error, with its stack trace), "
-                + "3 cannot run here (one line says why), 4 inconclusive (the control was dirty, or the trials disagree)."})
+                + "control clean, 2 bad usage or input (an unknown ID), "
+                + "4 cannot run here (one line says why), 5 inconclusive (the control was dirty, or the trials disagree), "
+                + Main.EXIT_INTERNAL})
 final class ProbeCommand implements Callable<Integer> {
 
-    static final int CANNOT_RUN = 3;
-    static final int INCONCLUSIVE = 4;
+    static final int CANNOT_RUN = 4;
+    static final int INCONCLUSIVE = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

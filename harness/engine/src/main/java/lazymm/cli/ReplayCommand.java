@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
                         + "the model (it says at which step).",
                 "",
                 "Example:  ./lazymm replay lazymm-out/example-refcount-drop.DoubleFree.json",
-                ""})
+                ""},
+        footer = {"", "Exit codes: 0 the execution ends clean, 1 a violation reproduced (the verdict line says whether it "
+                + "is the recorded signature), 2 a bad file or a schedule that no longer fits, " + Main.EXIT_INTERNAL})
 final class ReplayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -50,6 +52,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var o = spec.commandLine().getOut();
+        if (html != null) Options.checkWritable("--html", html, false);
+        report.check();
         Reproducer r = Reproducer.read(file);
         long t0 = System.nanoTime();
         Result res = Replayer.replay(r, !noTrace || html != null);
@@ -63,37 +67,45 @@ final class ReplayCommand implements Callable<Integer> {
                 o.println("  " + line);
             }
         }
+        boolean htmlFailed = false;
         if (html != null) {
-            Path parent = html.toAbsolutePath().getParent();
-            if (parent != null) java.nio.file.Files.createDirectories(parent);
-            java.nio.file.Files.writeString(html, TraceHtml.render(file.getFileName() + ": " + r.config(),
-                    r.program().toString(), res.events(), r.config().cpus(), res.violation()));
-            o.printf("  html: %s%n", html);
+            try {
+                Path parent = html.toAbsolutePath().getParent();
+                if (parent != null) java.nio.file.Files.createDirectories(parent);
+                java.nio.file.Files.writeString(html, TraceHtml.render(file.getFileName() + ": " + r.config(),
+                        r.program().toString(), res.events(), r.config().cpus(), res.violation()));
+                o.printf("  html: %s%n", html);
+            } catch (java.io.IOException e) {  // the verdict below still comes, with its exit code
+                spec.commandLine().getErr().println("lazymm: error: cannot write the HTML trace " + html + ": " + e);
+                htmlFailed = true;
+            }
         }
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "replay");
         rep.put("reproducer", file.toString());
         rep.put("executions", 1L);
         rep.put("seconds", secs);
+        rep.put("recorded_signature", r.signature());
         int code;
         Violation v = res.violation();
         if (v != null) {
             boolean same = v.signature().equals(r.signature());
             o.printf("VIOLATION %s after %d steps%s%n  %s%n", v.signature(), res.steps(),
-                    same ? " (the recorded signature)" : " (recorded: " + r.signature() + ")", v.getMessage());
+                    same ? " (the recorded signature)" : " (NOT the recorded signature, which is " + r.signature() + ")",
+                    v.getMessage());
             rep.put("verdict", "violation");
             Map<String, Object> vj = Options.violationJson(v);
             vj.put("same_as_recorded", same);
             rep.put("violation", vj);
             code = Main.VIOLATION;
         } else {
-            o.printf("no violation: the execution ended clean after %d steps (recorded: %s)%n",
+            o.printf("no violation: the execution ended clean after %d steps (the recorded signature %s did not reproduce)%n",
                     res.steps(), r.signature());
             rep.put("verdict", "clean");
             rep.put("violation", null);
             code = Main.OK;
         }
         report.write(rep);
-        return code;
+        return report.exitCode(htmlFailed && code == Main.OK ? Main.USAGE : code);
     }
 }

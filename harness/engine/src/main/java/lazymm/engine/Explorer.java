@@ -129,7 +129,7 @@ public final class Explorer {
         if (bad != null) throw new BadInput("the program is invalid: " + bad);
         long start = System.nanoTime();
         long lastProgress = start;
-        long deadline = s.seconds() > 0 ? start + (long) (s.seconds() * 1e9) : Long.MAX_VALUE;
+        long deadline = deadline(start, s.seconds());
         long n = 0;
         while (s.maxExecutions() == 0 || n < s.maxExecutions()) {
             if (!strategy.startExecution()) {
@@ -153,6 +153,16 @@ public final class Explorer {
             }
         }
         return new Outcome(null, null, n, secondsSince(start), false, strategy.name());
+    }
+
+    /**
+     * {@code start} plus {@code seconds} in System.nanoTime()'s terms, saturated: 0, a NaN or a
+     * limit past the long's range is no limit (never a deadline in the past).
+     */
+    public static long deadline(long start, double seconds) {
+        if (!(seconds > 0)) return Long.MAX_VALUE;
+        double ns = seconds * 1e9;
+        return ns >= Long.MAX_VALUE - (double) start ? Long.MAX_VALUE : start + (long) ns;
     }
 
     private static double secondsSince(long start) {

@@ -2,7 +2,10 @@ package lazymm.engine;
 
 import lazymm.engine.io.Reproducer;
 import lazymm.engine.strategy.Replay;
+import java.util.List;
 import lazymm.model.Catalog;
+import lazymm.model.mem.Memory;
+import lazymm.model.sim.Config;
 import lazymm.model.sim.Target;
 
 /** Re-runs a reproducer exactly, or says why it cannot. */
@@ -30,6 +33,18 @@ public final class Replayer {
             throw new BadInput("field 'config.variant': unknown variant '" + r.config().variant()
                     + "' (see ./lazymm list)");
         }
+        Config cfg = r.config();
+        List<String> arches = t.arches().isEmpty() ? List.of("none") : t.arches();
+        if (!arches.contains(cfg.arch())) {
+            throw new BadInput("field 'config.arch': unknown arch '" + cfg.arch() + "' for target " + t.id()
+                    + " (expected " + (arches.size() == 1 ? arches.get(0) : "one of " + String.join(", ", arches)) + ")");
+        }
+        if (!Memory.MODES.contains(cfg.memory())) {
+            throw new BadInput("field 'config.memory': unknown memory mode '" + cfg.memory() + "' (expected one of "
+                    + String.join(", ", Memory.MODES) + ")");
+        }
+        String wrong = t.validate(cfg);
+        if (wrong != null) throw new BadInput("field 'config': " + wrong);
         String bad = t.validate(r.config(), r.program());
         if (bad != null) throw new BadInput("field 'program': " + bad);
         return t;

@@ -123,7 +123,7 @@ public final class ReproducerMinimizer {
                     + "): nothing to minimize");
         }
         ReproducerMinimizer m = new ReproducerMinimizer(r, bound(r, strict));
-        if (seconds > 0) m.deadline = t0 + (long) (seconds * 1e9);
+        if (seconds > 0) m.deadline = Explorer.deadline(t0, seconds);
         Run cur = m.attempt(r.program(), r.schedule());
         if (cur == null) throw new IllegalStateException("the lenient replay of an exact schedule lost its signature");
         Size before = cur.size;

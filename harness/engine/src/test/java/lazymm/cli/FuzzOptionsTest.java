@@ -20,7 +20,11 @@ class FuzzOptionsTest {
             "--cpus 4-2;--cpus must be within 1..64 with MIN <= MAX, got '4-2'",
             "--cpus two;--cpus must be N or MIN-MAX, got 'two'",
             "--jobs 0;--jobs must be 1..64, got 0",
-            "--time -1;--time must be 0 or more, got -1",
+            "--time -1;--time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got -1",
+            "--time NaN;--time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got NaN",
+            "--time 1e10;--time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got 10000000000",
+            "--time Infinity;--time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got Infinity",
+            "--minimize-time NaN;--minimize-time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got NaN",
             "--memory strong;unknown memory mode 'strong' (expected one of [sc, tso, weak])",
             "--max-steps 0;--max-steps must be at least 1, got 0",
             "--feedback pairs;--feedback must be one of conflicts, switches, all, none, got 'pairs'"})

@@ -70,11 +70,11 @@ class MixinsTest {
             "explore --strategy dfs;      unknown strategy 'dfs' (expected one of random, pct, exhaustive, swarm)",
             "explore --memory pso;        unknown memory mode 'pso' (expected one of [sc, tso, weak])",
             "fuzz --feedback pairs;       --feedback must be one of conflicts, switches, all, none, got 'pairs'",
-            "explore --time -2;           --time must be 0 or more, got -2",
-            "explore --time -0.5;         --time must be 0 or more, got -0.5",
+            "explore --time -2;           --time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got -2",
+            "explore --time -0.5;         --time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got -0.5",
             "fuzz --time 1.5;             --time must be whole seconds, got 1.5",
             "explore --cpus 2-4;          --cpus must be 1..64, got '2-4' (a range MIN-MAX is for fuzz)",
-            "explore --minimize-time -1;  --minimize-time must be 0 or more, got -1",
+            "explore --minimize-time -1;  --minimize-time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got -1",
             "explore --max-steps 0;       --max-steps must be at least 1, got 0"})
     void aBadValueIsOneLineThatSaysWhatIsAllowed(String args, String message) {
         MainTest.Out r = MainTest.run(args.trim().split("\\s+"));

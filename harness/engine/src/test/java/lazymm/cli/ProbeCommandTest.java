@@ -35,7 +35,7 @@ class ProbeCommandTest {
         Out r = run("probe", "--help");
         assertEquals(0, r.code(), r.err());
         for (String s : new String[] {"/proc/interrupts", "MEMBARRIER_CMD_GLOBAL_EXPEDITED", "Verdict: evidence when",
-                "control is clean", "1 the finding's evidence", "3 cannot run here", "4 inconclusive"}) {
+                "control is clean", "1 the finding's evidence", "4 cannot run here", "5 inconclusive", "3 internal error"}) {
             assertTrue(r.out().contains(s), s + " missing from:\n" + r.out());
         }
         assertTrue(run("--help").out().contains("./lazymm probe ID"));

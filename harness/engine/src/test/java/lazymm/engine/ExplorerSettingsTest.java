@@ -25,4 +25,16 @@ class ExplorerSettingsTest {
                 99, false, null), s);
         assertEquals(Explorer.Settings.of(null, CFG).seed(7), Explorer.Settings.of(null, CFG).seed(3).seed(7));
     }
+
+    /** A time limit past the long's range in nanoseconds is no limit, never a deadline in the past. */
+    @Test
+    void aDeadlineSaturatesInsteadOfOverflowing() {
+        long now = System.nanoTime();
+        assertEquals(Long.MAX_VALUE, Explorer.deadline(now, 1e10));
+        assertEquals(Long.MAX_VALUE, Explorer.deadline(Long.MAX_VALUE - 5, 1));
+        assertEquals(Long.MAX_VALUE, Explorer.deadline(now, 0));
+        assertEquals(Long.MAX_VALUE, Explorer.deadline(now, Double.NaN));
+        assertEquals(now + 2_500_000_000L, Explorer.deadline(now, 2.5));
+        assertEquals(Long.MIN_VALUE + 1_000_000_000L, Explorer.deadline(Long.MIN_VALUE, 1));
+    }
 }

@@ -65,6 +65,21 @@ public final class KernelTarget implements Target {
 
     @Override public String validate(Config cfg, Program program) { return KernelPrograms.validate(cfg, program); }
 
+    /** The lazy-TLB scheme, and SHOOTDOWN's need of an mm_cpumask (which {@link #onArch} also refuses). */
+    @Override
+    public String validate(Config cfg) {
+        LazyTlb scheme;
+        try {
+            scheme = LazyTlb.of(cfg.lazyTlb());
+        } catch (IllegalArgumentException e) {
+            return "lazy_tlb: " + e.getMessage();
+        }
+        if (scheme == LazyTlb.SHOOTDOWN && cfg.arch().equals(KernelVariant.CpuArch.ARM64.id)) {
+            return "lazy_tlb: shootdown needs an mm_cpumask, and arm64 does not maintain one";
+        }
+        return null;
+    }
+
     @Override
     public Instance create(Machine machine, Config cfg, Program program) { return new Kernel(machine, cfg, program); }
 }

@@ -111,12 +111,15 @@ final class BodyParser {
         if (t.is(";")) {
             lx.next();
         } else if (t.is("{")) {
+            ps.enter(t);
             lx.next();
             block(out);
+            ps.leave(1);
         } else if (t.kind() == T.IDENT && UNSUPPORTED_STATEMENTS.contains(t.text())) {
             boolean loop = t.is("while") || t.is("for") || t.is("do");
             throw ps.error(t.pos(), "unsupported: " + (loop ? "loops ('" + t.text() + "')" : "'" + t.text() + "' statements"));
         } else if (t.is("if")) {
+            ps.enter(t);
             lx.next();
             ps.expect("(", "'(' after if");
             Expr c = expr();
@@ -129,6 +132,7 @@ final class BodyParser {
                 statement(otherwise);
             }
             out.add(new If(c, List.copyOf(then), List.copyOf(otherwise)));
+            ps.leave(1);
         } else if (t.kind() == T.IDENT && LitmusParser.TYPE_WORDS.contains(t.text())) {
             declaration(out);
         } else if (t.is("*")) {
@@ -191,34 +195,46 @@ final class BodyParser {
     private Expr binary(int level) {
         if (level == LEVELS.size()) return unary();
         Expr left = binary(level + 1);
+        int chain = 0;
         while (lx.peek().kind() == T.PUNCT && LEVELS.get(level).contains(lx.peek().text())) {
             Token op = lx.next();
+            ps.enter(op);  // a chain a+b+c nests to the left: each operator is a level
+            chain++;
             left = new Binary(op.text(), left, binary(level + 1), op.pos());
         }
+        ps.leave(chain);
         return left;
     }
 
     private Expr unary() {
         Token t = lx.peek();
         if (t.is("!") || t.is("-") || t.is("~")) {
+            ps.enter(t);
             lx.next();
-            return new Unary(t.text(), unary(), t.pos());
+            Expr e = new Unary(t.text(), unary(), t.pos());
+            ps.leave(1);
+            return e;
         }
         if (t.is("*")) {
+            ps.enter(t);
             lx.next();
-            return access(Prim.PLAIN_READ, unary(), null, null, t.pos());
+            Expr e = access(Prim.PLAIN_READ, unary(), null, null, t.pos());
+            ps.leave(1);
+            return e;
         }
         if (t.is("&")) {
             throw ps.error(t.pos(), "unsupported: '&' in a process body (a parameter x is already the address of location x)");
         }
         if (t.kind() == T.NUM) return new Num(lx.number(lx.next()), t.pos());
         if (t.is("(")) {
+            ps.enter(t);
             lx.next();
             if (lx.peek().kind() == T.IDENT && LitmusParser.TYPE_WORDS.contains(lx.peek().text())) {
                 throw ps.error(lx.peek().pos(), "unsupported: casts");
             }
             Expr e = expr();
             ps.expect(")", "')'");
+            ps.leave(1);
             return e;
         }
         if (t.kind() == T.IDENT && lx.peek(1).is("(")) return call(true);

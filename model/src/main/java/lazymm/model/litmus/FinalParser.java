@@ -128,41 +128,52 @@ final class FinalParser {
     private Prop prop() {
         Prop l = or();
         if (lx.peek().is("=>")) {
-            take();
-            return new Ast.Implies(l, prop());
+            ps.enter(take());
+            Prop p = new Ast.Implies(l, prop());
+            ps.leave(1);
+            return p;
         }
         return l;
     }
 
     private Prop or() {
         Prop l = and();
+        int chain = 0;
         while (lx.peek().is("\\/")) {
-            take();
+            ps.enter(take());  // a chain nests to the left: each operator is a level
+            chain++;
             l = new Ast.Or(l, and());
         }
+        ps.leave(chain);
         return l;
     }
 
     private Prop and() {
         Prop l = not();
+        int chain = 0;
         while (lx.peek().is("/\\")) {
-            take();
+            ps.enter(take());
+            chain++;
             l = new Ast.And(l, not());
         }
+        ps.leave(chain);
         return l;
     }
 
     private Prop not() {
         Token t = lx.peek();
         if (t.is("~")) {
-            take();
-            return new Ast.Not(not());
+            ps.enter(take());
+            Prop p = new Ast.Not(not());
+            ps.leave(1);
+            return p;
         }
         if (t.is("(")) {
-            take();
+            ps.enter(take());
             Prop p = prop();
             if (!lx.peek().is(")")) throw ps.expected("')' or one of /\\ \\/ => in the condition");
             take();
+            ps.leave(1);
             return p;
         }
         if (t.is("true") || t.is("false")) {

@@ -58,6 +58,24 @@ public final class LitmusParser {
 
     LitmusError error(Pos p, String what) { return new LitmusError(file, p, what); }
 
+    /**
+     * How deep the parser goes: parentheses, blocks, if, unary operators and each binary operator
+     * of a chain count one. Past it a test is an error rather than a stack overflow (the kernel's
+     * litmus tests nest a handful).
+     */
+    public static final int MAX_NESTING = 200;
+    private int nesting;
+
+    /** One level deeper, at {@code t}; {@link #leave} undoes it. */
+    void enter(Token t) {
+        if (++nesting > MAX_NESTING) {
+            throw error(t.pos(), "nested deeper than " + MAX_NESTING + " levels (parentheses, blocks, if, unary and binary "
+                    + "operators): split the expression or the test");
+        }
+    }
+
+    void leave(int levels) { nesting -= levels; }
+
     /** An error at the next token: "expected X, found Y". */
     LitmusError expected(String what) {
         Token t = lx.peek();

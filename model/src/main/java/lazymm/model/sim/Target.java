@@ -46,6 +46,13 @@ public interface Target {
      */
     default String validate(Config cfg, Program program) { return null; }
 
+    /**
+     * Checks a configuration read from a file (a reproducer) against what the target models:
+     * null if it can run, else one line naming the field and the values expected. The generic
+     * fields (memory, cpus, an arch among {@link #arches()}) are the caller's to check.
+     */
+    default String validate(Config cfg) { return null; }
+
     /** The architectures its variants can be moved to ({@code --arch}); empty if they have none. */
     default List<String> arches() { return List.of(); }
 

@@ -46,12 +46,28 @@ public final class Findings {
         return seen.add(v.signature());
     }
 
+    /** A reproducer that could not be written: it, where it was to go, and why. */
+    public static final class Unwritable extends IOException {
+        public final transient Reproducer reproducer;
+        public final Path file;
+
+        Unwritable(Reproducer reproducer, Path file, IOException cause) {
+            super(cause.toString(), cause);
+            this.reproducer = reproducer;
+            this.file = file;
+        }
+    }
+
     /** Writes the reproducer and the input of a failing run; returns the reproducer's path. */
     public Path write(FuzzTarget.Run r, byte[] input, Map<String, Object> foundBy) throws IOException {
         Violation v = r.violation();
         Path file = fileFor(v);
         Reproducer rep = FuzzTarget.reproducer(campaign, r, input, foundBy);
-        rep.write(file);
+        try {
+            rep.write(file);
+        } catch (IOException e) {
+            throw new Unwritable(rep, file, e);
+        }
         Path bin = inputFor(v);
         Files.createDirectories(bin.toAbsolutePath().getParent());
         Path tmp = bin.resolveSibling(bin.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");

@@ -138,7 +138,13 @@ public final class FuzzEntry {
                     findings.write(again, small, foundBy);
                 }
                 send(new WorkerProtocol.Minimized(file, data.length, small.length));
+            } catch (Findings.Unwritable e) {  // the finding goes to the command itself, which prints it
+                send(new WorkerProtocol.Unwritten(v.signature(), e.file, e.getMessage(),
+                        lazymm.engine.io.Json.write(e.reproducer.toJson(e.file))));
+                Runtime.getRuntime().halt(2);
             } catch (IOException e) {
+                // the reproducer is there, its input (or its minimized rewrite) is not: the finding still counts
+                if (java.nio.file.Files.exists(file)) send(new WorkerProtocol.Finding(v.signature(), file));
                 send(new WorkerProtocol.ErrorMessage("cannot write the finding " + v.signature() + ": " + e.getMessage()));
                 Runtime.getRuntime().halt(2);
             }

@@ -233,6 +233,10 @@ public final class WorkerProtocol {
                         String[] f = fields(rest, "\t", 3, line);
                         yield new Minimized(Path.of(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
                     }
+                    case "unwritten" -> {
+                        String[] f = fields(rest, "\t", 4, line);
+                        yield new Unwritten(f[0], Path.of(f[1]), f[2], f[3]);
+                    }
                     case "error" -> new ErrorMessage(rest);
                     default -> throw new MalformedException("message (unknown kind '" + kind + "')", line);
                 });
@@ -271,6 +275,24 @@ public final class WorkerProtocol {
 
         @Override
         public String line() { return PREFIX + "finding " + signature + "\t" + reproducer; }
+    }
+
+    /**
+     * A new signature whose reproducer could not be written (the disk full, the folder gone): the
+     * reproducer itself, as JSON on one line, so that the finding is not lost.
+     */
+    public record Unwritten(String signature, Path reproducer, String reason, String json) implements Message {
+        public Unwritten {
+            reason = reason.replaceAll("[\\t\\r\\n]+", " ");
+            json = json.replaceAll("[\\r\\n]+", "");  // JSON escapes these in its strings: only layout goes
+            plain("signature", signature);
+            plain("reproducer", reproducer.toString());
+            plain("reason", reason);
+            plain("json", json);
+        }
+
+        @Override
+        public String line() { return PREFIX + "unwritten " + signature + "\t" + reproducer + "\t" + reason + "\t" + json; }
     }
 
     /** A finding's input, minimized (and its files rewritten): its length before and after. */

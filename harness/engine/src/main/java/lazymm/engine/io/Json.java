@@ -1,229 +1,197 @@
 package lazymm.engine.io;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The little JSON this tool reads and writes (reproducers, reports): objects as ordered maps,
- * arrays as lists, strings, longs, doubles, booleans and null. Parse errors say line:column and
- * what was expected; {@link #write} pretty-prints with short arrays of scalars on one line.
+ * The JSON this tool reads and writes (reproducers, reports), through Jackson: objects as ordered
+ * maps, arrays as lists, strings, longs, doubles, booleans and null. Reading is bounded by
+ * Jackson's {@link StreamReadConstraints} (nesting, document and string sizes), so that no input
+ * exhausts the stack or the memory; a malformed document is a {@link ParseError} that says
+ * line:column and what Jackson expected. {@link #write} pretty-prints as lazymm always has (the
+ * committed reproducers are in this layout): two spaces of indent, {@code "key": value}, and
+ * arrays of scalars (a schedule, a program row) on one line.
  */
 public final class Json {
+
+    private Json() {}
+
+    /** The deepest nesting of arrays and objects read: a reproducer has 3, a report 5. */
+    public static final int MAX_DEPTH = 100;
+    /** The longest document read, as {@link Reproducer#MAX_BYTES}. */
+    public static final long MAX_LENGTH = Reproducer.MAX_BYTES;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxDocumentLength(MAX_LENGTH)
+                    .build())
+            .build();
+
+    /** Whole numbers as Long (never Integer), and nothing after the document. */
+    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** A malformed document: the message has line:column. */
     public static final class ParseError extends Exception {
         public ParseError(String message) { super(message); }
     }
 
-    private final String s;
-    private int pos;
-
-    private Json(String s) { this.s = s; }
-
+    /** The document as maps, lists and scalars. */
     public static Object parse(String text) throws ParseError {
-        Json p = new Json(text);
-        p.ws();
-        Object v = p.value();
-        p.ws();
-        if (p.pos != p.s.length()) throw p.error("end of document");
-        return v;
-    }
-
-    private ParseError error(String expected) {
-        int line = 1, col = 1;
-        for (int i = 0; i < pos && i < s.length(); i++) {
-            if (s.charAt(i) == '\n') { line++; col = 1; } else { col++; }
-        }
-        String found = pos < s.length() ? "'" + s.charAt(pos) + "'" : "end of input";
-        return new ParseError(line + ":" + col + ": expected " + expected + ", found " + found);
-    }
-
-    private void ws() {
-        while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) pos++;
-    }
-
-    private Object value() throws ParseError {
-        if (pos >= s.length()) throw error("a value");
-        char c = s.charAt(pos);
-        switch (c) {
-            case '{': return object();
-            case '[': return array();
-            case '"': return string();
-            case 't': return literal("true", Boolean.TRUE);
-            case 'f': return literal("false", Boolean.FALSE);
-            case 'n': return literal("null", null);
-            default:
-                if (c == '-' || (c >= '0' && c <= '9')) return number();
-                throw error("a value");
-        }
-    }
-
-    private Object literal(String word, Object v) throws ParseError {
-        if (!s.startsWith(word, pos)) throw error("'" + word + "'");
-        pos += word.length();
-        return v;
-    }
-
-    private Map<String, Object> object() throws ParseError {
-        Map<String, Object> m = new LinkedHashMap<>();
-        pos++;
-        ws();
-        if (pos < s.length() && s.charAt(pos) == '}') { pos++; return m; }
-        while (true) {
-            ws();
-            if (pos >= s.length() || s.charAt(pos) != '"') throw error("a key in double quotes");
-            String k = string();
-            ws();
-            if (pos >= s.length() || s.charAt(pos) != ':') throw error("':'");
-            pos++;
-            ws();
-            m.put(k, value());
-            ws();
-            if (pos < s.length() && s.charAt(pos) == ',') { pos++; continue; }
-            if (pos < s.length() && s.charAt(pos) == '}') { pos++; return m; }
-            throw error("',' or '}'");
-        }
-    }
-
-    private List<Object> array() throws ParseError {
-        List<Object> l = new ArrayList<>();
-        pos++;
-        ws();
-        if (pos < s.length() && s.charAt(pos) == ']') { pos++; return l; }
-        while (true) {
-            ws();
-            l.add(value());
-            ws();
-            if (pos < s.length() && s.charAt(pos) == ',') { pos++; continue; }
-            if (pos < s.length() && s.charAt(pos) == ']') { pos++; return l; }
-            throw error("',' or ']'");
-        }
-    }
-
-    private String string() throws ParseError {
-        StringBuilder sb = new StringBuilder();
-        pos++;
-        while (pos < s.length()) {
-            char c = s.charAt(pos++);
-            if (c == '"') return sb.toString();
-            if (c == '\\') {
-                if (pos >= s.length()) break;
-                char e = s.charAt(pos++);
-                switch (e) {
-                    case 'n' -> sb.append('\n');
-                    case 't' -> sb.append('\t');
-                    case 'r' -> sb.append('\r');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'u' -> {
-                        if (pos + 4 > s.length()) throw error("four hex digits");
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("four hex digits");
-                        }
-                        pos += 4;
-                    }
-                    default -> sb.append(e);
-                }
-            } else {
-                sb.append(c);
-            }
-        }
-        throw error("a closing '\"'");
-    }
-
-    private Object number() throws ParseError {
-        int start = pos;
-        if (s.charAt(pos) == '-') pos++;
-        while (pos < s.length() && "0123456789.eE+-".indexOf(s.charAt(pos)) >= 0) pos++;
-        String t = s.substring(start, pos);
         try {
-            if (t.contains(".") || t.contains("e") || t.contains("E")) return Double.parseDouble(t);
-            return Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            pos = start;
-            throw error("a number");
+            return MAPPER.readValue(text, Object.class);
+        } catch (StreamConstraintsException e) {
+            throw new ParseError(at(e.getLocation()) + (e.getMessage().contains("nesting depth")
+                    ? "nested deeper than " + MAX_DEPTH + " arrays and objects"
+                    : oneLine(e.getOriginalMessage())));
+        } catch (JsonProcessingException e) {
+            String m = oneLine(e.getOriginalMessage());
+            throw new ParseError(at(e.getLocation()) + (m.startsWith("Trailing token")
+                    ? "expected the end of the document, found more" : m));
         }
+    }
+
+    private static String at(JsonLocation where) {
+        return where == null || where.getLineNr() < 1 ? " " : where.getLineNr() + ":" + where.getColumnNr() + ": ";
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "malformed" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 
     // ---- writing ----
 
+    /** {@code v} pretty-printed, with a line end. */
     public static String write(Object v) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, v, 0);
-        sb.append('\n');
-        return sb.toString();
+        StringWriter out = new StringWriter();
+        Layout layout = new Layout();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setPrettyPrinter(layout);
+            write(g, layout, v);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);  // a StringWriter does not fail
+        }
+        return out.append('\n').toString();
     }
 
-    private static void write(StringBuilder sb, Object v, int indent) {
-        if (v instanceof Map<?, ?> m) {
-            if (m.isEmpty()) { sb.append("{}"); return; }
-            sb.append("{\n");
-            int i = 0;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                pad(sb, indent + 2);
-                quote(sb, String.valueOf(e.getKey()));
-                sb.append(": ");
-                write(sb, e.getValue(), indent + 2);
-                if (++i < m.size()) sb.append(',');
-                sb.append('\n');
-            }
-            pad(sb, indent);
-            sb.append('}');
-        } else if (v instanceof List<?> l) {
-            boolean flat = l.stream().noneMatch(x -> x instanceof Map || x instanceof List);
-            if (flat) {
-                sb.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) sb.append(", ");
-                    write(sb, l.get(i), indent);
+    private static void write(JsonGenerator g, Layout layout, Object v) throws IOException {
+        switch (v) {
+            case null -> g.writeNull();
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    write(g, layout, e.getValue());
                 }
-                sb.append(']');
-                return;
+                g.writeEndObject();
             }
-            sb.append("[\n");
-            for (int i = 0; i < l.size(); i++) {
-                pad(sb, indent + 2);
-                write(sb, l.get(i), indent + 2);
-                if (i + 1 < l.size()) sb.append(',');
-                sb.append('\n');
+            case List<?> l -> {
+                // the generator puts the separator before this array (the enclosing one's) first,
+                // then starts it: the layout takes this flag at the start
+                layout.nextFlat = l.stream().noneMatch(x -> x instanceof Map || x instanceof List);
+                g.writeStartArray();
+                for (Object x : l) write(g, layout, x);
+                g.writeEndArray();
             }
-            pad(sb, indent);
-            sb.append(']');
-        } else if (v instanceof String str) {
-            quote(sb, str);
-        } else if (v == null) {
-            sb.append("null");
-        } else if (v instanceof Double d) {
-            sb.append(d.isNaN() || d.isInfinite() ? "null" : String.format(java.util.Locale.ROOT, "%.6g", d).trim());
-        } else {
-            sb.append(v);
+            case String s -> g.writeString(s);
+            case Boolean b -> g.writeBoolean(b);
+            case Double d -> {
+                if (d.isNaN() || d.isInfinite()) g.writeNull();
+                else g.writeNumber(String.format(Locale.ROOT, "%.6g", d).trim());  // six significant digits
+            }
+            case Float f -> write(g, layout, (double) f);
+            case Long n -> g.writeNumber(n);
+            case Integer n -> g.writeNumber(n);
+            case Number n -> g.writeNumber(n.toString());
+            default -> g.writeString(v.toString());
         }
     }
 
-    private static void pad(StringBuilder sb, int n) {
-        for (int i = 0; i < n; i++) sb.append(' ');
-    }
+    /**
+     * lazymm's layout: each object entry and each element of an array that holds objects or
+     * arrays on its own line, indented by two spaces a level; an array of scalars on one line,
+     * {@code ["a", "b"]}; empty ones as {@code {}} and {@code []}.
+     */
+    private static final class Layout implements PrettyPrinter {
+        /** Whether each array being written (innermost first) holds only scalars. */
+        private final Deque<Boolean> flat = new ArrayDeque<>();
+        /** Whether the array about to start holds only scalars. */
+        boolean nextFlat;
+        private int level;
 
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
+        private void newLine(JsonGenerator g) throws IOException {
+            g.writeRaw('\n');
+            for (int i = 0; i < level; i++) g.writeRaw("  ");
         }
-        sb.append('"');
+
+        @Override public void writeRootValueSeparator(JsonGenerator g) throws IOException { g.writeRaw('\n'); }
+
+        @Override
+        public void writeStartObject(JsonGenerator g) throws IOException {
+            g.writeRaw('{');
+            level++;
+        }
+
+        @Override public void beforeObjectEntries(JsonGenerator g) throws IOException { newLine(g); }
+
+        @Override public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException { g.writeRaw(": "); }
+
+        @Override
+        public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(',');
+            newLine(g);
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+            level--;
+            if (entries > 0) newLine(g);
+            g.writeRaw('}');
+        }
+
+        @Override
+        public void writeStartArray(JsonGenerator g) throws IOException {
+            g.writeRaw('[');
+            flat.push(nextFlat);
+            if (!nextFlat) level++;
+        }
+
+        @Override
+        public void beforeArrayValues(JsonGenerator g) throws IOException {
+            if (!flat.peek()) newLine(g);
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(',');
+            if (flat.peek()) g.writeRaw(' ');
+            else newLine(g);
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            if (!flat.pop()) {
+                level--;
+                if (values > 0) newLine(g);
+            }
+            g.writeRaw(']');
+        }
     }
 }

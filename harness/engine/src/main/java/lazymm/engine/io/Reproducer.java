@@ -3,7 +3,6 @@ package lazymm.engine.io;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +36,11 @@ public record Reproducer(String target, int modelVersion, Config config, Program
     /** The format version this build writes; {@link #READS} lists those it reads. */
     public static final int VERSION = 1;
     public static final List<Integer> READS = List.of(1);
+    /**
+     * The largest file read: a schedule of 10 million choices. Past it the file is not one lazymm
+     * wrote (and reading it whole, /dev/zero say, would exhaust the memory).
+     */
+    public static final long MAX_BYTES = 64L << 20;
 
     public Map<String, Object> toJson(Path file) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -77,14 +81,7 @@ public record Reproducer(String target, int modelVersion, Config config, Program
 
     /** Reads and checks a reproducer; every problem is a {@link BadInput} naming the field. */
     public static Reproducer read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new BadInput(file + ": no such file");
-        } catch (IOException e) {
-            throw new BadInput(file + ": cannot read: " + e.getMessage());
-        }
+        String text = TextFile.read(file, MAX_BYTES, "a reproducer lazymm wrote");
         Object root;
         try {
             root = Json.parse(text);
@@ -96,7 +93,7 @@ public record Reproducer(String target, int modelVersion, Config config, Program
             throw new BadInput(file + ": field 'format' must be \"" + FORMAT + "\"");
         }
         long version = f.num("version");
-        if (!READS.contains((int) version)) {
+        if (version != (int) version || !READS.contains((int) version)) {
             throw new BadInput(file + ": reproducer format version " + version
                     + " is not supported; this lazymm reads versions " + READS);
         }
@@ -104,7 +101,7 @@ public record Reproducer(String target, int modelVersion, Config config, Program
         Config cfg;
         try {
             cfg = new Config(c.str("variant"), c.str("arch"), c.str("lazy_tlb"), c.str("memory"),
-                    (int) c.num("cpus"));
+                    c.integer("cpus"));
         } catch (IllegalArgumentException e) {
             throw new BadInput(file + ": field 'config': " + e.getMessage());
         }
@@ -118,8 +115,13 @@ public record Reproducer(String target, int modelVersion, Config config, Program
         Object fb = f.get("found_by");
         @SuppressWarnings("unchecked")
         Map<String, Object> foundBy = fb instanceof Map ? (Map<String, Object>) fb : Map.of();
-        return new Reproducer(f.str("target"), (int) f.num("model_version"), cfg, Program.of(prog),
-                schedule, f.num("max_steps"), v.str("kind"), v.str("signature"), v.optStr("message"),
+        long maxSteps = f.num("max_steps");
+        if (maxSteps < 1) {
+            throw new BadInput(file + ": field 'max_steps' must be at least 1, got " + maxSteps
+                    + " (the step bound the search ran with; lazymm writes " + lazymm.engine.Execution.DEFAULT_STEP_BOUND + " by default)");
+        }
+        return new Reproducer(f.str("target"), f.integer("model_version"), cfg, Program.of(prog),
+                schedule, maxSteps, v.str("kind"), v.str("signature"), v.optStr("message"),
                 foundBy);
     }
 
@@ -151,6 +153,12 @@ public record Reproducer(String target, int modelVersion, Config config, Program
             Object v = get(key);
             if (!(v instanceof Long l)) throw wrong(key, "a whole number", v);
             return l;
+        }
+
+        int integer(String key) {
+            long l = num(key);
+            if (l != (int) l) throw new BadInput(file + ": field '" + prefix + key + "' is out of range, got " + l);
+            return (int) l;
         }
 
         Fields obj(String key) {

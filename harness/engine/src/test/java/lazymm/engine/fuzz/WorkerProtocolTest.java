@@ -67,10 +67,23 @@ class WorkerProtocolTest {
                 new WorkerProtocol.Stats(123_456, 789, 2),
                 new WorkerProtocol.Finding("UseAfterFree:mm_struct in __mmdrop", Path.of("out dir/upstream.UseAfterFree.0badf00d.json")),
                 new WorkerProtocol.Minimized(Path.of("out/upstream.UseAfterFree.0badf00d.json"), 812, 37),
-                new WorkerProtocol.ErrorMessage("cannot write the finding X: No space left on device"));
+                new WorkerProtocol.ErrorMessage("cannot write the finding X: No space left on device"),
+                new WorkerProtocol.Unwritten("UseAfterFree:__mmdrop", Path.of("out/upstream.UseAfterFree.0badf00d.json"),
+                        "java.nio.file.FileSystemException: No space left on device", "{  \"a\": [\"b\", \"c\\td\"]}"));
         for (WorkerProtocol.Message m : all) {
             assertEquals(Optional.of(m), WorkerProtocol.Message.parse(m.line()), m.line());
         }
+    }
+
+    /** An unwritten reproducer crosses as one line, and reads back as the JSON the worker had. */
+    @Test
+    void anUnwrittenReproducerCrossesAsOneLine() throws Exception {
+        String json = lazymm.engine.io.Json.write(java.util.Map.of("message", "two\nlines\tand a tab", "n", List.of(1L, 2L)));
+        var u = new WorkerProtocol.Unwritten("Kind:sig", Path.of("o/r.json"), "disk\tfull\n", json);
+        assertEquals(1, u.line().lines().count(), u.line());
+        var back = (WorkerProtocol.Unwritten) WorkerProtocol.Message.parse(u.line()).orElseThrow();
+        assertEquals(lazymm.engine.io.Json.parse(json), lazymm.engine.io.Json.parse(back.json()));
+        assertEquals("disk full ", back.reason());
     }
 
     @Test

@@ -53,6 +53,47 @@ class LitmusErrorTest {
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 
+    /**
+     * Nesting past {@link LitmusParser}'s bound is an error at the level that passes it, not a
+     * stack overflow; each kind of nesting, 50,000 deep. A test nested within the bound still runs.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "parentheses|r0 = smp_load_acquire(y);|r0 = #(#smp_load_acquire(y)#)#;|t.litmus:12:",
+            "unary operators|r0 = smp_load_acquire(y);|r0 = #!#smp_load_acquire(y);|t.litmus:12:",
+            "a binary chain|r0 = smp_load_acquire(y);|r0 = smp_load_acquire(y)# + 1#;|t.litmus:12:",
+            "blocks|WRITE_ONCE(*x, 1);|#{#WRITE_ONCE(*x, 1);#}#|t.litmus:5:",
+            "ifs|WRITE_ONCE(*x, 1);|#if (1) #WRITE_ONCE(*x, 1);|t.litmus:5:",
+            "the condition's negations|exists (1:r0=1|exists #~#(1:r0=1|t.litmus:15:",
+            "the condition's conjunctions|exists (1:r0=1 /\\ 1:r1=0)|exists (1:r0=1# /\\ 1:r1=0#)|t.litmus:15:"})
+    void nestingPastTheBoundIsAnErrorNotAStackOverflow(String what, String from, String to, String at) {
+        for (int depth : new int[] {50_000, 100}) {
+            // #x# in `to` is x repeated depth times
+            StringBuilder sb = new StringBuilder();
+            String[] parts = to.split("#", -1);
+            for (int i = 0; i < parts.length; i++) sb.append(i % 2 == 1 ? parts[i].repeat(depth) : parts[i]);
+            String text = GOOD.replace(from, sb.toString());
+            if (depth > LitmusParser.MAX_NESTING) {
+                LitmusError e = assertThrows(LitmusError.class, () -> LitmusParser.parse("t.litmus", text), what);
+                assertTrue(e.getMessage().startsWith(at) && e.getMessage().contains("nested deeper than "
+                        + LitmusParser.MAX_NESTING + " levels"), what + ": " + e.getMessage());
+            } else {
+                LitmusParser.parse("t.litmus", text);  // within the bound: parses
+            }
+        }
+    }
+
+    @Test
+    void aFileLargerThanTheBoundIsOneErrorLine(@TempDir Path tmp) throws Exception {
+        Path big = tmp.resolve("big.litmus");
+        Files.writeString(big, GOOD + "(*" + " ".repeat(2 << 20) + "*)\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"litmus", big.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(2, code, out + "\n" + err);
+        assertEquals("lazymm: error: " + big + ": larger than 1 MiB, not a litmus test", err.toString().strip());
+    }
+
     @Test
     void theCommandLineReportsTheBadFileRunsTheGoodOneAndExitsTwo(@TempDir Path tmp) throws Exception {
         Path good = tmp.resolve("good.litmus");
