@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -13,18 +11,13 @@ import org.junit.jupiter.api.Test;
 /** ./lazymm probe without running one: the list, the help, and bad input (no compiler, root or bug needed). */
 class ProbeCommandTest {
 
-    record Out(int code, String out, String err) {}
-
-    static Out run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(args, new PrintWriter(o, true), new PrintWriter(e, true));
-        return new Out(code, o.toString(), e.toString());
+    private static MainTest.Out run(String... args) {
+        return MainTest.run(args);
     }
 
     @Test
     void listNamesEachProbeOnALine() {
-        Out r = run("probe", "--list");
+        MainTest.Out r = run("probe", "--list");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("GLOBAL-STALE-STATE ")), r.out());
         assertEquals("", r.err());
@@ -32,7 +25,7 @@ class ProbeCommandTest {
 
     @Test
     void helpTeachesWhatItMeasuresTheVerdictAndTheExitCodes() {
-        Out r = run("probe", "--help");
+        MainTest.Out r = run("probe", "--help");
         assertEquals(0, r.code(), r.err());
         for (String s : new String[] {"/proc/interrupts", "MEMBARRIER_CMD_GLOBAL_EXPEDITED", "Verdict: evidence when",
                 "control is clean", "1 the finding's evidence", "4 cannot run here", "5 inconclusive", "3 internal error"}) {
@@ -48,7 +41,7 @@ class ProbeCommandTest {
             "probe GLOBAL-STALE-STATE --trials 0; --trials must be 1..1000, got 0",
             "probe GLOBAL-STALE-STATE --calls 5;  --calls must be 10..100000, got 5"})
     void badInputIsOneLineAndExitTwo(String args, String expected) {
-        Out r = run(args.trim().split("\\s+"));
+        MainTest.Out r = run(args.trim().split("\\s+"));
         assertEquals(2, r.code(), r.out() + r.err());
         assertEquals("lazymm: error: " + expected.trim(), r.err().strip());
         assertFalse(r.out().contains("lazymm probe GLOBAL"), "it started a probe: " + r.out());
