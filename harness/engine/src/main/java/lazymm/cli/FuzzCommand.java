@@ -223,7 +223,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                             o.flush();
                             Map<String, Object> fj = new LinkedHashMap<>();
                             fj.put("signature", u.signature());
-                            fj.put("kind", u.signature().contains(":") ? u.signature().substring(0, u.signature().indexOf(':')) : u.signature());
+                            fj.put("kind", kindOf(u.signature()));
                             fj.put("reproducer", null);
                             fj.put("seconds", (now - start) / 1e9);
                             synchronized (rep) {
@@ -247,7 +247,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                             o.flush();
                             Map<String, Object> fj = new LinkedHashMap<>();
                             fj.put("signature", f.signature());
-                            fj.put("kind", f.signature().contains(":") ? f.signature().substring(0, f.signature().indexOf(':')) : f.signature());
+                            fj.put("kind", kindOf(f.signature()));
                             fj.put("reproducer", file.toString());
                             fj.put("seconds", (now - start) / 1e9);
                             if (firstFindingSeconds < 0) {
@@ -419,6 +419,12 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** A signature's violation kind: the part before the first ':' ("UseAfterFree:__mmdrop<-..."). */
+    private static String kindOf(String signature) {
+        int colon = signature.indexOf(':');
+        return colon < 0 ? signature : signature.substring(0, colon);
     }
 
     /**
