@@ -1,5 +1,7 @@
 package lazymm.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,10 @@ import picocli.CommandLine.Option;
                 "  baseline_handoff_per_second two platform threads handing off with park/unpark",
                 "  executions_per_second       whole executions of example-lost-update-fixed, random walk",
                 "  kernel_executions_per_second whole executions of upstream (3 CPUs, random programs), random walk",
+                "  kernel_by_cpus              upstream at 2, 3, 4, 6 and 8 CPUs: executions per second, steps per execution,",
+                "                              nanoseconds per step (and its ratio to 2 CPUs': what a CPU more costs each step)",
+                "  *_first_execution_seconds   fresh explore and fuzz commands (and a fuzz worker alone, --no-warm-start):",
+                "                              seconds from the JVM's start to the end of the first execution, medians of 3",
                 "Needs the agent (./lazymm sets it up): without it the bench model has no yield points.",
                 "",
                 "With --time-to-bug: the time to find each positive control from scratch instead (--time: the limit of each search), per seed, side by side:",
@@ -69,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
             + "as long as the median so far). The medians and the caught verdicts are exact; the found counts are then "
             + "lower bounds. Default: on with --mutants, off otherwise")
     Boolean earlyStop;
+
+    @Option(names = "--no-startup", description = "skip the start-up figures (fresh explore and fuzz commands, about 40 s)")
+    boolean noStartup;
 
     @Option(names = "--figures", paramLabel = "FILE.md", description = "also write the figures as a markdown table into FILE.md, "
             + "between its markers <!-- bench:begin --> and <!-- bench:end --> (with --time-to-bug: <!-- time-to-bug:begin --> "
@@ -132,6 +141,12 @@ final class BenchCommand implements Callable<Integer> {
         var upstream = Catalog.variant("upstream").defaults();
         double kernelExecs = rate(() -> Explorer.explore(Explorer.Settings.of(kernel, upstream)
                 .strategy("random").seed(1).maxExecutions(2_000), 1e9, null).executions());
+        // the kernel at 2..8 CPUs: executions per second, steps per execution, nanoseconds per step
+        int[] cpuCounts = {2, 3, 4, 6, 8};
+        double[][] perCpus = new double[cpuCounts.length][];
+        for (int i = 0; i < cpuCounts.length; i++) perCpus[i] = kernelAt(kernel, upstream.withCpus(cpuCounts[i]));
+        // the first execution of a fresh command, from its JVM's start (medians of 3, alternating)
+        double[] startup = noStartup ? null : startup();
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("command", "bench");
         rep.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -141,6 +156,21 @@ final class BenchCommand implements Callable<Integer> {
         rep.put("baseline_handoff_per_second", Math.round(handoff));
         rep.put("executions_per_second", Math.round(execs));
         rep.put("kernel_executions_per_second", Math.round(kernelExecs));
+        List<Map<String, Object>> byCpus = new java.util.ArrayList<>();
+        for (int i = 0; i < cpuCounts.length; i++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cpus", (long) cpuCounts[i]);
+            m.put("executions_per_second", Math.round(perCpus[i][0]));
+            m.put("steps_per_execution", Math.round(perCpus[i][1]));
+            m.put("ns_per_step", Math.round(perCpus[i][2]));
+            byCpus.add(m);
+        }
+        rep.put("kernel_by_cpus", byCpus);
+        if (startup != null) {
+            rep.put("explore_first_execution_seconds", round2(startup[0]));
+            rep.put("fuzz_first_execution_seconds", round2(startup[1]));
+            rep.put("fuzz_worker_first_execution_seconds", round2(startup[2]));
+        }
         rep.put("yields_vs_handoff", round2(yields / handoff));
         rep.put("switches_vs_handoff", round2(switches / handoff));
         o.printf("yields_per_second           %,14.0f%n", yields);
@@ -148,6 +178,15 @@ final class BenchCommand implements Callable<Integer> {
         o.printf("baseline_handoff_per_second %,14.0f%n", handoff);
         o.printf("executions_per_second       %,14.0f   (example-lost-update-fixed, 2 CPUs)%n", execs);
         o.printf("kernel_executions_per_second%,14.0f   (upstream, 3 CPUs, random programs, every oracle on)%n", kernelExecs);
+        for (int i = 0; i < cpuCounts.length; i++) {
+            o.printf("kernel at %d CPUs            %,14.0f exec/s, %,6.0f steps each, %,5.0f ns per step (%.2fx the cost at 2)%n",
+                    cpuCounts[i], perCpus[i][0], perCpus[i][1], perCpus[i][2], perCpus[i][2] / perCpus[0][2]);
+        }
+        if (startup != null) {
+            o.printf("first execution, explore    %14.2f s after its JVM started (upstream)%n", startup[0]);
+            o.printf("first execution, fuzz       %14.2f s (upstream, --jobs 1: the command's warm start)%n", startup[1]);
+            o.printf("first execution, fuzz worker%14.2f s (fuzz --no-warm-start: a Jazzer worker's own)%n", startup[2]);
+        }
         o.printf("yields / handoff            %14.2fx%n", yields / handoff);
         o.printf("switches / handoff          %14.2fx%n", switches / handoff);
         report.write(rep);
@@ -163,12 +202,111 @@ final class BenchCommand implements Callable<Integer> {
                     | yields / handoff | %.0fx |
                     | executions per second (example-lost-update-fixed, 2 CPUs) | %,.0f |
                     | kernel executions per second (upstream, 3 CPUs, random programs, every oracle on) | %,.0f |
+                    %s%s
                     """, java.time.LocalDate.now(java.time.ZoneOffset.UTC), rep.get("java"), rep.get("cores"),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                    yields, switches, handoff, yields / handoff, execs, kernelExecs));
+                    yields, switches, handoff, yields / handoff, execs, kernelExecs, byCpusRows(cpuCounts, perCpus),
+                    startup == null ? "" : String.format(java.util.Locale.ROOT,
+                            "| first execution, explore (s from its JVM's start) | %.2f |%n"
+                            + "| first execution, fuzz (the command's warm start) | %.2f |%n"
+                            + "| first execution, a fuzz worker (--no-warm-start) | %.2f |", startup[0], startup[1], startup[2])));
             o.println("figures written to " + figures);
         }
         return report.exitCode(Main.OK);
+    }
+
+    /** Table rows: the kernel at each CPU count. */
+    private static String byCpusRows(int[] cpus, double[][] r) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < cpus.length; i++) {
+            b.append(String.format(java.util.Locale.ROOT,
+                    "| kernel at %d CPUs: executions per second, steps per execution, ns per step (x the cost at 2) | %,.0f, %,.0f, %,.0f (%.2fx) |%n",
+                    cpus[i], r[i][0], r[i][1], r[i][2], r[i][2] / r[0][2]));
+        }
+        return b.toString();
+    }
+
+    /**
+     * upstream at one CPU count for --seconds: random programs under the random walk (seeds fixed),
+     * every oracle on; {executions per second, steps per execution, nanoseconds per step}.
+     */
+    private double[] kernelAt(lazymm.model.sim.Target kernel, Config cfg) {
+        Strategy st = lazymm.engine.Strategies.create("random", 1, Explorer.Settings.DEFAULT_PCT_DEPTH,
+                Explorer.Settings.DEFAULT_PREEMPTIONS);
+        SplitMix64 programs = new SplitMix64(1);
+        long execs = 0;
+        long steps = 0;
+        long warm = System.nanoTime() + 500_000_000L;  // half a second to compile, not counted
+        long t0 = 0;
+        long end = Long.MAX_VALUE;
+        while (true) {
+            long now = System.nanoTime();
+            if (t0 == 0 && now >= warm) {
+                t0 = now;
+                end = now + (long) (seconds * 1e9);
+                execs = 0;
+                steps = 0;
+            }
+            if (now >= end) break;
+            st.startExecution();
+            var e = new Execution(kernel, cfg, kernel.randomProgram(cfg, programs), st,
+                    Execution.DEFAULT_STEP_BOUND, true, false);
+            steps += e.run().steps();
+            execs++;
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new double[] {execs / secs, steps / (double) Math.max(1, execs), secs * 1e9 / Math.max(1, steps)};
+    }
+
+    /**
+     * The first execution of fresh commands, in seconds from each one's JVM start (its report's
+     * first_execution_seconds): explore, fuzz (its warm start), and fuzz with --no-warm-start (a
+     * Jazzer worker's first execution); each 3 times, alternating; the medians. The commands run
+     * with this JVM's options (through ./lazymm: the agent, the class-data archive).
+     */
+    private double[] startup() throws Exception {
+        double[][] t = new double[3][3];
+        Path dir = Files.createTempDirectory("lazymm-bench-startup");
+        try {
+            for (int round = 0; round < 3; round++) {
+                t[0][round] = firstExecution(dir, "explore", "--variant", "upstream", "--time", "1");
+                t[1][round] = firstExecution(dir, "fuzz", "--variant", "upstream", "--time", "5", "--jobs", "1", "--no-seeds");
+                t[2][round] = firstExecution(dir, "fuzz", "--variant", "upstream", "--time", "5", "--jobs", "1", "--no-seeds",
+                        "--no-warm-start");
+            }
+        } finally {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        double[] med = new double[3];
+        for (int i = 0; i < 3; i++) {
+            java.util.Arrays.sort(t[i]);
+            med[i] = t[i][1];
+        }
+        return med;
+    }
+
+    private static double firstExecution(Path dir, String... args) throws Exception {
+        Path rep = dir.resolve("report.json");
+        Path out = dir.resolve("out");
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--report", rep.toString(), "--no-minimize"));
+        if (args[0].equals("fuzz")) cmd.addAll(List.of("--out", out.resolve(String.valueOf(System.nanoTime())).toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("bench: " + String.join(" ", args) + " did not end in 120 s");
+        }
+        Object first = ((Map<?, ?>) lazymm.engine.io.Json.parse(Files.readString(rep))).get("first_execution_seconds");
+        if (!(first instanceof Number n)) throw new IOException("bench: " + String.join(" ", args) + " reported no first execution (a machine too loaded for a worker to start within the time?)");
+        return n.doubleValue();
     }
 
     /** One search: seconds to the first violation (or -1), executions to it (or in all), seconds to it (or in all). */

@@ -27,6 +27,7 @@ import lazymm.engine.BadInput;
 import lazymm.engine.ReproducerMinimizer;
 import lazymm.engine.fuzz.FuzzEntry;
 import lazymm.engine.fuzz.FuzzTarget;
+import lazymm.engine.fuzz.WarmStart;
 import lazymm.engine.fuzz.WorkerProtocol;
 import lazymm.engine.io.Reproducer;
 import lazymm.model.sim.Config;
@@ -109,8 +110,15 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Mixin
     Mixins.Minimize minimize;
 
+    @Option(names = "--no-warm-start", description = "do not run inputs in this command's JVM while the first worker "
+            + "starts (by default the kept corpus and the seeds run here at once, then generated inputs, until a worker "
+            + "has run its first input: a worker JVM takes seconds to start)")
+    boolean noWarmStart;
+
     /** After call(): when the first finding was reported (seconds from the start, -1 if none), and the totals. */
     double firstFindingSeconds = -1;
+    /** After call(): when the first execution ended, in seconds from this JVM's start (-1 if none). */
+    double firstExecutionSeconds = -1;
     long firstFindingExecutions = -1;
     long totalExecutions;
     double totalSeconds;
@@ -185,6 +193,16 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         Worker first = new Worker(0);
         first.process = start(first, campaign, corpus, seeds, crashes, logs, events, time);
         workers.add(first);
+        // the command's own runner, while worker 0 starts: stopped at worker 0's first execution
+        WarmStart warm = this.warm = noWarmStart ? null : new WarmStart(campaign, out.dir, seeds == null ? List.of(corpus) : List.of(corpus, seeds),
+                search.seed, WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS, keepGoing,
+                m -> events.add(new Event(WarmStart.ID, m, 0)));
+        if (warm != null) {
+            Thread t = new Thread(warm, "lazymm-warm-start");
+            t.setDaemon(true);
+            t.start();
+        }
+        long firstExecution = 0;  // nanoTime of the first execution a worker reported
         long startRestBy = jobs > 1 ? start + 20_000_000_000L : Long.MAX_VALUE;
         // an interrupt (Ctrl-C) or a kill: the workers go, and the report gets a final verdict rather
         // than "running" (a violation stays one; what was not searched to the end says interrupted)
@@ -195,7 +213,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                 if (finished[0]) return;
                 if ("running".equals(rep.get("verdict"))) rep.put("verdict", "interrupted");
                 rep.put("interrupted", true);
-                rep.put("executions", workers.stream().mapToLong(w -> w.execs).sum());
+                rep.put("executions", executions(workers, warm));
                 rep.put("seconds", (System.nanoTime() - start) / 1e9);
                 report.write(rep);
             }
@@ -216,10 +234,10 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                 switch (e.message()) {
                     case WorkerProtocol.Unwritten u -> {
                         if (signatures.add(u.signature())) {
-                            spec.commandLine().getErr().println("lazymm: error: worker " + e.worker() + " cannot write the reproducer "
+                            spec.commandLine().getErr().println("lazymm: error: " + who(e.worker()) + " cannot write the reproducer "
                                     + u.reproducer() + " (" + u.reason() + "); it follows on the output: save it as a .json file to replay it");
-                            o.printf("VIOLATION %s (worker %d, %.1f s)%n  reproducer (not written):%n%s%n",
-                                    u.signature(), e.worker(), (now - start) / 1e9, u.json());
+                            o.printf("VIOLATION %s (%s, %.1f s)%n  reproducer (not written):%n%s%n",
+                                    u.signature(), who(e.worker()), (now - start) / 1e9, u.json());
                             o.flush();
                             Map<String, Object> fj = new LinkedHashMap<>();
                             fj.put("signature", u.signature());
@@ -233,7 +251,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                             }
                             if (firstFindingSeconds < 0) {
                                 firstFindingSeconds = (now - start) / 1e9;
-                                firstFindingExecutions = workers.stream().mapToLong(w -> w.execs).sum();
+                                firstFindingExecutions = executions(workers, warm);
                             }
                             if (!keepGoing) stop = true;  // the worker is gone: nothing to wait for
                         }
@@ -242,8 +260,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                         if (signatures.add(f.signature())) {
                             Path file = f.reproducer();
                             finder.put(file.toString(), e.worker());
-                            o.printf("VIOLATION %s (worker %d, %.1f s)%n  reproducer: %s%n  replay:     ./lazymm replay %s%n",
-                                    f.signature(), e.worker(), (now - start) / 1e9, file, file);
+                            o.printf("VIOLATION %s (%s, %.1f s)%n  reproducer: %s%n  replay:     ./lazymm replay %s%n",
+                                    f.signature(), who(e.worker()), (now - start) / 1e9, file, file);
                             o.flush();
                             Map<String, Object> fj = new LinkedHashMap<>();
                             fj.put("signature", f.signature());
@@ -252,7 +270,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                             fj.put("seconds", (now - start) / 1e9);
                             if (firstFindingSeconds < 0) {
                                 firstFindingSeconds = (now - start) / 1e9;
-                                firstFindingExecutions = workers.stream().mapToLong(w -> w.execs).sum();
+                                firstFindingExecutions = executions(workers, warm);
                             }
                             synchronized (rep) {
                                 found.add(fj);
@@ -270,10 +288,13 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                     }
                     case WorkerProtocol.ErrorMessage m -> {
                         o.flush();
-                        spec.commandLine().getErr().println("lazymm: worker " + e.worker() + ": " + m.text());
+                        spec.commandLine().getErr().println("lazymm: " + who(e.worker()) + ": " + m.text());
                         error = 1;
                     }
                     case WorkerProtocol.Stats st -> {
+                        if (e.worker() == WarmStart.ID) break;
+                        if (firstExecution == 0) firstExecution = now;
+                        if (e.worker() == 0 && warm != null) warm.stop();
                         if (e.worker() == 0 && workers.size() < jobs) startRestBy = now;
                     }
                     case null -> {
@@ -314,6 +335,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             }
             if (now >= deadline) stop = true;
         }
+        if (warm != null) warm.stop();
         for (Worker w : workers) {
             if (w.process.isAlive()) w.process.destroy();
         }
@@ -321,10 +343,18 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             if (!w.process.waitFor(10, TimeUnit.SECONDS)) w.process.destroyForcibly();
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        long execs = workers.stream().mapToLong(w -> w.execs).sum();
+        long execs = executions(workers, warm);
         totalExecutions = execs;
+        if (warm != null && warm.firstExecutionNanos() != 0 && (firstExecution == 0 || warm.firstExecutionNanos() < firstExecution)) {
+            firstExecution = warm.firstExecutionNanos();
+        }
+        if (firstExecution != 0) firstExecutionSeconds = sinceJvmStart(firstExecution);
         totalSeconds = secs;
         o.println(progress(workers, corpus, signatures.size(), secs));
+        if (firstExecutionSeconds >= 0) {
+            o.printf("  first execution %.2f s after the JVM started%s%n", firstExecutionSeconds,
+                    warm == null || warm.executions() == 0 ? "" : String.format(Locale.ROOT, "; %,d executions here while worker 0 started", warm.executions()));
+        }
         if (signatures.isEmpty()) {
             o.printf("no violation in %,d executions (%.1f s, %,.0f exec/s)%n", execs, secs, execs / Math.max(secs, 1e-9));
         } else {
@@ -339,6 +369,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             rep.put("reproducer", found.isEmpty() ? null : found.get(0).get("reproducer"));
             rep.put("executions", execs);
             rep.put("seconds", secs);
+            rep.put("first_execution_seconds", firstExecutionSeconds < 0 ? null : firstExecutionSeconds);
+            rep.put("warm_start_executions", warm == null ? 0L : warm.executions());
             rep.put("corpus", (long) count(corpus));
             rep.put("coverage", workers.stream().mapToLong(w -> w.cov).max().orElse(0));
             rep.put("interleaving_features", workers.stream().mapToLong(w -> w.features).max().orElse(0));
@@ -381,10 +413,26 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
 
     private long lastExecs;
     private double lastSecs;
+    private WarmStart warm;
+
+    private static long executions(List<Worker> workers, WarmStart warm) {
+        return workers.stream().mapToLong(w -> w.execs).sum() + (warm == null ? 0 : warm.executions());
+    }
+
+    /** Seconds from this JVM's start to {@code nanos} (a {@link System#nanoTime()}). */
+    static double sinceJvmStart(long nanos) {
+        long ms = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000L;
+        return (ms - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+    }
+
+    /** How the output names a runner: a worker, or the command's warm start. */
+    private static String who(int id) {
+        return id == WarmStart.ID ? "warm start" : "worker " + id;
+    }
 
     /** A progress line; the rate is over the time since the previous line. */
     private String progress(List<Worker> workers, Path corpus, int findings, double secs) {
-        long execs = workers.stream().mapToLong(w -> w.execs).sum();
+        long execs = executions(workers, warm);
         double rate = (execs - lastExecs) / Math.max(secs - lastSecs, 1e-9);
         lastExecs = execs;
         lastSecs = secs;
@@ -454,9 +502,13 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-Xmx")) cmd.add(a);
+            if (!a.startsWith("-Xmx") && !a.startsWith("-XX:SharedArchiveFile=")) cmd.add(a);
         }
-        cmd.addAll(List.of("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED", "-Xshare:off"));
+        cmd.addAll(List.of("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED"));
+        // the workers' own class-data archive (the launcher names it: their classes are not the
+        // command's), made by the first worker that ends after a build; none without the launcher
+        String cds = System.getProperty("lazymm.cds");
+        cmd.add(cds != null ? "-XX:SharedArchiveFile=" + cds : "-Xshare:off");
         String fallback = System.getProperty("lazymm.fuzz.fallback");
         if (fallback != null) cmd.add("-Dlazymm.fuzz.fallback=" + fallback);
         cmd.add("-cp");
@@ -471,6 +523,10 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         cmd.add("--instrumentation_includes=lazymm.model.kernel.**:lazymm.example.**");
         cmd.add("--instrumentation_excludes=lazymm.model.kernel.Oracles*:lazymm.model.kernel.KernelPrograms*");
         cmd.add("--custom_hook_includes=lazymm.model.**:lazymm.example.**");
+        // none of Jazzer's bug detectors (SQL, LDAP, path traversal, deserialization...) can apply
+        // to a Java model of the kernel; loading them redefines JDK classes at every worker start
+        String sanitizers = sanitizerHooks();
+        if (!sanitizers.isEmpty()) cmd.add("--disabled_hooks=" + sanitizers);
         // edge coverage only: the decoder never compares input bytes with constants, so libFuzzer's
         // comparison tracing cannot help, and it costs (measured: 1,307 against 2,918 exec/s)
         cmd.add("--trace=cov");
@@ -492,6 +548,24 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         reader.setDaemon(true);
         reader.start();
         return p;
+    }
+
+    /**
+     * The class names of Jazzer's built-in sanitizer hooks (its own list), ':'-separated as Jazzer's
+     * list options are (a ',' list is read as one unknown name, and disables nothing): empty
+     * if this Jazzer does not have the list, and then its sanitizers load as before.
+     */
+    static String sanitizerHooks() {
+        try {
+            Object names = Class.forName("com.code_intelligence.jazzer.sanitizers.Constants")
+                    .getField("SANITIZER_HOOK_NAMES").get(null);
+            if (names instanceof List<?> l) {
+                return String.join(":", l.stream().map(String::valueOf).toList());
+            }
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // another Jazzer: its default hooks
+        }
+        return "";
     }
 
     /** Reads a worker's output: our @lazymm lines and libFuzzer's status lines; everything goes to its log. */

@@ -111,9 +111,10 @@ public final class Explorer {
      * @param seconds    how long it took
      * @param exhausted  true when an exhaustive search covered its whole space
      * @param strategy   the strategy's name
+     * @param firstExecutionNanos {@link System#nanoTime()} when the first execution ended (0: none ran)
      */
     public record Outcome(Result failing, Program program, long executions, double seconds,
-                          boolean exhausted, String strategy) {}
+                          boolean exhausted, String strategy, long firstExecutionNanos) {}
 
     private Explorer() {}
 
@@ -131,17 +132,19 @@ public final class Explorer {
         long lastProgress = start;
         long deadline = deadline(start, s.seconds());
         long n = 0;
+        long first = 0;
         while (s.maxExecutions() == 0 || n < s.maxExecutions()) {
             if (!strategy.startExecution()) {
-                return new Outcome(null, null, n, secondsSince(start), true, strategy.name());
+                return new Outcome(null, null, n, secondsSince(start), true, strategy.name(), first);
             }
             Program program = fixed != null ? fixed : s.target().randomProgram(s.config(), programRnd);
             Execution e = new Execution(s.target(), s.config(), program, strategy, s.maxSteps(),
                     s.checkSteps(), false);
             Result r = e.run();
             n++;
+            if (first == 0) first = System.nanoTime();
             if (r.failed()) {
-                return new Outcome(r, program, n, secondsSince(start), false, strategy.name());
+                return new Outcome(r, program, n, secondsSince(start), false, strategy.name(), first);
             }
             long now = System.nanoTime();
             if (now >= deadline) break;
@@ -152,7 +155,7 @@ public final class Explorer {
                         "[%6.1fs] %,d executions, %,.0f exec/s, no violation yet", secs, n, n / secs));
             }
         }
-        return new Outcome(null, null, n, secondsSince(start), false, strategy.name());
+        return new Outcome(null, null, n, secondsSince(start), false, strategy.name(), first);
     }
 
     /**

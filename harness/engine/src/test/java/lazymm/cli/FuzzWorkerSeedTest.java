@@ -32,4 +32,13 @@ class FuzzWorkerSeedTest {
         assertEquals(Math.max(1, Math.min(8, cores)), FuzzCommand.defaultJobs());
         assertEquals(FuzzCommand.defaultJobs(), new FuzzCommand().jobs);
     }
+
+    @Test
+    void theWorkersDisableEveryOneOfJazzersSanitizersInItsOwnListSyntax() {
+        String hooks = FuzzCommand.sanitizerHooks();
+        assertTrue(!hooks.contains(","), "Jazzer's list options are ':'-separated: " + hooks);
+        java.util.List<String> names = java.util.List.of(hooks.split(":"));
+        assertTrue(names.contains("com.code_intelligence.jazzer.sanitizers.SqlInjection"), hooks);
+        assertTrue(names.size() >= 10, hooks);
+    }
 }

@@ -102,14 +102,19 @@ public final class FuzzEntry {
 
     /** A generated input: 2 to 41 bytes, each uniform. */
     static byte[] generated() {
-        byte[] in = new byte[2 + generator.nextInt(40)];
-        for (int i = 0; i < in.length; i++) in[i] = (byte) generator.nextInt(256);
+        return generated(generator);
+    }
+
+    static byte[] generated(lazymm.engine.SplitMix64 g) {
+        byte[] in = new byte[2 + g.nextInt(40)];
+        for (int i = 0; i < in.length; i++) in[i] = (byte) g.nextInt(256);
         return in;
     }
 
     private static void one(byte[] data, java.util.function.IntConsumer sink, boolean generatedHere) {
         FuzzTarget.Run r = FuzzTarget.run(campaign, data, sink, kinds);
         execs++;
+        if (execs == 1) stats();  // the command learns when this worker's first execution ended
         if ((execs & 63) == 0) {
             long now = System.nanoTime();
             if (now - lastStats >= 1_000_000_000L) {
@@ -127,26 +132,9 @@ public final class FuzzEntry {
             foundBy.put("execution", execs);
             foundBy.put("feedback", feedback ? kinds.name().toLowerCase(java.util.Locale.ROOT) : "none");
             if (generatedHere) foundBy.put("generated", true);
-            try {
-                findings.write(r, data, foundBy);
-                stats();  // the executions up to this finding, before it
-                send(new WorkerProtocol.Finding(v.signature(), file));
-                byte[] small = Minimizer.minimize(campaign, data, v.signature(), minimizeRuns);
-                if (small.length < data.length || !java.util.Arrays.equals(small, data)) {
-                    FuzzTarget.Run again = FuzzTarget.run(campaign, small, null);
-                    foundBy.put("minimized_from_bytes", (long) data.length);
-                    findings.write(again, small, foundBy);
-                }
-                send(new WorkerProtocol.Minimized(file, data.length, small.length));
-            } catch (Findings.Unwritable e) {  // the finding goes to the command itself, which prints it
-                send(new WorkerProtocol.Unwritten(v.signature(), e.file, e.getMessage(),
-                        lazymm.engine.io.Json.write(e.reproducer.toJson(e.file))));
-                Runtime.getRuntime().halt(2);
-            } catch (IOException e) {
-                // the reproducer is there, its input (or its minimized rewrite) is not: the finding still counts
-                if (java.nio.file.Files.exists(file)) send(new WorkerProtocol.Finding(v.signature(), file));
-                send(new WorkerProtocol.ErrorMessage("cannot write the finding " + v.signature() + ": " + e.getMessage()));
-                Runtime.getRuntime().halt(2);
+            switch (FindingReport.report(campaign, findings, r, data, foundBy, minimizeRuns, FuzzEntry::stats, FuzzEntry::send)) {
+                case WRITTEN -> { }
+                case UNWRITTEN, WRITE_FAILED -> Runtime.getRuntime().halt(2);
             }
             stats();
             if (!keepGoing) throw new Finding(v.signature() + " (reproducer: " + file + ")");
