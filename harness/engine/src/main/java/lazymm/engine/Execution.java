@@ -435,9 +435,10 @@ public final class Execution implements Machine {
                 return action;
             }
             steps++;
-            String label = inst.label(action);
-            traceHash = traceHash * 1_000_003L + label.hashCode();
+            // the action's number, not its label: a label is a string built for the trace alone
+            traceHash = traceHash * 1_000_003L + 2_147_483_659L * (action + 1);
             if (trace != null) {
+                String label = inst.label(action);
                 trace.add(steps + " " + label);
                 ipisSent();
                 event(drainCpu(label), label.startsWith("d") ? TraceEvent.Kind.DRAIN : TraceEvent.Kind.ACTION, label, label);

@@ -168,6 +168,7 @@ final class Core {
         k.arch.switchTo(prev, next);  // __switch_to()
         rq.last = prev;
         rq.current = next;
+        k.rcu.inputsChanged();  // an idle task now or no more: RCU's quiescent-state inputs
         prev.running = false;
         k.m.switchTo(next.thread);
         k.lazyMmu.archEndContextSwitch(prev);  // __switch_to's arch_end_context_switch(next_p): prev is this task, switched back in
@@ -224,6 +225,7 @@ final class Core {
             prev.running = false;  // put_task_struct_rcu_user(prev): the task struct itself is not modelled
         }
         rq.switchCount++;  // an RCU quiescent state
+        k.rcu.inputsChanged();
         rq.inSwitch = false;
     }
 

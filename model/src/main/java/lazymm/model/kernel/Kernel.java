@@ -201,6 +201,9 @@ public final class Kernel implements Instance {
 
     boolean cpuOnline(int cpu) { return (mem.peek(cpuOnlineMask) & (1L << cpu)) != 0; }
 
+    /** cpu_online_mask's value in memory (what {@link #cpuOnline} reads). */
+    long onlineMaskValue() { return mem.peek(cpuOnlineMask); }
+
     void localIrqDisable() { thisRq().irqsDisabled = true; }
 
     void localIrqEnable() {

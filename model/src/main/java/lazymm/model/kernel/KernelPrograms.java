@@ -90,12 +90,18 @@ final class KernelPrograms {
         return max;
     }
 
+    /** The number after the ':' of a token, -1 if it is not one (checked, not thrown: it runs at each boot). */
     private static int number(String tok) {
-        try {
-            return Integer.parseInt(tok.substring(tok.indexOf(':') + 1));
-        } catch (NumberFormatException e) {
-            return -1;
+        int from = tok.indexOf(':') + 1;
+        int n = tok.length() - from;
+        if (n < 1 || n > 9) return -1;
+        int v = 0;
+        for (int i = from; i < tok.length(); i++) {
+            char c = tok.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
         }
+        return v;
     }
 
     /** Null if the program is in the vocabulary, else one line naming the row, the token and what was expected. */

@@ -33,11 +33,29 @@ final class Rcu {
     /** Quiescent states of each CPU besides its context switches (a task leaving its kernel path). */
     @Ghost private final long[] qs;
 
+    /**
+     * Bumped whenever an input of a callback's readiness other than cpu_online_mask changes: a
+     * CPU's quiescent states (switchCount, {@link #noteQs}), its current task (idle or not), its
+     * sleepingInRcu, or a CPU's callback list. {@link #softirqPending} is asked for every CPU at
+     * every step of the scheduler; it recomputes only when this or the online mask moved.
+     */
+    @Ghost private long epoch = 1;
+    /** Per CPU: the epoch and online mask {@link #pendingCache} was computed at. */
+    private final long[] pendingEpoch;
+    private final long[] pendingMask;
+    private final boolean[] pendingCache;
+
     Rcu(Kernel k, int cpus) {
         this.k = k;
         this.qs = new long[cpus];
+        this.pendingEpoch = new long[cpus];
+        this.pendingMask = new long[cpus];
+        this.pendingCache = new boolean[cpus];
         for (int c = 0; c < cpus; c++) cbs.add(new ArrayList<>());
     }
+
+    /** An input of the callbacks' readiness changed (see {@link #epoch}): Core's context switch calls it. */
+    void inputsChanged() { epoch++; }
 
     void synchronizeRcu() {
         int self = k.smpProcessorId();
@@ -45,6 +63,7 @@ final class Rcu {
         for (Rq rq : k.rqs) start[rq.cpu] = rq.switchCount;
         Rq me = k.thisRq();
         me.sleepingInRcu = true;  // the caller sleeps: its CPU would schedule, a quiescent state
+        epoch++;
         k.m.await(() -> {
             for (Rq rq : k.rqs) {
                 if (rq.cpu == self || !k.cpuOnline(rq.cpu)) continue;
@@ -55,6 +74,7 @@ final class Rcu {
             return true;
         }, "an RCU grace period");
         me.sleepingInRcu = false;
+        epoch++;
         // what the grace period orders: the caller's accesses before it before every other CPU's
         // after its quiescent state, and theirs before the caller's after it (the full barriers
         // RCU puts at each quiescent state and around the grace period); pairs with: the other
@@ -63,7 +83,10 @@ final class Rcu {
     }
 
     /** A quiescent state of this CPU besides a context switch: its task left its last kernel path. */
-    void noteQs(int cpu) { qs[cpu]++; }
+    void noteQs(int cpu) {
+        qs[cpu]++;
+        epoch++;
+    }
 
     private long qsCount(Rq rq) { return rq.switchCount + qs[rq.cpu]; }
 
@@ -76,6 +99,7 @@ final class Rcu {
         long[] at = new long[k.cpus()];
         for (Rq rq : k.rqs) at[rq.cpu] = qsCount(rq);
         cbs.get(k.smpProcessorId()).add(new Callback(func, what, at));
+        epoch++;
         k.m.note(() -> "call_rcu queues " + what);
     }
 
@@ -92,7 +116,14 @@ final class Rcu {
     /** RCU_SOFTIRQ is pending on {@code cpu}: its oldest callback is ready. */
     boolean softirqPending(int cpu) {
         List<Callback> l = cbs.get(cpu);
-        return !l.isEmpty() && ready(l.get(0));
+        if (l.isEmpty()) return false;
+        long mask = k.onlineMaskValue();
+        if (pendingEpoch[cpu] == epoch && pendingMask[cpu] == mask) return pendingCache[cpu];
+        boolean r = ready(l.get(0));
+        pendingEpoch[cpu] = epoch;
+        pendingMask[cpu] = mask;
+        pendingCache[cpu] = r;
+        return r;
     }
 
     /** The tick would run {@code cpu}'s ready callbacks now: interrupts (checked by the caller) and softirqs on. */
@@ -108,6 +139,7 @@ final class Rcu {
         List<Callback> l = cbs.get(cpu);
         while (!l.isEmpty() && ready(l.get(0))) {
             Callback cb = l.remove(0);
+            epoch++;
             k.m.note(() -> "RCU callback (softirq): " + cb.what());
             cb.func().run();
         }
@@ -119,6 +151,7 @@ final class Rcu {
             if (c != cpu && !k.cpuOnline(c)) {
                 cbs.get(cpu).addAll(cbs.get(c));
                 cbs.get(c).clear();
+                epoch++;
             }
         }
     }
