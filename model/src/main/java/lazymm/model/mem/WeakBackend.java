@@ -134,7 +134,7 @@ final class WeakBackend extends Backend {
 
     @Override
     void store(Loc l, int cpu, long v, boolean release, Object sync) {
-        if (release) rel[cpu] = cur[cpu].clone();
+        if (release) rel[cpu] = published(cpu);
         append(l, v, rel[cpu], sync);
         raise(cur, cpu, l.id, l.n - 1);
     }
@@ -142,7 +142,7 @@ final class WeakBackend extends Backend {
     @Override
     long rmw(Loc l, int cpu, Rmw op, long a, long b, Order order, Object sync) {
         if (order == Order.FULL) mb(cpu);
-        if (order == Order.RELEASE || order == Order.FULL) rel[cpu] = cur[cpu].clone();
+        if (order == Order.RELEASE) rel[cpu] = published(cpu);
         int i = l.n - 1;
         long old = l.mval[i];
         lastSync = l.msync[i];
@@ -160,6 +160,16 @@ final class WeakBackend extends Backend {
         if (order == Order.FULL) mb(cpu);
         return old;
     }
+
+    /**
+     * What a release publishes: {@code cur} joined with {@code acq}, everything the CPU has
+     * observed (read) so far with the views of the stores it read. LKMM's release is
+     * A-cumulative (cumul-fence contains A-cumul(po-rel), A-cumul(r) = rfe? ; r): the stores a
+     * CPU read before a release propagate to every CPU before the release store does, so a
+     * reader that acquires the release store sees them (ISA2 with a relaxed read on the middle
+     * CPU is forbidden). Publishing {@code cur} alone missed what was read relaxed.
+     */
+    private int[] published(int cpu) { return join(cur[cpu], acq[cpu]); }
 
     @Override
     void mb(int cpu) {
@@ -189,6 +199,15 @@ final class WeakBackend extends Backend {
         }
         mb(caller);
     }
+
+    @Override
+    Object gracePeriodStart(int caller) { return cur[caller].clone(); }
+
+    @Override
+    void readerAdopts(int cpu, Object start) { joinInto(cur, cpu, (int[]) start); }
+
+    @Override
+    long startHash(Object start) { return Arrays.hashCode((int[]) start); }
 
     @Override
     void wmb(int cpu) { rel[cpu] = cur[cpu].clone(); }

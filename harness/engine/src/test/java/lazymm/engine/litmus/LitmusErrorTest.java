@@ -46,7 +46,7 @@ class LitmusErrorTest {
             "WRITE_ONCE(*x, 1);|WRITE_ONCE(*x, 1)|t.litmus:5:19: expected ';' after the call of WRITE_ONCE(), found 'smp_store_release'",
             "smp_store_release(y, 1);|frobnicate(y);|t.litmus:6:2: unknown function 'frobnicate'",
             "exists (1:r0=1|exists (1:r0=|t.litmus:15:15: expected a value (a number or a location), found '/\\'",
-            "smp_store_release(y, 1);|synchronize_rcu();|t.litmus:6:2: unsupported"})
+            "smp_store_release(y, 1);|synchronize_srcu(s);|t.litmus:6:2: unsupported"})
     void errorsNameFileLineColumn(String from, String to, String message) {
         String text = GOOD.replace(from, to);
         LitmusError e = assertThrows(LitmusError.class, () -> LitmusParser.parse("t.litmus", text));
