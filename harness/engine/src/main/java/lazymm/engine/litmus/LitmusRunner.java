@@ -15,8 +15,8 @@ import lazymm.model.sim.Config;
 import lazymm.model.sim.Program;
 
 /**
- * Runs one litmus test under one memory mode to the end of an unbounded, stateful exhaustive
- * search ({@code new Exhaustive(Integer.MAX_VALUE, true)}: every interleaving and every choice
+ * Runs one litmus test under one memory mode to the end (or to a time limit) of an unbounded,
+ * stateful exhaustive search ({@code new Exhaustive(Integer.MAX_VALUE, true)}: every interleaving and every choice
  * of which store a load reads, skipping states explored before), and judges the final states
  * as herd7 does: the states that fail the {@code filter} are dropped; the proposition P of the
  * final clause is evaluated on each state left; the observation is {@code Never} when no state
