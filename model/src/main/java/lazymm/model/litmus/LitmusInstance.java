@@ -21,7 +21,7 @@ import lazymm.model.sim.Machine;
  * <p>Under weak, a process whose body has more than one order LKMM allows ({@link Reorder}: a
  * marked relaxed store before an earlier independent load, which is load buffering) takes a first
  * step and lets the machine choose the order it runs in. RCU (rcu_read_lock, rcu_read_unlock,
- * synchronize_rcu) is run here: see {@link #rcu}.
+ * synchronize_rcu) is run here, by {@code rcu()}.
  *
  * <p>Locations are created in the test's order; when the test has pointers, the address of
  * every location first gets its object id in that order too (a hidden pointer location
