@@ -55,6 +55,15 @@ final class LitmusCommand implements Callable<Integer> {
             description = "the memory mode: sc, tso, weak, or all (the three in turn); default: ${DEFAULT-VALUE}")
     String model = "weak";
 
+    @Option(names = "--time", paramLabel = "SECONDS",
+            description = "stop each test's search (per mode) after this many seconds; its states are then those "
+                    + "reached so far and the output says it is incomplete; default: no limit")
+    double time = 0;
+
+    @Option(names = "--quiet", description = "no progress lines on stderr (one every "
+            + "5 s of a long search by default)")
+    boolean quiet;
+
     @CommandLine.Mixin
     Mixins.Report report;
 
@@ -76,6 +85,7 @@ final class LitmusCommand implements Callable<Integer> {
         } else {
             throw new BadInput("unknown --model '" + model + "' (expected sc, tso, weak or all)");
         }
+        if (time < 0 || Double.isNaN(time)) throw new BadInput("--time must be >= 0, not " + time);
         report.check();
         List<Object> results = new ArrayList<>();
         List<Object> errors = new ArrayList<>();
@@ -91,7 +101,13 @@ final class LitmusCommand implements Callable<Integer> {
             for (String mode : modes) {
                 LitmusRunner.Outcome r;
                 try {
-                    r = LitmusRunner.run(test, mode);
+                    String name = test.name();
+                    String m = mode;
+                    r = LitmusRunner.run(test, mode, time, quiet ? null : p -> {
+                        err.printf(Locale.ROOT, "lazymm: litmus %s (%s): %.0f s, %d executions, %d pruned, %d states cached%n",
+                                name, m, p.seconds(), p.executions(), p.pruned(), p.statesCached());
+                        err.flush();
+                    });
                 } catch (LitmusError e) {
                     err.println("lazymm: error: " + e.getMessage() + " (in " + mode + ")");
                     errors.add(e.getMessage() + " (in " + mode + ")");
@@ -123,6 +139,9 @@ final class LitmusCommand implements Callable<Integer> {
         o.printf("Observation %s %s %d %d%n", t.name(), r.verdict(), r.positive(), r.negative());
         o.printf(Locale.ROOT, "Time %s %.2f (%d executions, %d pruned, %d deadlocked%s)%n", t.name(), r.seconds(),
                 r.executions(), r.pruned(), r.deadlocked(), r.filtered() > 0 ? ", " + r.filtered() + " filtered" : "");
+        if (!r.complete()) {
+            o.printf("INCOMPLETE: %s: stopped at the --time limit; the states above are those reached so far%n", t.name());
+        }
         if (r.forbiddenReached()) {
             o.printf("WARNING: %s: the file's Result (LKMM) is Never, but %s gives %s: a forbidden outcome "
                     + "was reached, so a primitive of the %s mode is broken%n", t.name(), r.model(), r.verdict(), r.model());
@@ -149,6 +168,7 @@ final class LitmusCommand implements Callable<Integer> {
         m.put("executions", r.executions());
         m.put("pruned", r.pruned());
         m.put("seconds", r.seconds());
+        m.put("complete", r.complete());
         return m;
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * is 0. All nodes are records, so the interpreter reads only final fields (no yield points).
  *
  * <p>Left out of the format: loops, functions other than the kernel primitives of {@link Prim},
- * structs and arrays, pointer arithmetic, and RCU/SRCU (the parser rejects them by name).
+ * structs and arrays, pointer arithmetic, and SRCU (the parser rejects it by name).
  */
 public final class Ast {
 

@@ -29,8 +29,11 @@ import lazymm.model.litmus.Lexer.Token;
  * loads {@code *e}, calls, {@code ! - ~ + - & | ^ == != < <= > >= && ||} with C's precedence,
  * parentheses.
  *
+ * Casts ({@code (void)atomic_add_unless(v, 1, 0);}, {@code (int)r}) are accepted and change
+ * nothing: values are untyped.
+ *
  * <p>Left out, each with an "unsupported" error: loops, goto, return, switch, unary {@code &},
- * casts, and the kernel functions {@link Prim#unsupported} names.
+ * and the kernel functions {@link Prim#unsupported} names.
  */
 final class BodyParser {
 
@@ -118,6 +121,11 @@ final class BodyParser {
         } else if (t.kind() == T.IDENT && UNSUPPORTED_STATEMENTS.contains(t.text())) {
             boolean loop = t.is("while") || t.is("for") || t.is("do");
             throw ps.error(t.pos(), "unsupported: " + (loop ? "loops ('" + t.text() + "')" : "'" + t.text() + "' statements"));
+        } else if (castAhead()) {
+            boolean toVoid = cast();
+            Expr e = toVoid && lx.peek().kind() == T.IDENT && lx.peek(1).is("(") ? call(false) : expr();
+            out.add(new Eval(e));
+            ps.semicolon("the expression statement");
         } else if (t.is("if")) {
             ps.enter(t);
             lx.next();
@@ -226,12 +234,16 @@ final class BodyParser {
             throw ps.error(t.pos(), "unsupported: '&' in a process body (a parameter x is already the address of location x)");
         }
         if (t.kind() == T.NUM) return new Num(lx.number(lx.next()), t.pos());
+        if (castAhead()) {
+            ps.enter(t);
+            if (cast()) throw ps.error(t.pos(), "a cast to void has no value");
+            Expr e = unary();
+            ps.leave(1);
+            return e;
+        }
         if (t.is("(")) {
             ps.enter(t);
             lx.next();
-            if (lx.peek().kind() == T.IDENT && LitmusParser.TYPE_WORDS.contains(lx.peek().text())) {
-                throw ps.error(lx.peek().pos(), "unsupported: casts");
-            }
             Expr e = expr();
             ps.expect(")", "')'");
             ps.leave(1);
@@ -243,6 +255,34 @@ final class BodyParser {
             return name(t);
         }
         throw ps.expected("an expression");
+    }
+
+    /** True if a cast {@code (type)} comes next. */
+    private boolean castAhead() {
+        Token w = lx.peek(1);
+        return lx.peek().is("(") && w.kind() == T.IDENT && (w.is("void") || LitmusParser.TYPE_WORDS.contains(w.text()));
+    }
+
+    /**
+     * A cast {@code (int)}, {@code (int *)}, {@code (void)}: values are untyped longs here (an int
+     * or an address), so a cast changes nothing; returns true for a cast to void.
+     */
+    private boolean cast() {
+        lx.next();  // '('
+        boolean toVoid = lx.peek().is("void");
+        if (toVoid) {
+            lx.next();
+        } else {
+            ps.type();
+        }
+        if (toVoid) {
+            while (lx.peek().is("*")) {
+                lx.next();
+                toVoid = false;
+            }
+        }
+        ps.expect(")", "')' closing the cast");
+        return toVoid;
     }
 
     /** A register's value, or the address of a parameter's location. */

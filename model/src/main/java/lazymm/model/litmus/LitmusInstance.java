@@ -18,6 +18,11 @@ import lazymm.model.sim.Machine;
  * Process Pk runs on CPU k; every primitive is one shared access (one yield point, in
  * {@link MemOps}); everything else (registers, expressions, if) is local and runs between them.
  *
+ * <p>Under weak, a process whose body has more than one order LKMM allows ({@link Reorder}: a
+ * marked relaxed store before an earlier independent load, which is load buffering) takes a first
+ * step and lets the machine choose the order it runs in. RCU (rcu_read_lock, rcu_read_unlock,
+ * synchronize_rcu) is run here, by {@code rcu()}.
+ *
  * <p>Locations are created in the test's order; when the test has pointers, the address of
  * every location first gets its object id in that order too (a hidden pointer location
  * {@code &x} per location, never accessed), so that the ids a pointer location stores, and the
@@ -41,11 +46,21 @@ final class LitmusInstance implements Instance {
     private final long[] trail;
     private final boolean[] done;
     private final FinalStates finals;
+    private final Machine machine;
+    /** Each process's program orders ({@link Reorder}): its own only, except under weak. */
+    private final List<List<List<Stmt>>> orders;
+    /** RCU: each CPU's read-side nesting, and how many outermost critical sections it ended. */
+    private final int[] rcuNest;
+    private final long[] rcuExits;
+    /** RCU: the start of the grace period each CPU waits for (null: none), and whom it waits for. */
+    private final Object[] gpStart;
+    private final long[][] gpWait;
 
     @SuppressWarnings("unchecked")
     LitmusInstance(Machine machine, String mode, LitmusTest test, FinalStates finals) {
         this.test = test;
         this.finals = finals;
+        this.machine = machine;
         this.mem = new Memory(machine, mode, false);
         this.ops = new MemOps(mem);
         List<Ast.Location> ls = test.locations();
@@ -72,6 +87,15 @@ final class LitmusInstance implements Instance {
             regs[p] = test.processes().get(p).regInit().clone();
             trail[p] = p + 1;
         }
+        List<List<List<Stmt>>> os = new java.util.ArrayList<>();
+        for (Ast.Process pr : test.processes()) {
+            os.add(mode.equals("weak") ? Reorder.orders(pr.body()) : List.of(pr.body()));
+        }
+        orders = List.copyOf(os);
+        rcuNest = new int[np];
+        rcuExits = new long[np];
+        gpStart = new Object[np];
+        gpWait = new long[np][np];
     }
 
     @Override public int cpus() { return regs.length; }
@@ -84,7 +108,14 @@ final class LitmusInstance implements Instance {
 
     @Override
     public void cpu(int cpu) {
-        run(cpu, test.processes().get(cpu).body());
+        List<List<Stmt>> os = orders.get(cpu);
+        int k = 0;
+        if (os.size() > 1) {
+            mem.barrier();  // a step, after which the machine may choose
+            k = machine.choose(os.size());
+            trail[cpu] = trail[cpu] * 31 + k;
+        }
+        run(cpu, os.get(k));
         done[cpu] = true;
     }
 
@@ -140,7 +171,9 @@ final class LitmusInstance implements Instance {
     private long call(int p, Call c) {
         Prim prim = c.prim();
         long r;
-        if (c.loc() == null) {
+        if (prim == Prim.RCU_READ_LOCK || prim == Prim.RCU_READ_UNLOCK || prim == Prim.SYNCHRONIZE_RCU) {
+            r = rcu(p, c);
+        } else if (c.loc() == null) {
             r = ops.fence(prim);
         } else {
             long where = eval(p, c.loc());
@@ -165,6 +198,48 @@ final class LitmusInstance implements Instance {
         return r;
     }
 
+    /**
+     * RCU of a litmus test. rcu_read_lock: the outermost one sees what each grace period in
+     * progress started with. synchronize_rcu: a full barrier starts the grace period; it then
+     * waits until every critical section in progress at its start has ended (not those that
+     * started later: they saw its start), and ends with {@link Memory#rcuGracePeriod}. Together:
+     * a critical section that started before a grace period ends before it ends, and one that
+     * ends after it started after it started, LKMM's RCU guarantee.
+     */
+    private long rcu(int p, Call c) {
+        switch (c.prim()) {
+            case RCU_READ_LOCK -> {
+                mem.rcuReadLock(gpStart);
+                rcuNest[p]++;
+            }
+            case RCU_READ_UNLOCK -> {
+                mem.barrier();
+                if (rcuNest[p] == 0) throw error(p, c, "rcu_read_unlock() without rcu_read_lock()");
+                if (--rcuNest[p] == 0) rcuExits[p]++;
+            }
+            default -> {
+                if (rcuNest[p] > 0) throw error(p, c, "synchronize_rcu() inside a read-side critical section");
+                Object start = mem.rcuGracePeriodStart();
+                gpStart[p] = start == null ? Boolean.TRUE : start;
+                long[] wait = gpWait[p];
+                for (int d = 0; d < wait.length; d++) wait[d] = d != p && rcuNest[d] > 0 ? rcuExits[d] : -1;
+                machine.await(() -> readersDone(p), "an RCU grace period");
+                mem.rcuGracePeriod();
+                gpStart[p] = null;
+            }
+        }
+        return 0;
+    }
+
+    /** True once every critical section that the grace period of {@code p} waits for has ended. */
+    private boolean readersDone(int p) {
+        long[] wait = gpWait[p];
+        for (int d = 0; d < wait.length; d++) {
+            if (wait[d] >= 0 && rcuExits[d] == wait[d]) return false;
+        }
+        return true;
+    }
+
     private int toInt(int p, Call c, long v, Loc l) {
         if (v != (int) v) {
             throw error(p, c, "the value " + test.show(v) + " does not fit the int location " + l.name());
@@ -187,7 +262,14 @@ final class LitmusInstance implements Instance {
     @Override
     public long stateHash() {
         long h = mem.stateHash();
-        for (int p = 0; p < trail.length; p++) h = (h * 1_000_003L + trail[p]) * 31 + (done[p] ? 1 : 2);
+        for (int p = 0; p < trail.length; p++) {
+            h = (h * 1_000_003L + trail[p]) * 31 + (done[p] ? 1 : 2);
+            if (gpStart[p] != null) {
+                h = h * 31 + (gpStart[p] instanceof Boolean ? 7 : mem.rcuStartHash(gpStart[p]));
+                h = h * 31 + java.util.Arrays.hashCode(gpWait[p]);
+            }
+            h = h * 31 + rcuExits[p];
+        }
         return h == 0 ? 1 : h;
     }
 

@@ -45,6 +45,8 @@ public final class LitmusParser {
     /** False while the kind is only a default ({@code x=1;}): the first parameter may refine it. */
     private final List<Boolean> firm = new ArrayList<>();
     private final Map<String, Integer> index = new HashMap<>();
+    /** The locations the init block has declared or initialised (not those only pointed to). */
+    private final Set<String> declared = new java.util.HashSet<>();
 
     private LitmusParser(String file, String text) {
         this.file = file;
@@ -242,10 +244,21 @@ public final class LitmusParser {
         }
         Token name = ident(ty == null ? "a location or register to initialise (x=1; int x; 0:r1=1;)"
                 : "a location name after the type");
-        if (location(name.text()) >= 0) throw error(name.pos(), "location " + name.text() + " is initialised twice");
         Kind kind = ty == null ? Kind.INT : ty.base().equals("spinlock_t") ? Kind.LOCK
                 : ty.stars() > 0 ? Kind.PTR : Kind.INT;
-        int i = define(name.text(), kind, 0, ty != null);
+        int i = location(name.text());
+        if (i >= 0 && declared.contains(name.text())) {
+            throw error(name.pos(), "location " + name.text() + " is initialised twice");
+        }
+        if (i >= 0) {
+            // named before only as the target of a pointer ({ int *p=y; int y=0; }): its declaration now
+            if (kind == Kind.LOCK) throw error(name.pos(), "spinlock_t " + name.text() + " cannot be pointed to");
+            kinds.set(i, kind);
+            firm.set(i, ty != null);
+        } else {
+            i = define(name.text(), kind, 0, ty != null);
+        }
+        declared.add(name.text());
         if (lx.peek().is("=")) {
             lx.next();
             if (kind == Kind.LOCK) throw error(lx.peek().pos(), "spinlock_t " + name.text() + " takes no initial value");

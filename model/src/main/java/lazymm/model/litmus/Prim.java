@@ -17,7 +17,11 @@ import java.util.Map;
  * (everything else); {@code V} a value. In a {@link Ast.Call} the location is {@code loc}, and
  * the values are {@code a}, {@code b} in the order they appear.
  *
- * <p>Left out: RCU and SRCU (rcu_read_lock, synchronize_rcu, srcu_*), smp_cond_load_*,
+ * <p>RCU: {@code rcu_read_lock}, {@code rcu_read_unlock} and {@code synchronize_rcu} are run by
+ * {@link LitmusInstance} (a grace period waits for the read-side critical sections that
+ * started before it).
+ *
+ * <p>Left out: SRCU (srcu_*), the other RCU flavours and call_rcu, smp_cond_load_*,
  * smp_mb__after_unlock_lock, try_cmpxchg, atomic64_t and atomic_long_t, the _bh/_irq lock forms,
  * rwlocks; {@link #unsupported} names them so that the parser can say so.
  */
@@ -39,6 +43,9 @@ public enum Prim {
     SMP_MB__BEFORE_ATOMIC("", false, Need.NONE),
     SMP_MB__AFTER_ATOMIC("", false, Need.NONE),
     SMP_MB__AFTER_SPINLOCK("", false, Need.NONE),
+    RCU_READ_LOCK("", false, Need.NONE),
+    RCU_READ_UNLOCK("", false, Need.NONE),
+    SYNCHRONIZE_RCU("", false, Need.NONE),
 
     XCHG("LV", true, Need.VALUE),
     XCHG_RELAXED("LV", true, Need.VALUE),
@@ -203,7 +210,8 @@ public enum Prim {
     public static String unsupported(String name) {
         for (String p : RCU) {
             if (name.startsWith(p)) {
-                return "unsupported: " + name + "() (RCU and SRCU are not modelled by lazymm's litmus runner)";
+                return "unsupported: " + name + "() (of RCU, lazymm's litmus runner models rcu_read_lock, "
+                        + "rcu_read_unlock, synchronize_rcu, rcu_dereference and rcu_assign_pointer; not SRCU)";
             }
         }
         for (String p : OTHER) {

@@ -57,6 +57,21 @@ abstract class Backend {
         for (int c = 0; c < cpus; c++) mb(c);
     }
 
+    /**
+     * The start of a grace period that {@code caller} waits for in synchronize_rcu(), after its
+     * full barrier: what a read-side critical section that starts after this point must see
+     * (RCU's guarantee: the caller's accesses before the grace period happen before such a
+     * critical section's accesses). Null when the mode needs nothing (sc, tso: the barrier has
+     * made the caller's stores visible to all).
+     */
+    Object gracePeriodStart(int caller) { return null; }
+
+    /** A read-side critical section starts on {@code cpu} while a grace period is in progress. */
+    void readerAdopts(int cpu, Object start) {}
+
+    /** A hash of what {@link #gracePeriodStart} returned. */
+    long startHash(Object start) { return 0; }
+
     abstract void wmb(int cpu);
 
     abstract void rmb(int cpu);

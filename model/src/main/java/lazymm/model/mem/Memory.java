@@ -477,6 +477,34 @@ public final class Memory {
         be.gracePeriod(c, machine.nrCpus());
     }
 
+    /**
+     * The start of an RCU grace period this CPU will wait for (synchronize_rcu() of a litmus
+     * test): a full barrier, then what a read-side critical section that starts later must see
+     * (hand it to {@link #rcuReadLock}). The caller then waits for the critical sections in
+     * progress and ends with {@link #rcuGracePeriod}.
+     */
+    @SharedAccess public Object rcuGracePeriodStart() {
+        int c = cpu();
+        if (race != null) race.mb(c);
+        be.mb(c);
+        return be.gracePeriodStart(c);
+    }
+
+    /**
+     * rcu_read_lock() of a litmus test, outermost: the critical section sees what each grace
+     * period in progress started with ({@code inProgress[k]} non-null: what
+     * {@link #rcuGracePeriodStart} returned), read when this step runs.
+     */
+    @SharedAccess public void rcuReadLock(Object[] inProgress) {
+        int c = cpu();
+        for (Object s : inProgress) {
+            if (s != null) be.readerAdopts(c, s);
+        }
+    }
+
+    /** A hash of what {@link #rcuGracePeriodStart} returned, for state caching. */
+    public long rcuStartHash(Object start) { return start == null ? 0 : be.startHash(start) + 1; }
+
     /** smp_wmb(): orders earlier stores before later stores. */
     @SharedAccess public void smpWmb() {
         int c = cpu();

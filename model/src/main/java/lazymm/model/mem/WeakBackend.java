@@ -16,19 +16,31 @@ import lazymm.model.sim.Machine;
  *       mode shows store buffering, message passing without barriers, and reads out of order).
  *   <li>{@code acq}: everything the CPU has read, with the views of the stores it read; smp_rmb and
  *       smp_mb fold it into {@code cur}; smp_load_acquire folds in the view of what it read.
- *   <li>{@code rel}: what the CPU's stores publish; smp_store_release, smp_wmb and smp_mb set it to
- *       {@code cur}, so a reader that acquires the store sees all that came before it.
+ *   <li>{@code rel}: what the CPU's stores publish. smp_store_release (and a release RMW,
+ *       spin_unlock) sets it to {@code cur} joined with {@code acq}: LKMM's release is
+ *       A-cumulative (cumul-fence contains A-cumul(po-rel), A-cumul(r) = rfe? ; r), so the stores
+ *       the CPU read before the release, and what they published, are ordered before it (ISA2
+ *       with a READ_ONCE on the middle CPU is forbidden); smp_mb sets it to its global view, which
+ *       includes {@code acq} too (A-cumulative); smp_wmb sets it to {@code cur} (LKMM's wmb is
+ *       not A-cumulative; {@code cur} holds the CPU's own stores, and what it acquired, which is
+ *       more than LKMM orders).
  * </ul>
  * smp_mb also meets a global view (the order of full barriers), which forbids store buffering
  * across two full barriers (SB+mb). Taking a spinlock is an acquire that also republishes what
  * the previous holder's unlock published (LKMM's po-unlock-rf-lock-po is a cumulative fence:
  * ISA2+locks+mb is forbidden). Value-returning RMWs read the newest message and append after
- * it; fully ordered ones are smp_mb on both sides.
+ * it; fully ordered ones are smp_mb on both sides. An RCU grace period of a litmus test
+ * ({@link #gracePeriodStart}, {@link #readerAdopts}, {@link #gracePeriod}) hands a critical
+ * section that starts during it the caller's view from its start.
  *
  * <p>Where it is stronger than LKMM, on purpose (it may miss a bug, never invent one): stores are
- * appended at the end of the coherence order (no 2+2W); loads never read from a later store of
- * their own CPU (no load buffering, LB); smp_wmb is cumulative; a load of a pointer orders the
- * later loads through it (address dependencies, and a little more).
+ * appended at the end of the coherence order; loads never read from a later store of their own
+ * CPU (no load buffering: the litmus runner gets it by running a process's statements in the
+ * orders LKMM's preserved program order allows, {@code lazymm.model.litmus.Reorder}; the kernel
+ * model, Java code, has no such reordering and never shows LB); smp_wmb is cumulative (and a
+ * release's view stays published by later plain stores, as after smp_wmb); a load of a pointer
+ * orders the later loads through it (address dependencies, and a little more); a grace period
+ * orders every CPU's accesses, not only those of read-side critical sections.
  */
 final class WeakBackend extends Backend {
 
@@ -134,7 +146,7 @@ final class WeakBackend extends Backend {
 
     @Override
     void store(Loc l, int cpu, long v, boolean release, Object sync) {
-        if (release) rel[cpu] = cur[cpu].clone();
+        if (release) rel[cpu] = published(cpu);
         append(l, v, rel[cpu], sync);
         raise(cur, cpu, l.id, l.n - 1);
     }
@@ -142,7 +154,7 @@ final class WeakBackend extends Backend {
     @Override
     long rmw(Loc l, int cpu, Rmw op, long a, long b, Order order, Object sync) {
         if (order == Order.FULL) mb(cpu);
-        if (order == Order.RELEASE || order == Order.FULL) rel[cpu] = cur[cpu].clone();
+        if (order == Order.RELEASE) rel[cpu] = published(cpu);
         int i = l.n - 1;
         long old = l.mval[i];
         lastSync = l.msync[i];
@@ -160,6 +172,16 @@ final class WeakBackend extends Backend {
         if (order == Order.FULL) mb(cpu);
         return old;
     }
+
+    /**
+     * What a release publishes: {@code cur} joined with {@code acq}, everything the CPU has
+     * observed (read) so far with the views of the stores it read. LKMM's release is
+     * A-cumulative (cumul-fence contains A-cumul(po-rel), A-cumul(r) = rfe? ; r): the stores a
+     * CPU read before a release propagate to every CPU before the release store does, so a
+     * reader that acquires the release store sees them (ISA2 with a relaxed read on the middle
+     * CPU is forbidden). Publishing {@code cur} alone missed what was read relaxed.
+     */
+    private int[] published(int cpu) { return join(cur[cpu], acq[cpu]); }
 
     @Override
     void mb(int cpu) {
@@ -189,6 +211,15 @@ final class WeakBackend extends Backend {
         }
         mb(caller);
     }
+
+    @Override
+    Object gracePeriodStart(int caller) { return cur[caller].clone(); }
+
+    @Override
+    void readerAdopts(int cpu, Object start) { joinInto(cur, cpu, (int[]) start); }
+
+    @Override
+    long startHash(Object start) { return Arrays.hashCode((int[]) start); }
 
     @Override
     void wmb(int cpu) { rel[cpu] = cur[cpu].clone(); }

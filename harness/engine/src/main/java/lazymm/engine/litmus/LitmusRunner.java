@@ -15,8 +15,8 @@ import lazymm.model.sim.Config;
 import lazymm.model.sim.Program;
 
 /**
- * Runs one litmus test under one memory mode to the end of an unbounded, stateful exhaustive
- * search ({@code new Exhaustive(Integer.MAX_VALUE, true)}: every interleaving and every choice
+ * Runs one litmus test under one memory mode to the end (or to a time limit) of an unbounded,
+ * stateful exhaustive search ({@code new Exhaustive(Integer.MAX_VALUE, true)}: every interleaving and every choice
  * of which store a load reads, skipping states explored before), and judges the final states
  * as herd7 does: the states that fail the {@code filter} are dropped; the proposition P of the
  * final clause is evaluated on each state left; the observation is {@code Never} when no state
@@ -51,7 +51,7 @@ public final class LitmusRunner {
      */
     public record Outcome(LitmusTest test, String model, List<StateCount> states, String verdict, String validation,
                           long positive, long negative, long executions, long pruned, long deadlocked,
-                          long filtered, double seconds) {
+                          long filtered, double seconds, boolean complete) {
 
         /** True when the file says LKMM never allows the outcome but this mode produced it. */
         public boolean forbiddenReached() { return "Never".equals(test.result()) && !verdict.equals("Never"); }
@@ -63,8 +63,26 @@ public final class LitmusRunner {
      * @throws lazymm.model.litmus.LitmusError when a process goes wrong (a dereference of a value
      *     that is no address): the message has the file, line and column of the primitive
      */
-    public static Outcome run(LitmusTest test, String mode) {
+    public static Outcome run(LitmusTest test, String mode) { return run(test, mode, 0, null); }
+
+    /** What the search has done so far, for a progress line. */
+    public record Progress(long executions, long pruned, int statesCached, double seconds) {}
+
+    /** How often {@code progress} is told, in seconds. */
+    public static final double PROGRESS_EVERY = 5;
+
+    /**
+     * As {@link #run(LitmusTest, String)}, stopping after {@code seconds} (0: no limit; the
+     * outcome then says it is not {@code complete}: its states are those reached so far), and
+     * telling {@code progress} (if not null) every {@link #PROGRESS_EVERY} seconds. The search's
+     * memory is bounded: see {@link Exhaustive#MAX_STATES}.
+     */
+    public static Outcome run(LitmusTest test, String mode, double seconds,
+                              java.util.function.Consumer<Progress> progress) {
         long start = System.nanoTime();
+        long deadline = seconds > 0 ? start + (long) (seconds * 1e9) : Long.MAX_VALUE;
+        long nextProgress = start + (long) (PROGRESS_EVERY * 1e9);
+        boolean complete = true;
         FinalStates finals = new FinalStates();
         LitmusTarget target = new LitmusTarget(test, finals);
         Config cfg = target.config(mode);
@@ -73,6 +91,17 @@ public final class LitmusRunner {
         long executions = 0;
         long deadlocked = 0;
         while (search.startExecution()) {
+            if ((executions & 63) == 0) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    complete = false;
+                    break;
+                }
+                if (progress != null && now >= nextProgress) {
+                    progress.accept(new Progress(executions, search.pruned(), search.statesCached(), (now - start) / 1e9));
+                    nextProgress = now + (long) (PROGRESS_EVERY * 1e9);
+                }
+            }
             Result r = new Execution(target, cfg, program, search, Execution.DEFAULT_STEP_BOUND, false, false).run();
             executions++;
             if (r.failed()) {
@@ -82,11 +111,12 @@ public final class LitmusRunner {
                 deadlocked++;
             }
         }
-        return judge(test, mode, finals, executions, search.pruned(), deadlocked, (System.nanoTime() - start) / 1e9);
+        return judge(test, mode, finals, executions, search.pruned(), deadlocked, (System.nanoTime() - start) / 1e9,
+                complete);
     }
 
     private static Outcome judge(LitmusTest test, String mode, FinalStates finals, long executions, long pruned,
-                                 long deadlocked, double seconds) {
+                                 long deadlocked, double seconds, boolean complete) {
         List<StateCount> states = new ArrayList<>();
         long pos = 0;
         long neg = 0;
@@ -109,7 +139,7 @@ public final class LitmusRunner {
             case FORALL -> neg == 0;
         };
         return new Outcome(test, mode, List.copyOf(states), verdict, ok ? "Ok" : "No", pos, neg, executions, pruned,
-                deadlocked, filtered, seconds);
+                deadlocked, filtered, seconds, complete);
     }
 
     /** herd7's word for what the clause asks: Allowed (exists), Forbidden (~exists), Required (forall). */

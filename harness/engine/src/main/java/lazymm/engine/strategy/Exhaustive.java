@@ -49,7 +49,9 @@ public final class Exhaustive implements Strategy {
 
     private final int bound;
     /** States explored from, when state caching is on (null: off). */
-    private final java.util.Set<Long> seen;
+    private final StateSet seen;
+    /** The most states {@link #seen} remembers (8 bytes each, twice that in its table). */
+    public static final int MAX_STATES = 1 << 23;
     private long pruned;
     private final List<Frame> stack = new ArrayList<>();
     private int depth;
@@ -70,7 +72,7 @@ public final class Exhaustive implements Strategy {
             throw new IllegalArgumentException("state caching needs an unbounded search");
         }
         this.bound = preemptionBound;
-        this.seen = cacheStates ? new java.util.HashSet<>() : null;
+        this.seen = cacheStates ? new StateSet(MAX_STATES) : null;
     }
 
     /**
@@ -85,6 +87,12 @@ public final class Exhaustive implements Strategy {
         pruned++;
         return false;
     }
+
+    /** How many states the cache holds (0 without caching). */
+    public int statesCached() { return seen == null ? 0 : seen.size(); }
+
+    /** True once the state cache is full: states after that are explored again when reached again. */
+    public boolean cacheFull() { return seen != null && seen.full(); }
 
     /** Executions ended early because their state had been explored before. */
     public long pruned() { return pruned; }

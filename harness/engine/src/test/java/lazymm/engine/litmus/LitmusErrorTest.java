@@ -46,7 +46,7 @@ class LitmusErrorTest {
             "WRITE_ONCE(*x, 1);|WRITE_ONCE(*x, 1)|t.litmus:5:19: expected ';' after the call of WRITE_ONCE(), found 'smp_store_release'",
             "smp_store_release(y, 1);|frobnicate(y);|t.litmus:6:2: unknown function 'frobnicate'",
             "exists (1:r0=1|exists (1:r0=|t.litmus:15:15: expected a value (a number or a location), found '/\\'",
-            "smp_store_release(y, 1);|synchronize_rcu();|t.litmus:6:2: unsupported"})
+            "smp_store_release(y, 1);|synchronize_srcu(s);|t.litmus:6:2: unsupported"})
     void errorsNameFileLineColumn(String from, String to, String message) {
         String text = GOOD.replace(from, to);
         LitmusError e = assertThrows(LitmusError.class, () -> LitmusParser.parse("t.litmus", text));
@@ -107,5 +107,29 @@ class LitmusErrorTest {
         assertEquals(2, code, out + "\n" + err);
         assertTrue(err.toString().contains("bad.litmus:5:19: expected ';'"), err.toString());
         assertTrue(out.toString().contains("Observation MP+ok Never"), out.toString());
+    }
+
+    /** --time stops a search and says so, in the output and the report; a negative --time is bad usage. */
+    @Test
+    void theTimeLimitStopsTheSearchAndSaysItIsIncomplete(@TempDir Path tmp) throws Exception {
+        Path good = tmp.resolve("good.litmus");
+        Files.writeString(good, GOOD);
+        Path report = tmp.resolve("r.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"litmus", "--time", "1e-9", "--report", report.toString(), good.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, code, out + "\n" + err);
+        assertTrue(out.toString().contains("INCOMPLETE: MP+ok: stopped at the --time limit"), out.toString());
+        assertTrue(Files.readString(report).contains("\"complete\": false"), Files.readString(report));
+        StringWriter out2 = new StringWriter();
+        code = Main.run(new String[] {"litmus", good.toString()}, new PrintWriter(out2, true), new PrintWriter(err, true));
+        assertEquals(0, code);
+        assertTrue(!out2.toString().contains("INCOMPLETE") && out2.toString().contains("Observation MP+ok Never"), out2.toString());
+        StringWriter err3 = new StringWriter();
+        code = Main.run(new String[] {"litmus", "--time", "-1", good.toString()}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err3, true));
+        assertEquals(2, code, err3.toString());
+        assertEquals("lazymm: error: --time must be >= 0, not -1.0", err3.toString().strip());
     }
 }
