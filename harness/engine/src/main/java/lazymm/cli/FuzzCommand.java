@@ -135,6 +135,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         volatile long ft;
         volatile long corp;
         volatile boolean done;
+        /** It has reported its first statistics (after its first execution). */
+        volatile boolean running;
         /** Stopped by this command when worker 0 ended at the time limit: its exit code is not an error. */
         volatile boolean stoppedHere;
         Worker(int id) { this.id = id; }
@@ -587,6 +589,12 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                         case WorkerProtocol.Stats st -> {
                             w.execs = st.executions();
                             w.features = st.features();
+                            // the first one is an event: the worker runs (the warm start stops,
+                            // the other workers start); the later ones only update the counts
+                            if (!w.running) {
+                                w.running = true;
+                                events.add(new Event(w.id, st, 0));
+                            }
                         }
                         case WorkerProtocol.Finding f -> {
                             events.add(new Event(w.id, f, 0));
