@@ -61,6 +61,9 @@ abstract class Arch {
      */
     void switchTo(TaskStruct prev, TaskStruct next) {}
 
+    /** destroy_context(mm), from __mmdrop: the arch's part of freeing an mm (x86 with INVLPGB: its global ASID). */
+    void destroyContext(MmStruct mm) {}
+
     /** The arch's oracles after every step (arm64: the ASID allocator's invariant). */
     void checkStep() {}
 

@@ -231,6 +231,9 @@ public enum Patch {
     PLANT_NO_ASID_FLUSH(Kind.PLANT, "plant-no-asid-flush", null, "arm64: a rollover without the local TLB flush"),
     PLANT_ASID_NO_RESERVE(Kind.PLANT, "plant-asid-no-reserve", null, "arm64 flush_context(): an active ASID not reserved"),
     PLANT_NO_TLBI_BROADCAST(Kind.PLANT, "plant-no-tlbi-broadcast", null, "arm64: the TLBI reaches this CPU only"),
+    PLANT_INVLPGB_NO_TLBSYNC(Kind.PLANT, "plant-invlpgb-no-tlbsync", null, "x86 broadcast_tlb_flush(): no __tlbsync() after the INVLPGBs"),
+    PLANT_GLOBAL_ASID_FREE_NOW(Kind.PLANT, "plant-global-asid-free-now", null, "x86 mm_free_global_asid(): the ASID's bit cleared in global_asid_used at once, reusable before the rollover's flush"),
+    PLANT_GLOBAL_ASID_NO_CLAIM(Kind.PLANT, "plant-global-asid-no-claim", null, "x86 allocate_global_asid(): the ASID is not claimed in global_asid_used"),
     PLANT_LAZYMMU_NO_FLUSH(Kind.PLANT, "plant-lazymmu-no-flush", null, "lazy_mmu_mode_disable(): no arch_flush_lazy_mmu_mode() on a nested exit"),
     PLANT_LAZYMMU_SLEEP(Kind.PLANT, "plant-lazymmu-sleep", null, "a lazy MMU user sleeps without lazy_mmu_mode_pause()");
 
