@@ -37,6 +37,8 @@ final class Mmu {
     /** The user access under way (translated, not yet done): its tag and page, or -1 (what a TLBSYNC waits for). */
     @Ghost private int inFlightTag = -1;
     @Ghost private int inFlightVa = -1;
+    /** The tag of the page walk under way (its reads are yield points; the walk is part of one instruction), or -1. */
+    @Ghost private int walkingTag = -1;
 
     Mmu(int cpu) { this.cpu = cpu; }
 
@@ -61,10 +63,13 @@ final class Mmu {
 
     /**
      * Whether the access under way uses a translation an INVLPGB of tag {@code asid} (-1: every
-     * tag), page {@code va} (-1: every page) removes: its TLBSYNC waits for that access (the
-     * access is one instruction; it completes).
+     * tag), page {@code va} (-1: every page) removes, or a page walk under that tag is under way
+     * (it may hold a paging-structure entry the INVLPGB removes): its TLBSYNC waits for them
+     * (the access and the walk are part of one instruction; they complete). An IPI flush gets the
+     * same from interrupts, which come between instructions only.
      */
     boolean accessInFlight(int asid, int va) {
+        if (walkingTag >= 0 && (asid < 0 || walkingTag == asid)) return true;  // a walk may be using the tag's paging-structure entries
         return inFlightTag >= 0 && (asid < 0 || inFlightTag == asid) && (va < 0 || inFlightVa == va);
     }
 
@@ -79,20 +84,25 @@ final class Mmu {
     }
 
     private UserPage walk(Kernel k, MmStruct loaded, int va, boolean speculative) {
-        Pgtable t = pwc[cr3Pcid];
-        if (t == null) {
-            t = k.mem.readOnce(loaded.pmd);  // the hardware walker reads the pmd entry
-            if (t == null) return null;
+        walkingTag = cr3Pcid;  // the walk is part of one instruction: a TLBSYNC waits for it
+        try {
+            Pgtable t = pwc[cr3Pcid];
+            if (t == null) {
+                t = k.mem.readOnce(loaded.pmd);  // the hardware walker reads the pmd entry
+                if (t == null) return null;
+            }
+            if (t.freed) throw freedTable(k, t, speculative);
+            pwc[cr3Pcid] = t;
+            int pfn = k.mem.readOnce(t.pte[va]);  // the hardware walker reads the PTE
+            if (t.freed) throw freedTable(k, t, speculative);  // freed while the walk was under way
+            if (pfn == 0) return null;
+            UserPage p = k.page(pfn);
+            tlb[cr3Pcid][va] = p;
+            filledBy[cr3Pcid][va] = k.current() + " on " + loaded;
+            return p;
+        } finally {
+            walkingTag = -1;
         }
-        if (t.freed) throw freedTable(k, t, speculative);
-        pwc[cr3Pcid] = t;
-        int pfn = k.mem.readOnce(t.pte[va]);  // the hardware walker reads the PTE
-        if (t.freed) throw freedTable(k, t, speculative);  // freed while the walk was under way
-        if (pfn == 0) return null;
-        UserPage p = k.page(pfn);
-        tlb[cr3Pcid][va] = p;
-        filledBy[cr3Pcid][va] = k.current() + " on " + loaded;
-        return p;
     }
 
     private Violation freedTable(Kernel k, Pgtable t, boolean speculative) {
