@@ -329,6 +329,38 @@ final class ArchX86 extends Arch {
     @Override
     void checkUsed(UserPage p, int va) { k.thisRq().mmu.checkUsed(k, p, va); }
 
+    /**
+     * cpuidle_enter_state() of a state with CPUIDLE_FLAG_TLB_FLUSHED (IRQs off since
+     * cpuidle_idle_call()): leave_mm().
+     */
+    @Override
+    void cpuidleEnterTlbFlushed() {
+        boolean was = k.localIrqSave();
+        leaveMm();
+        k.localIrqRestore(was);
+    }
+
+    /** leave_mm(). */
+    private void leaveMm() {
+        MmStruct loadedMm = k.mem.readOnce(me().loadedMm);
+
+        /*
+         * It's plausible that we're in lazy TLB mode while our mm is init_mm.
+         * If so, our callers still expect us to flush the TLB, but there
+         * aren't any user TLB entries in init_mm to worry about.
+         *
+         * This needs to happen before any other sanity checks due to
+         * intel_idle's shenanigans.
+         */
+        if (loadedMm == k.initMm) return;
+
+        /* Warn if we're not lazy. */
+        k.warnOn(k.mem.readOnce(me().isLazy) == 0, "leave_mm", "cpu" + k.smpProcessorId() + " has " + loadedMm
+                + " loaded and is not in lazy TLB mode (cpu_tlbstate.loaded_mm_asid " + me().loadedMmAsid + ")");
+
+        switchMm(null, k.initMm, null);
+    }
+
     /** destroy_context(mm) (asm/mmu_context.h), from __mmdrop: mm_free_global_asid(mm). */
     @Override
     void destroyContext(MmStruct mm) { if (invlpgb != null) invlpgb.mmFreeGlobalAsid(mm); }
@@ -455,6 +487,12 @@ final class ArchX86 extends Arch {
         }
         if (loadedMm == k.initMm) return;
 
+        boolean lazyFirst = k.kc.has(Patch.RIEL_FLUSH_FUNC_LAZY_FIRST);  // PATCH: riel-flush-func-lazy-first
+        if (lazyFirst && k.mem.readOnce(s.isLazy) != 0) {  // PATCH: riel-flush-func-lazy-first: the lazy test moved before the global ASID test
+            switchMmIrqsOff(null, k.initMm, null);  // PATCH: riel-flush-func-lazy-first
+            return;  // PATCH: riel-flush-func-lazy-first
+        }
+
         /* Reload the ASID if transitioning into or out of a global ASID */
         if (invlpgb != null && invlpgb.mmNeedsGlobalAsid(loadedMm, loadedMmAsid)) {
             switchMmIrqsOff(null, loadedMm, null);
@@ -464,7 +502,7 @@ final class ArchX86 extends Arch {
         /* Broadcast ASIDs are always kept up to date with INVLPGB. */
         if (X86Invlpgb.isGlobalAsid(loadedMmAsid)) return;
 
-        if (k.mem.readOnce(s.isLazy) != 0) {
+        if (!lazyFirst && k.mem.readOnce(s.isLazy) != 0) {  // PATCH: riel-flush-func-lazy-first: moved from here
             /*
              * We're in lazy mode.  We need to at least flush our
              * paging-structure cache to avoid speculatively reading

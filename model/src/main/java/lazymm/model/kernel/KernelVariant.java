@@ -160,7 +160,13 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
          * AMD's INVLPGB and TLBSYNC (CONFIG_BROADCAST_TLB_FLUSH, X86_FEATURE_INVLPGB; it depends on
          * X86_FEATURE_PCID): broadcast TLB invalidation with global ASIDs ({@code X86Invlpgb}).
          */
-        X86_FEATURE_INVLPGB(CpuArch.X86);
+        X86_FEATURE_INVLPGB(CpuArch.X86),
+        /**
+         * An idle state with CPUIDLE_FLAG_TLB_FLUSHED (ACPI C3, intel_idle's deeper states):
+         * cpuidle_enter_state() calls leave_mm() before entering it, which WARNs unless the CPU is
+         * in lazy TLB mode. Whether a CPU with nothing to run picks that state is a scheduler choice.
+         */
+        CPUIDLE_FLAG_TLB_FLUSHED(CpuArch.X86);
 
         /** The one architecture that has it. */
         public final CpuArch arch;

@@ -194,6 +194,14 @@ public enum Patch {
     GERALD_S390_BH_LOCK(Kind.POSTING, "gerald-s390-bh-lock", null,
             "Gerald Schaefer, seed 002: mm->context.lock taken with spin_lock_bh everywhere"),
 
+    /**
+     * Rik van Riel's fix from the RAR work: flush_tlb_func() tests is_lazy before the global-ASID
+     * transition, so a flush IPI no longer moves a lazy (idle) CPU to the global ASID and clears
+     * is_lazy under cpuidle's leave_mm(). Not in the tree read (see X86Invlpgb).
+     */
+    RIEL_FLUSH_FUNC_LAZY_FIRST(Kind.POSTING, "riel-flush-func-lazy-first", null,
+            "Rik van Riel, \"x86/mm: fix race between flush_tlb_func and idle task leave_mm\" (May 2025, Fixes: 4afeb0ed1753, Cc stable): the is_lazy test before the global ASID test in flush_tlb_func()"),
+
     // ---- fixes this project proposes ----
 
     /** kthread_use_mm() serializes the core for membarrier SYNC_CORE (SYNC-CORE-KTHREAD's fix). */

@@ -158,6 +158,18 @@ public final class Variants {
             "today's kernel on a CPU with INVLPGB (X86_FEATURE_INVLPGB, AMD Zen 3 on): a process active on several CPUs gets a global ASID and its flushes go out as INVLPGB + TLBSYNC (global ASIDs and the threshold scaled down: 4 ASIDs, 2 CPUs)")
             .features(KernelVariant.CpuFeature.X86_FEATURE_INVLPGB).build();
 
+    public static final KernelVariant IDLE_LEAVE_MM = variant("idle-leave-mm",
+            "today's kernel without INVLPGB (no membarrier users), with an idle state that flushes the TLB (CPUIDLE_FLAG_TLB_FLUSHED: cpuidle calls leave_mm(), which WARNs unless the CPU is lazy): INVLPGB-IDLE's control")
+            .features(KernelVariant.CpuFeature.CPUIDLE_FLAG_TLB_FLUSHED).build();
+
+    public static final KernelVariant INVLPGB_IDLE = IDLE_LEAVE_MM.derive("INVLPGB-IDLE",
+            "today's kernel with INVLPGB and an idle state that flushes the TLB (CPUIDLE_FLAG_TLB_FLUSHED): a flush IPI of an mm in asid_transition moves a CPU gone idle (lazy) to the global ASID, clearing is_lazy, and cpuidle's leave_mm() WARNs (Rik van Riel's report, May 2025)")
+            .features(KernelVariant.CpuFeature.X86_FEATURE_INVLPGB).expects(violation("Warn")).build();
+
+    public static final KernelVariant INVLPGB_IDLE_LAZY_FIRST = INVLPGB_IDLE.derive("invlpgb-idle-lazy-first",
+            "INVLPGB-IDLE with Rik van Riel's posted fix: flush_tlb_func() tests is_lazy before the global ASID")
+            .applies(Patch.RIEL_FLUSH_FUNC_LAZY_FIRST).expects(Expect.CLEAN).build();
+
     // ---- shootdown, arm64 ASIDs, powerpc radix ----
 
     public static final KernelVariant SHOOT_TRIM = SHOOTDOWN.derive("SHOOT-TRIM",
@@ -497,7 +509,7 @@ public final class Variants {
             UPSTREAM, SHOOTDOWN, HAZARD, HAZARD_BATCH, HAZARD_ARM64, HP_HOTPLUG, HP_CPUMASK, HP_X86_TRIM, HP_WARN,
             MEMBARRIER, SYNC_CORE_KTHREAD, GLOBAL_STALE_STATE, TASK_MM_RACE, HAZARD_MEMBARRIER, HP_NO_MB,
             HAZARD_MEMBARRIER_X86, HP_NO_SYNC_CORE, V6_11, V6_11_POWERPC, HPREF_V2, HPREF_V2_POWERPC, HPREF_V3,
-            HPREF_V3_POWERPC, X86_SWITCH_ORDER, X86_SWITCH_MB, UPSTREAM_INVLPGB, SHOOT_TRIM, ARM64_ASID,
+            HPREF_V3_POWERPC, X86_SWITCH_ORDER, X86_SWITCH_MB, UPSTREAM_INVLPGB, IDLE_LEAVE_MM, INVLPGB_IDLE, INVLPGB_IDLE_LAZY_FIRST, SHOOT_TRIM, ARM64_ASID,
             ARM64_ASID_ZERO, LAZYMMU, LAZYMMU_ARM64, LAZYMMU_POWERPC, LAZYMMU_SPARC, LAZYMMU_NEST, LAZYMMU_PREEMPT,
             PPC_TRIM_KTHREAD, S390_FRAG, S390_FRAG_RACE, S390_ALLOC_P, S390_BH_DEADLOCK, S390_PTE_FREE_DEFER, S390_4K);
 
