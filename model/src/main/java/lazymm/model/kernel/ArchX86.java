@@ -44,7 +44,8 @@ import lazymm.model.sim.Ghost;
  * <p>Left out: PTI's user PCIDs, LAM, cond_mitigation, the LDT and
  * PCE updates, the trim timer (whether this flush trims is a scheduler choice), the
  * flush_tlb_info reentrancy checks, temporary mms, arch_tlbbatch_flush (reclaim's batched
- * flushes), leave_mm from idle drivers.
+ * flushes), leave_mm from idle drivers unless the variant declares CPUIDLE_FLAG_TLB_FLUSHED (then
+ * cpuidleEnterTlbFlushed below, from the idle loop).
  *
  * <p>Core serialization, what membarrier SYNC_CORE relies on: the CR3 write, IRET
  * (arch/x86/entry/entry_64.S) and sync_core_before_usermode() (arch/x86/include/asm/sync_core.h);

@@ -12,7 +12,7 @@ import lazymm.model.sim.Violation;
 /**
  * x86 broadcast TLB invalidation with global ASIDs: AMD's INVLPGB and TLBSYNC, Rik van Riel's
  * series merged for v6.15 (4afeb0ed1753 "x86/mm: Enable broadcast TLB invalidation for
- * multi-threaded processes" and the twelve commits around it). {@link ArchX86} calls in at each
+ * multi-threaded processes" and the commits around it). {@link ArchX86} calls in at each
  * of the kernel's {@code cpu_feature_enabled(X86_FEATURE_INVLPGB)} branches, and only when the
  * variant declares the feature ({@link KernelVariant.CpuFeature#X86_FEATURE_INVLPGB}); without
  * it nothing here exists and x86 runs as before, access for access.
