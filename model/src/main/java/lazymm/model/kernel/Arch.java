@@ -61,6 +61,12 @@ abstract class Arch {
      */
     void switchTo(TaskStruct prev, TaskStruct next) {}
 
+    /** cpuidle_enter_state() of an idle state with CPUIDLE_FLAG_TLB_FLUSHED: x86's leave_mm() (IRQs off). */
+    void cpuidleEnterTlbFlushed() {}
+
+    /** destroy_context(mm), from __mmdrop: the arch's part of freeing an mm (x86 with INVLPGB: its global ASID). */
+    void destroyContext(MmStruct mm) {}
+
     /** The arch's oracles after every step (arm64: the ASID allocator's invariant). */
     void checkStep() {}
 

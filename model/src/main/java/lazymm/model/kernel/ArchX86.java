@@ -35,10 +35,17 @@ import lazymm.model.sim.Ghost;
  * loaded mm's generations, which disagree only while another CPU flushes that mm: reached by
  * mkclean:G, a flush of another process's mm (exec's and exit's exit_mmap never meet it).
  *
- * <p>Left out: INVLPGB and global ASIDs, PTI's user PCIDs, LAM, cond_mitigation, the LDT and
+ * <p>With X86_FEATURE_INVLPGB (a variant that declares it): broadcast TLB invalidation with global
+ * ASIDs, {@link X86Invlpgb}, called at each of the kernel's INVLPGB branches below (choose_new_asid,
+ * the same-mm path of switch_mm_irqs_off, flush_tlb_func, flush_tlb_mm_range,
+ * native_flush_tlb_multi, destroy_context); without it those branches are not taken and cost no
+ * access.
+ *
+ * <p>Left out: PTI's user PCIDs, LAM, cond_mitigation, the LDT and
  * PCE updates, the trim timer (whether this flush trims is a scheduler choice), the
  * flush_tlb_info reentrancy checks, temporary mms, arch_tlbbatch_flush (reclaim's batched
- * flushes), leave_mm from idle drivers.
+ * flushes), leave_mm from idle drivers unless the variant declares CPUIDLE_FLAG_TLB_FLUSHED (then
+ * cpuidleEnterTlbFlushed below, from the idle loop).
  *
  * <p>Core serialization, what membarrier SYNC_CORE relies on: the CR3 write, IRET
  * (arch/x86/entry/entry_64.S) and sync_core_before_usermode() (arch/x86/include/asm/sync_core.h);
@@ -65,7 +72,7 @@ final class ArchX86 extends Arch {
     }
 
     /** struct flush_tlb_info (initiating_cpu: flush_tlb_func()'s "local"). */
-    private record FlushTlbInfo(MmStruct mm, long start, long end, boolean freedTables, long newTlbGen,
+    record FlushTlbInfo(MmStruct mm, long start, long end, boolean freedTables, long newTlbGen,
                                 boolean trimCpumask, int initiatingCpu) {}
 
     /** choose_new_asid()'s result. */
@@ -74,12 +81,21 @@ final class ArchX86 extends Arch {
     /** LOADED_MM_SWITCHING ((struct mm_struct *)1UL): a sentinel, never dereferenced. */
     private final MmStruct loadedMmSwitching;
     private final CpuTlbState[] tlbstate;
+    /** Broadcast TLB invalidation: cpu_feature_enabled(X86_FEATURE_INVLPGB), or null without it. */
+    private final X86Invlpgb invlpgb;
 
     ArchX86(Kernel k) {
         super(k);
         this.loadedMmSwitching = new MmStruct(k.mem, "LOADED_MM_SWITCHING", false, -1, 0, 0, 0);
         this.tlbstate = new CpuTlbState[k.cfg.cpus()];
+        this.invlpgb = k.kc.has(KernelVariant.CpuFeature.X86_FEATURE_INVLPGB) ? new X86Invlpgb(k, this) : null;
     }
+
+    /** per_cpu(cpu_tlbstate, cpu) and cpu_tlbstate_shared: for the remote reads of X86Invlpgb. */
+    CpuTlbState tlbstate(int cpu) { return tlbstate[cpu]; }
+
+    /** LOADED_MM_SWITCHING. */
+    MmStruct loadedMmSwitching() { return loadedMmSwitching; }
 
     @Override String name() { return "x86"; }
 
@@ -95,6 +111,7 @@ final class ArchX86 extends Arch {
         for (int i = 1; i < Mmu.NR_PCIDS; i++) s.ctxId[i] = 0;
         s.nextAsid = 1;
         s.loadedMmAsid = 0;
+        if (invlpgb != null) invlpgb.writeLoadedMmAsid(0);
         k.mem.writeOnce(s.loadedMm, k.initMm);
         k.mem.writeOnce(s.isLazy, 0);
         Rq rq = k.thisRq();
@@ -169,7 +186,18 @@ final class ArchX86 extends Arch {
          * provides that full memory barrier and core serializing
          * instruction.
          */
-        if (prev == next) {
+        if (prev == next && invlpgb != null && invlpgb.mmNeedsGlobalAsid(next, prevAsid)) {
+            /* Check if the current mm is transitioning to a global ASID */
+            nextTlbGen = k.mem.atomicRead(next.tlbGen);
+            ns = chooseNewAsid(s, next, nextTlbGen);
+            // goto reload_tlb;
+        } else if (prev == next) {
+            /*
+             * Broadcast TLB invalidation keeps this ASID up to date
+             * all the time.
+             */
+            if (X86Invlpgb.isGlobalAsid(prevAsid)) return;
+
             /*
              * If the CPU is not in lazy TLB mode, we are just switching
              * from one thread in a process to another thread in the same
@@ -235,6 +263,7 @@ final class ArchX86 extends Arch {
 
         // reload_tlb:
         if (ns.needFlush()) {
+            if (invlpgb != null) k.warnOn(X86Invlpgb.isGlobalAsid(ns.asid()), "switch_mm_irqs_off", "need_flush with global ASID " + ns.asid());
             s.ctxId[ns.asid()] = next.ctxId;
             s.ctxTlbGen[ns.asid()] = nextTlbGen;
             loadNewMmCr3(next, ns.asid(), true);
@@ -248,10 +277,20 @@ final class ArchX86 extends Arch {
 
         k.mem.writeOnce(s.loadedMm, next);
         s.loadedMmAsid = ns.asid();
+        if (invlpgb != null) invlpgb.writeLoadedMmAsid(ns.asid());
     }
 
     /** choose_new_asid(next, next_tlb_gen): the slot that has next's ctx_id, else the next one round-robin. */
     private NewAsid chooseNewAsid(CpuTlbState s, MmStruct next, long nextTlbGen) {
+        /*
+         * TLB consistency for global ASIDs is maintained with hardware assisted
+         * remote TLB flushing. Global ASIDs are always up to date.
+         */
+        if (invlpgb != null) {
+            int globalAsid = invlpgb.mmGlobalAsid(next);
+            if (globalAsid != 0) return new NewAsid(globalAsid, false);
+        }
+
         for (int asid = 0; asid < Mmu.NR_PCIDS; asid++) {
             if (s.ctxId[asid] != next.ctxId) continue;
             return new NewAsid(asid, s.ctxTlbGen[asid] < nextTlbGen);
@@ -291,6 +330,46 @@ final class ArchX86 extends Arch {
     @Override
     void checkUsed(UserPage p, int va) { k.thisRq().mmu.checkUsed(k, p, va); }
 
+    /**
+     * cpuidle_enter_state() of a state with CPUIDLE_FLAG_TLB_FLUSHED (IRQs off since
+     * cpuidle_idle_call()): leave_mm().
+     */
+    @Override
+    void cpuidleEnterTlbFlushed() {
+        boolean was = k.localIrqSave();
+        leaveMm();
+        k.localIrqRestore(was);
+    }
+
+    /** leave_mm(). */
+    private void leaveMm() {
+        MmStruct loadedMm = k.mem.readOnce(me().loadedMm);
+
+        /*
+         * It's plausible that we're in lazy TLB mode while our mm is init_mm.
+         * If so, our callers still expect us to flush the TLB, but there
+         * aren't any user TLB entries in init_mm to worry about.
+         *
+         * This needs to happen before any other sanity checks due to
+         * intel_idle's shenanigans.
+         */
+        if (loadedMm == k.initMm) return;
+
+        /* Warn if we're not lazy. */
+        k.warnOn(k.mem.readOnce(me().isLazy) == 0, "leave_mm", "cpu" + k.smpProcessorId() + " has " + loadedMm
+                + " loaded and is not in lazy TLB mode (cpu_tlbstate.loaded_mm_asid " + me().loadedMmAsid + ")");
+
+        switchMm(null, k.initMm, null);
+    }
+
+    /** destroy_context(mm) (asm/mmu_context.h), from __mmdrop: mm_free_global_asid(mm). */
+    @Override
+    void destroyContext(MmStruct mm) { if (invlpgb != null) invlpgb.mmFreeGlobalAsid(mm); }
+
+    /** The GlobalAsid oracle (with INVLPGB). */
+    @Override
+    void checkStep() { if (invlpgb != null) invlpgb.checkStep(); }
+
     @Override
     void speculativeWalk(int va) {
         boolean was = k.localIrqSave();  // part of one instruction: interrupts come before or after it
@@ -316,11 +395,14 @@ final class ArchX86 extends Arch {
         long newTlbGen = incMmTlbGen(mm);
 
         // get_flush_tlb_info(): ranges above tlb_single_page_flush_ceiling (33 pages) become full flushes
-        long mask = k.mem.readOnce(mm.cpumask);
-        if ((mask & ~(1L << cpu)) != 0) {  // cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids
+        long mask;
+        if (invlpgb != null && invlpgb.mmGlobalAsid(mm) != 0) {  // if (mm_global_asid(mm))
+            invlpgb.broadcastTlbFlush(new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, false, cpu));
+        } else if (((mask = k.mem.readOnce(mm.cpumask)) & ~(1L << cpu)) != 0) {  // cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids
             boolean trim = k.m.choose(2) == 1;  // should_trim_cpumask(): time_after(jiffies, next_trim_cpumask)
             FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, trim, cpu);
             nativeFlushTlbMulti(info);
+            if (invlpgb != null) invlpgb.considerGlobalAsid(mm);
         } else if (mm == k.mem.readOnce(me().loadedMm)) {
             FlushTlbInfo info = new FlushTlbInfo(mm, start, end, freedTables, newTlbGen, false, cpu);
             k.localIrqDisable();
@@ -341,13 +423,17 @@ final class ArchX86 extends Arch {
      */
     private void nativeFlushTlbMulti(FlushTlbInfo info) {
         long cpumask = k.mem.readOnce(info.mm().cpumask);  // the mask is read again as the IPIs go out
-        if (info.freedTables() && !k.kc.has(Patch.PLANT_NO_FREED_TABLES_IPI)) {  // PATCH: plant-no-freed-tables-ipi: lazy CPUs skipped even when tables are freed
+        if ((info.freedTables() && !k.kc.has(Patch.PLANT_NO_FREED_TABLES_IPI))  // PATCH: plant-no-freed-tables-ipi: lazy CPUs skipped even when tables are freed
+                || (invlpgb != null && invlpgb.mmInAsidTransition(info.mm()))) {
             k.smp.onEachCpuMask(cpumask, () -> flushTlbFunc(info), true, "flush_tlb_func");
         } else {
             k.smp.onEachCpuCondMask(cpu -> shouldFlushTlb(cpu, info), cpumask, () -> flushTlbFunc(info), true,
                     "flush_tlb_func");
         }
     }
+
+    /** flush_tlb_multi(mm_cpumask(info->mm), info): finish_asid_transition()'s IPIs to the stragglers. */
+    void flushTlbMulti(FlushTlbInfo info) { nativeFlushTlbMulti(info); }
 
     /** should_flush_tlb(cpu, info): evaluated on the sending CPU for each CPU in the mask. */
     private boolean shouldFlushTlb(int cpu, FlushTlbInfo info) {
@@ -402,7 +488,22 @@ final class ArchX86 extends Arch {
         }
         if (loadedMm == k.initMm) return;
 
-        if (k.mem.readOnce(s.isLazy) != 0) {
+        boolean lazyFirst = k.kc.has(Patch.RIEL_FLUSH_FUNC_LAZY_FIRST);  // PATCH: riel-flush-func-lazy-first
+        if (lazyFirst && k.mem.readOnce(s.isLazy) != 0) {  // PATCH: riel-flush-func-lazy-first: the lazy test moved before the global ASID test
+            switchMmIrqsOff(null, k.initMm, null);  // PATCH: riel-flush-func-lazy-first
+            return;  // PATCH: riel-flush-func-lazy-first
+        }
+
+        /* Reload the ASID if transitioning into or out of a global ASID */
+        if (invlpgb != null && invlpgb.mmNeedsGlobalAsid(loadedMm, loadedMmAsid)) {
+            switchMmIrqsOff(null, loadedMm, null);
+            loadedMmAsid = s.loadedMmAsid;
+        }
+
+        /* Broadcast ASIDs are always kept up to date with INVLPGB. */
+        if (X86Invlpgb.isGlobalAsid(loadedMmAsid)) return;
+
+        if (!lazyFirst && k.mem.readOnce(s.isLazy) != 0) {  // PATCH: riel-flush-func-lazy-first: moved from here
             /*
              * We're in lazy mode.  We need to at least flush our
              * paging-structure cache to avoid speculatively reading

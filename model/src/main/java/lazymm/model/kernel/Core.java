@@ -269,6 +269,10 @@ final class Core {
             int cpu = k.smpProcessorId();
             if (k.hotplug.idleWork(cpu)) continue;
             if (k.liveTasks == 0 && !k.hotplug.pending()) break;
+            if (k.kc.has(KernelVariant.CpuFeature.CPUIDLE_FLAG_TLB_FLUSHED) && !readyFor(cpu) && !k.hotplug.hasIdleWork(cpu)
+                    && k.m.choose(2) == 1) {  // cpuidle_idle_call(): the governor picks the state that flushes the TLB
+                k.arch.cpuidleEnterTlbFlushed();
+            }
             k.m.await(() -> k.hotplug.hasIdleWork(cpu) || readyFor(cpu) || (k.liveTasks == 0 && !k.hotplug.pending()),
                     "work for idle/" + cpu);
             if (readyFor(cpu)) schedule();

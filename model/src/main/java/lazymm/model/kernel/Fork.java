@@ -37,7 +37,7 @@ final class Fork {
                     "WARNING in __mmdrop: mm == current->active_mm: cpu" + k.smpProcessorId() + " frees "
                             + mm + " while it is lazily using it (" + current + ")");
         }
-        // mm_free_pgd(), destroy_context(), ...: check_mm():
+        k.arch.destroyContext(mm);  // mm_free_pgd() and the rest left out; destroy_context(); then check_mm():
         if (!mm.exitMmapDone) {
             throw new Violation("UseAfterFree", Oracles.callers(3),
                     "BUG: Bad rss-counter state: " + mm + " freed on cpu" + k.smpProcessorId() + " (in "

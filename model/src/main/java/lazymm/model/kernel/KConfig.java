@@ -1,5 +1,7 @@
 package lazymm.model.kernel;
 
+import lazymm.model.kernel.KernelVariant.CpuArch;
+import lazymm.model.kernel.KernelVariant.CpuFeature;
 import lazymm.model.kernel.KernelVariant.Known;
 import lazymm.model.kernel.KernelVariant.LazyMmuBackend;
 import lazymm.model.kernel.KernelVariant.Workload;
@@ -13,7 +15,15 @@ import lazymm.model.sim.Config;
  */
 record KConfig(KernelVariant variant, LazyTlb lazyTlb) {
 
-    static KConfig of(Config cfg) { return new KConfig(Variants.byId(cfg.variant()), LazyTlb.of(cfg.lazyTlb())); }
+    /** The variant of {@code cfg}; a CPU feature its declaration has refuses another arch ({@code --arch}). */
+    static KConfig of(Config cfg) {
+        KernelVariant v = Variants.byId(cfg.variant());
+        for (CpuFeature f : v.features()) f.checkArch(v.id(), CpuArch.of(cfg.arch()));
+        return new KConfig(v, LazyTlb.of(cfg.lazyTlb()));
+    }
+
+    /** Whether the machine has the CPU feature: cpu_feature_enabled(), asked where the kernel asks it. */
+    boolean has(CpuFeature f) { return variant.has(f); }
 
     /** Whether the patch is in this kernel (see {@link KernelVariant#has}). */
     boolean has(Patch p) { return variant.has(p); }

@@ -34,6 +34,7 @@ import lazymm.model.sim.Variant;
  *                  zap, munmap and hotplug
  * @param lazyMmuBackend the lazy MMU backend when it is not the arch's (sparc64 on the x86 model)
  * @param archScheme on another arch it takes the lazy-TLB scheme that arch selects (today's kernel)
+ * @param features  the CPU features its machine has beyond the model's defaults (x86: X86_FEATURE_INVLPGB)
  * @param known     findings of other variants that this one knows and does not repeat
  * @param expect    clean, the violation kind it must produce, or under test
  * @param listed    shown by {@code list} and run by the catalog's tests; false for plants and
@@ -43,8 +44,8 @@ import lazymm.model.sim.Variant;
  */
 public record KernelVariant(String id, String summary, Release base, Set<Patch> applies, Set<Patch> reverts,
                             CpuArch arch, MemoryModel memory, LazyTlb lazyTlb, int cpus, Set<Workload> workload,
-                            LazyMmuBackend lazyMmuBackend, boolean archScheme, Set<Known> known, Expect expect,
-                            boolean listed, List<Result> results) {
+                            LazyMmuBackend lazyMmuBackend, boolean archScheme, Set<CpuFeature> features, Set<Known> known,
+                            Expect expect, boolean listed, List<Result> results) {
 
     /**
      * One row of a plant's expected results, as an LKMM litmus test's {@code Result:} line: on
@@ -149,6 +150,41 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         SPARC64
     }
 
+    /**
+     * A CPU feature the machine has beyond the model's defaults (cpu_feature_enabled() in the
+     * kernel). The x86 model always has X86_FEATURE_PCID (it is the PCID model), so a feature that
+     * needs PCID only needs x86.
+     */
+    public enum CpuFeature {
+        /**
+         * AMD's INVLPGB and TLBSYNC (CONFIG_BROADCAST_TLB_FLUSH, X86_FEATURE_INVLPGB; it depends on
+         * X86_FEATURE_PCID): broadcast TLB invalidation with global ASIDs ({@code X86Invlpgb}).
+         */
+        X86_FEATURE_INVLPGB(CpuArch.X86),
+        /**
+         * An idle state with CPUIDLE_FLAG_TLB_FLUSHED (ACPI C3, intel_idle's deeper states):
+         * cpuidle_enter_state() calls leave_mm() before entering it, which WARNs unless the CPU is
+         * in lazy TLB mode. Whether a CPU with nothing to run picks that state is a scheduler choice.
+         */
+        CPUIDLE_FLAG_TLB_FLUSHED(CpuArch.X86);
+
+        /** The one architecture that has it. */
+        public final CpuArch arch;
+
+        CpuFeature(CpuArch arch) { this.arch = arch; }
+
+        /**
+         * Refuses {@code arch} for a variant with this feature: the error names the variant, the
+         * rule and what to run instead.
+         */
+        public void checkArch(String variant, CpuArch on) {
+            if (on != arch) {
+                throw new IllegalArgumentException("variant " + variant + " has " + name() + ", which only " + arch
+                        + " has: run it with --arch " + arch + " (or run upstream on " + on + ")");
+            }
+        }
+    }
+
     /** A finding of another variant that this one knows about and does not repeat. */
     public enum Known {
         /** TASK-MM-RACE: task->mm written plain and read remotely by membarrier (today's kernel). */
@@ -160,6 +196,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         reverts = Collections.unmodifiableSet(reverts.isEmpty() ? EnumSet.noneOf(Patch.class) : EnumSet.copyOf(reverts));
         workload = Collections.unmodifiableSet(workload.isEmpty() ? EnumSet.noneOf(Workload.class) : EnumSet.copyOf(workload));
         known = Collections.unmodifiableSet(known.isEmpty() ? EnumSet.noneOf(Known.class) : EnumSet.copyOf(known));
+        features = Collections.unmodifiableSet(features.isEmpty() ? EnumSet.noneOf(CpuFeature.class) : EnumSet.copyOf(features));
         results = List.copyOf(results);
         List<String> wrong = new ArrayList<>();
         if (base.compareTo(Release.PIN) > 0) wrong.add("its base " + base + " is newer than the release the model follows, " + Release.PIN);
@@ -186,9 +223,16 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
             LazyTlb scheme = r.search().lazyTlb() != null ? r.search().lazyTlb() : archScheme ? r.arch().scheme() : lazyTlb;
             if (scheme == LazyTlb.SHOOTDOWN && r.arch() == CpuArch.ARM64) wrong.add("its result row " + r + " runs MMU_LAZY_TLB_SHOOTDOWN on arm64");
         }
+        for (CpuFeature f : features) {
+            if (f.arch != arch) wrong.add("it has " + f.name() + ", which only " + f.arch + " has, on " + arch);
+            for (Result r : results) if (r.arch() != f.arch) wrong.add("its result row " + r + " runs " + f.name() + " on " + r.arch());
+        }
         if (cpus < 1 || cpus > 8) wrong.add("it asks for " + cpus + " CPUs (1 to 8)");
         if (!wrong.isEmpty()) throw new IllegalArgumentException("variant " + id + ": " + String.join("; ", wrong));
     }
+
+    /** Whether the machine has the CPU feature. */
+    public boolean has(CpuFeature f) { return features.contains(f); }
 
     /** Whether the patch is in this variant's kernel: applied, or merged by its base and not reverted. */
     public boolean has(Patch p) { return hasIn(p, base, applies, reverts); }
@@ -224,6 +268,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
     public List<String> lineage() {
         List<String> out = new ArrayList<>();
         out.add("base " + base + (base.equals(Release.PIN) ? " (the model's pin)" : ""));
+        for (CpuFeature f : features) out.add("with " + f.name());
         for (Patch p : applies) out.add("applies " + p);
         for (Patch p : reverts) out.add("reverts " + p);
         for (Patch p : without()) {
@@ -247,6 +292,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         b.cpus = cpus;
         b.workload.addAll(workload);
         b.lazyMmuBackend = lazyMmuBackend;
+        b.features.addAll(features);
         b.known.addAll(known);
         return b;
     }
@@ -265,6 +311,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         private final Set<Workload> workload = EnumSet.noneOf(Workload.class);
         private LazyMmuBackend lazyMmuBackend;
         private boolean archScheme;
+        private final Set<CpuFeature> features = EnumSet.noneOf(CpuFeature.class);
         private final Set<Known> known = EnumSet.noneOf(Known.class);
         private Expect expect = Expect.CLEAN;
         private boolean listed = true;
@@ -291,6 +338,8 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         public Builder runs(Workload... ws) { workload.addAll(List.of(ws)); return this; }
         public Builder lazyMmuBackend(LazyMmuBackend b) { lazyMmuBackend = b; return this; }
         public Builder archScheme() { archScheme = true; return this; }
+        /** CPU features beyond the model's defaults; {@link CpuFeature#arch} must be the variant's arch. */
+        public Builder features(CpuFeature... fs) { features.addAll(List.of(fs)); return this; }
         public Builder knows(Known... ks) { known.addAll(List.of(ks)); return this; }
         public Builder expects(Expect e) { expect = e; return this; }
         public Builder unlisted() { listed = false; return this; }
@@ -299,7 +348,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
 
         public KernelVariant build() {
             return new KernelVariant(id, summary, base, applies, reverts, arch, memory != null ? memory : arch.memory(),
-                    lazyTlb, cpus, workload, lazyMmuBackend, archScheme, known, expect, listed, results);
+                    lazyTlb, cpus, workload, lazyMmuBackend, archScheme, features, known, expect, listed, results);
         }
     }
 }

@@ -194,6 +194,14 @@ public enum Patch {
     GERALD_S390_BH_LOCK(Kind.POSTING, "gerald-s390-bh-lock", null,
             "Gerald Schaefer, seed 002: mm->context.lock taken with spin_lock_bh everywhere"),
 
+    /**
+     * Rik van Riel's fix from the RAR work: flush_tlb_func() tests is_lazy before the global-ASID
+     * transition, so a flush IPI no longer moves a lazy (idle) CPU to the global ASID and clears
+     * is_lazy under cpuidle's leave_mm(). Not in the tree read (see X86Invlpgb).
+     */
+    RIEL_FLUSH_FUNC_LAZY_FIRST(Kind.POSTING, "riel-flush-func-lazy-first", null,
+            "Rik van Riel, \"x86/mm: fix race between flush_tlb_func and idle task leave_mm\" (May 2025, Fixes: 4afeb0ed1753, Cc stable): the is_lazy test before the global ASID test in flush_tlb_func()"),
+
     // ---- fixes this project proposes ----
 
     /** kthread_use_mm() serializes the core for membarrier SYNC_CORE (SYNC-CORE-KTHREAD's fix). */
@@ -231,6 +239,9 @@ public enum Patch {
     PLANT_NO_ASID_FLUSH(Kind.PLANT, "plant-no-asid-flush", null, "arm64: a rollover without the local TLB flush"),
     PLANT_ASID_NO_RESERVE(Kind.PLANT, "plant-asid-no-reserve", null, "arm64 flush_context(): an active ASID not reserved"),
     PLANT_NO_TLBI_BROADCAST(Kind.PLANT, "plant-no-tlbi-broadcast", null, "arm64: the TLBI reaches this CPU only"),
+    PLANT_INVLPGB_NO_TLBSYNC(Kind.PLANT, "plant-invlpgb-no-tlbsync", null, "x86 broadcast_tlb_flush(): no __tlbsync() after the INVLPGBs"),
+    PLANT_GLOBAL_ASID_FREE_NOW(Kind.PLANT, "plant-global-asid-free-now", null, "x86 mm_free_global_asid(): the ASID's bit cleared in global_asid_used at once, reusable before the rollover's flush"),
+    PLANT_GLOBAL_ASID_NO_CLAIM(Kind.PLANT, "plant-global-asid-no-claim", null, "x86 allocate_global_asid(): the ASID is not claimed in global_asid_used"),
     PLANT_LAZYMMU_NO_FLUSH(Kind.PLANT, "plant-lazymmu-no-flush", null, "lazy_mmu_mode_disable(): no arch_flush_lazy_mmu_mode() on a nested exit"),
     PLANT_LAZYMMU_SLEEP(Kind.PLANT, "plant-lazymmu-sleep", null, "a lazy MMU user sleeps without lazy_mmu_mode_pause()");
 

@@ -154,6 +154,22 @@ public final class Variants {
             "x86 switch_mm_irqs_off before 83b0177a6c48 (CVE-2025-40174): no smp_mb() when the mm_cpumask bit is already set")
             .reverts(Patch.X86_SWITCH_MB).expects(violation("StaleTlb")).build();
 
+    public static final KernelVariant UPSTREAM_INVLPGB = UPSTREAM.derive("upstream-invlpgb",
+            "today's kernel on a CPU with INVLPGB (X86_FEATURE_INVLPGB, AMD Zen 3 on): a process active on several CPUs gets a global ASID and its flushes go out as INVLPGB + TLBSYNC (global ASIDs and the threshold scaled down: 4 ASIDs, 2 CPUs)")
+            .features(KernelVariant.CpuFeature.X86_FEATURE_INVLPGB).build();
+
+    public static final KernelVariant IDLE_LEAVE_MM = variant("idle-leave-mm",
+            "today's kernel without INVLPGB (no membarrier users), with an idle state that flushes the TLB (CPUIDLE_FLAG_TLB_FLUSHED: cpuidle calls leave_mm(), which WARNs unless the CPU is lazy): INVLPGB-IDLE's control")
+            .features(KernelVariant.CpuFeature.CPUIDLE_FLAG_TLB_FLUSHED).build();
+
+    public static final KernelVariant INVLPGB_IDLE = IDLE_LEAVE_MM.derive("INVLPGB-IDLE",
+            "today's kernel with INVLPGB and an idle state that flushes the TLB (CPUIDLE_FLAG_TLB_FLUSHED): a flush IPI of an mm in asid_transition moves a CPU gone idle (lazy) to the global ASID, clearing is_lazy, and cpuidle's leave_mm() WARNs (Rik van Riel's report, May 2025)")
+            .features(KernelVariant.CpuFeature.X86_FEATURE_INVLPGB).expects(violation("Warn")).build();
+
+    public static final KernelVariant INVLPGB_IDLE_LAZY_FIRST = INVLPGB_IDLE.derive("invlpgb-idle-lazy-first",
+            "INVLPGB-IDLE with Rik van Riel's posted fix: flush_tlb_func() tests is_lazy before the global ASID")
+            .applies(Patch.RIEL_FLUSH_FUNC_LAZY_FIRST).expects(Expect.CLEAN).build();
+
     // ---- shootdown, arm64 ASIDs, powerpc radix ----
 
     public static final KernelVariant SHOOT_TRIM = SHOOTDOWN.derive("SHOOT-TRIM",
@@ -241,6 +257,9 @@ public final class Variants {
 
     /** Today's kernel without membarrier users: what most plants run on. */
     private static final KernelVariant TODAY = variant("today", "today's kernel, no membarrier users").unlisted().build();
+    /** Today's kernel on a CPU with INVLPGB, no membarrier users: the broadcast-flush plants. */
+    private static final KernelVariant TODAY_INVLPGB = TODAY.derive("today-invlpgb", "today's kernel with X86_FEATURE_INVLPGB, no membarrier users")
+            .features(KernelVariant.CpuFeature.X86_FEATURE_INVLPGB).build();
     /** The membarrier users with every fix, no TLB operations: membarrier's barrier plants. */
     private static final KernelVariant MEMBARRIER_ONLY = MEMBARRIER.derive("membarrier-only",
             "membarrier users with every fix, no zap or munmap").runs(NO_TLB_OPS).unlisted().build();
@@ -364,6 +383,15 @@ public final class Variants {
             plant(variant("arm64", "").arch(ARM64).unlisted().build(), Patch.PLANT_NO_TLBI_BROADCAST)
                     .result(ARM64, violation("StaleTlb:tlb"), "the TLBI of a zap reaches only the flushing CPU",
                             Search.random(11, 100_000)).build(),
+            plant(TODAY_INVLPGB, Patch.PLANT_INVLPGB_NO_TLBSYNC)
+                    .result(X86, violation("StaleTlb"), "the INVLPGBs of a broadcast flush still pending when flush_tlb_mm_range() returns: another CPU keeps the global ASID's entry (or walks the freed table through it)",
+                            Search.random(11, 20_000)).build(),
+            plant(TODAY_INVLPGB, Patch.PLANT_GLOBAL_ASID_FREE_NOW)
+                    .result(X86, violation("GlobalAsid:allocate_global_asid"), "a global ASID freed by an exiting mm is handed to the next process with no invlpgb_flush_all_nonglobals() between",
+                            Search.random(11, 20_000)).build(),
+            plant(TODAY_INVLPGB, Patch.PLANT_GLOBAL_ASID_NO_CLAIM)
+                    .result(X86, violation("GlobalAsid:mm->context.global_asid"), "two processes active on two CPUs get the same global ASID (a step check)",
+                            Search.random(11, 20_000)).build(),
             plant(LAZYMMU, Patch.PLANT_LAZYMMU_NO_FLUSH)
                     .result(X86, violation("LazyMmu:not flushed:lazy_mmu_mode_disable"), "Xen PV: the multicall buffer is still batched when lazy_mmu_mode_disable() returns",
                             Search.random(11, 20_000))
@@ -481,7 +509,7 @@ public final class Variants {
             UPSTREAM, SHOOTDOWN, HAZARD, HAZARD_BATCH, HAZARD_ARM64, HP_HOTPLUG, HP_CPUMASK, HP_X86_TRIM, HP_WARN,
             MEMBARRIER, SYNC_CORE_KTHREAD, GLOBAL_STALE_STATE, TASK_MM_RACE, HAZARD_MEMBARRIER, HP_NO_MB,
             HAZARD_MEMBARRIER_X86, HP_NO_SYNC_CORE, V6_11, V6_11_POWERPC, HPREF_V2, HPREF_V2_POWERPC, HPREF_V3,
-            HPREF_V3_POWERPC, X86_SWITCH_ORDER, X86_SWITCH_MB, SHOOT_TRIM, ARM64_ASID,
+            HPREF_V3_POWERPC, X86_SWITCH_ORDER, X86_SWITCH_MB, UPSTREAM_INVLPGB, IDLE_LEAVE_MM, INVLPGB_IDLE, INVLPGB_IDLE_LAZY_FIRST, SHOOT_TRIM, ARM64_ASID,
             ARM64_ASID_ZERO, LAZYMMU, LAZYMMU_ARM64, LAZYMMU_POWERPC, LAZYMMU_SPARC, LAZYMMU_NEST, LAZYMMU_PREEMPT,
             PPC_TRIM_KTHREAD, S390_FRAG, S390_FRAG_RACE, S390_ALLOC_P, S390_BH_DEADLOCK, S390_PTE_FREE_DEFER, S390_4K);
 
