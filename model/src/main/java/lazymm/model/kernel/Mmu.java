@@ -15,6 +15,7 @@ import lazymm.model.sim.Violation;
  * address space than the one loaded), and a walk, speculative or not, through a page-table page
  * that has been freed. Left out: global pages, huge pages, PTI's user PCIDs, INVLPGB.
  */
+@KernelFile(KernelFile.HARDWARE)
 final class Mmu {
 
     /** TLB_NR_DYN_ASIDS (arch/x86/include/asm/tlbflush.h). */

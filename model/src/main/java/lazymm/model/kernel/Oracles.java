@@ -11,9 +11,12 @@ import lazymm.model.sim.Violation;
  * and WARN_ON, KASAN on freed mms in Memory, the refcount underflow in mmdrop / mmput, the race
  * detector, membarrier(2)'s guarantees with the user-space operations in {@link Membarrier}):
  * <ul>
- *   <li>after every step: no freed mm is still in use: loaded in a CPU's MMU, or named by any
- *       pointer location of the memory (rq->prev_mm, rq->lazy_mm, task->active_mm, whatever
- *       field), except a dead task's and a freed object's own (use-after-free, see
+ *   <li>after every step: no freed mm is still loaded in a CPU's MMU, and no freed object is
+ *       still named by a pointer location of the memory (rq->prev_mm, rq->lazy_mm, task->active_mm, whatever
+ *       field), except a dead task's and a freed object's own: FreedWhileNamed, a finding that
+ *       does not end the execution, since naming is no access (KASAN reports only an access); the
+ *       execution goes on, and if something then accesses the freed object, KASAN's report of
+ *       that access (UseAfterFree, in Memory) ends it and says who still named the object (see
  *       {@link #stillUsed});
  *   <li>after every step in which no CPU is inside a kernel path, under REFCOUNT: the invariants
  *       of the mm refcounts (kernel-digest 1.5): I1 mm_count is exactly its holders (1 for all
@@ -29,6 +32,8 @@ import lazymm.model.sim.Violation;
 final class Oracles {
 
     private final Kernel k;
+    /** The freed objects already reported as still named: each is reported once. */
+    private final java.util.Set<Object> named = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     Oracles(Kernel k) { this.k = k; }
 
@@ -73,23 +78,47 @@ final class Oracles {
      */
     private void stillUsed() {
         for (MmStruct mm : k.mms) {
-            if (!mm.freed) continue;
+            if (!mm.freed || named.contains(mm)) continue;
             for (Rq rq : k.rqs) {
-                if (rq.hwMm == mm) throw uaf(mm, "is still loaded in cpu" + rq.cpu + "'s MMU");
+                if (rq.hwMm != mm) continue;
+                named.add(mm);
+                String who = "cpu" + rq.cpu + "'s MMU (its page tables stay loaded)";
+                k.mem.noteNamedWhenFreed(mm, who);
+                k.m.report(new Violation("FreedWhileNamed", mm.freedIn, mm + " was freed by " + mm.freedBy + " while "
+                        + who + " still uses it; KASAN would report only an access to it (the execution goes on to see"
+                        + " if one comes)"));
+                break;
             }
         }
         List<RefVar<?>> held = k.mem.referencesToFreed();
         if (held.isEmpty()) return;
-        RefVar<?> first = null;
-        for (RefVar<?> r : held) {  // a CPU's own state (rq, per-CPU) first, then tasks' fields: creation order in each
+        // per freed object, the location that names it: a CPU's own state (rq, per-CPU) first,
+        // then tasks' fields; creation order in each
+        java.util.Map<Object, List<RefVar<?>>> namers = new java.util.IdentityHashMap<>();
+        List<Object> order = new ArrayList<>();
+        for (RefVar<?> r : held) {
             if (exempt(r)) continue;
-            if (first == null || (first.owner() instanceof TaskStruct && !(r.owner() instanceof TaskStruct))) first = r;
+            Object o = k.mem.peekLatest(r);
+            if (named.contains(o)) continue;
+            List<RefVar<?>> l = namers.get(o);
+            if (l == null) {
+                order.add(o);
+                namers.put(o, l = new ArrayList<>());
+            }
+            l.add(r);
         }
-        if (first == null) return;
-        Object o = k.mem.peekLatest(first);
-        String who = "is still " + kernelName(first);
-        if (o instanceof MmStruct mm) throw uaf(mm, who);
-        throw new Violation("UseAfterFree", k.mem.freedIn(o), o + " was freed by " + k.mem.freedBy(o) + " but " + who);
+        for (Object o : order) {
+            named.add(o);
+            List<RefVar<?>> l = namers.get(o);
+            l.sort(java.util.Comparator.comparing(x -> x.owner() instanceof TaskStruct));  // stable: CPU state first
+            String who = kernelName(l.get(0));
+            for (int i = 1; i < l.size(); i++) who += (i == l.size() - 1 ? " and " : ", ") + kernelName(l.get(i));
+            String freedIn = o instanceof MmStruct mm ? mm.freedIn : k.mem.freedIn(o);
+            String freedBy = o instanceof MmStruct mm ? mm.freedBy : k.mem.freedBy(o);
+            k.mem.noteNamedWhenFreed(o, who);
+            k.m.report(new Violation("FreedWhileNamed", freedIn, o + " was freed by " + freedBy + " while " + who
+                    + (l.size() > 1 ? " still name it" : " still names it") + "; KASAN would report only an access to it (the execution goes on to see if one comes)"));
+        }
     }
 
     /**
@@ -111,11 +140,6 @@ final class Oracles {
         if (dot < 0) return n;
         String obj = n.substring(0, dot);
         return obj.matches("cpu\\d+") ? obj + "'s " + n.substring(dot + 1) : obj + "->" + n.substring(dot + 1);
-    }
-
-    private Violation uaf(MmStruct mm, String who) {
-        return new Violation("UseAfterFree", mm.freedIn,
-                mm + " was freed by " + mm.freedBy + " but " + who);
     }
 
     /** I1 and I3, at a moment when no CPU is inside a kernel path. */
