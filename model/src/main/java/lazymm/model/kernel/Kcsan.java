@@ -1,8 +1,8 @@
 package lazymm.model.kernel;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import lazymm.model.mem.AccessOrigin;
 
 /**
@@ -41,7 +41,14 @@ final class Kcsan implements AccessOrigin.Resolver {
         OFF.put(KernelFile.USER, "user space is not the kernel");
     }
 
-    private final Map<String, AccessOrigin> bySite = new HashMap<>();
+    /**
+     * Per site, what decides its origin: the origin itself (a class compiled in one file), or
+     * the header's KernelFile (its caller decides). Shared by every execution: a site's class
+     * and its file never change.
+     */
+    private static final Map<String, Object> BY_SITE = new ConcurrentHashMap<>();
+    /** A header's origin per including unit, and a unit's own. */
+    private static final Map<String, AccessOrigin> ORIGINS = new ConcurrentHashMap<>();
     private static final ClassValue<KernelFile> FILES = new ClassValue<>() {
         @Override protected KernelFile computeValue(Class<?> c) {
             Class<?> outer = c;
@@ -49,7 +56,14 @@ final class Kcsan implements AccessOrigin.Resolver {
             return outer.getAnnotation(KernelFile.class);
         }
     };
-    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    /**
+     * How deep the walk for a header's caller looks: the memory's frames, the header's own
+     * method, and a few of its callers (a header calling a header). A header whose first non-header
+     * caller is deeper counts as instrumented, as an unknown origin does.
+     */
+    private static final int DEPTH = 24;
+    private static final StackWalker WALKER = StackWalker.getInstance(
+            java.util.Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), DEPTH);
 
     /** The origin of a compilation unit: instrumented unless a Makefile line turns KCSAN off for it. */
     static AccessOrigin origin(String unit) {
@@ -67,29 +81,31 @@ final class Kcsan implements AccessOrigin.Resolver {
 
     @Override
     public AccessOrigin of(String site) {
-        AccessOrigin o = bySite.get(site);
-        if (o != null) return o;
+        Object d = BY_SITE.computeIfAbsent(site, Kcsan::decide);
+        return d instanceof AccessOrigin o ? o : callerOrigin((KernelFile) d);
+    }
+
+    private static Object decide(String site) {
         int dot = site.indexOf('.');
         KernelFile f = KernelFiles.annotation(dot < 0 ? site : site.substring(0, dot));
         if (f == null) {
             throw new IllegalStateException("a shared access at " + site + " by a class without @KernelFile");
         }
         String unit = unit(f);
-        if (unit == null) return callerOrigin(f);
-        o = origin(unit);
-        bySite.put(site, o);
-        return o;
+        return unit == null ? f : origin(unit);
     }
 
-    /** A header's access: the file of the nearest caller that is not a header. */
+    /** A header's access: the file of the nearest caller that is not a header (a stack walk). */
     private static AccessOrigin callerOrigin(KernelFile header) {
-        String unit = WALKER.walk(s -> s
+        String unit = WALKER.walk(s -> s.limit(DEPTH)
                 .map(fr -> FILES.get(fr.getDeclaringClass()))
                 .filter(kf -> kf != null && unit(kf) != null)
                 .map(Kcsan::unit)
                 .findFirst().orElse(null));
-        if (unit == null) return new AccessOrigin(header.value(), null);
-        AccessOrigin o = origin(unit);
-        return new AccessOrigin(header.value() + " in " + o.file(), o.notInstrumented());
+        if (unit == null) return ORIGINS.computeIfAbsent(header.value(), h -> new AccessOrigin(h, null));
+        return ORIGINS.computeIfAbsent(header.value() + " in " + unit, k -> {
+            AccessOrigin o = origin(unit);
+            return new AccessOrigin(k, o.notInstrumented());
+        });
     }
 }

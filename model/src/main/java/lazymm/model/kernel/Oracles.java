@@ -70,55 +70,68 @@ final class Oracles {
     }
 
     /**
-     * Use-after-free by reachability: a freed mm loaded in a CPU's MMU (hardware, not memory),
-     * or any pointer location of the memory whose newest value names an object freed with
-     * kfree, whatever field it is (rq->prev_mm, rq->lazy_mm, task->active_mm, a field a patch
-     * adds); the memory keeps the index ({@link lazymm.model.mem.Memory#referencesToFreed}).
-     * Exempt, see {@link #exempt}: the fields of a freed object, and of a dead task.
+     * Freed while named, by reachability: a freed mm loaded in a CPU's MMU (hardware, not
+     * memory), or any pointer location of the memory whose newest value names an object freed
+     * with kfree, whatever field it is (rq->prev_mm, rq->lazy_mm, task->active_mm, a field a
+     * patch adds); the memory keeps the index ({@link lazymm.model.mem.Memory#referencesToFreed}).
+     * Exempt, see {@link #exempt}: the fields of a freed object, and of a dead task. Reported
+     * once per object, with everything that names it, as a finding that does not end the
+     * execution: naming is no access.
      */
     private void stillUsed() {
+        if (!anyNewlyNamed()) return;  // the common case, every step: nothing to allocate
+        // per freed object, who names it: the MMUs that have it loaded, then the pointer
+        // locations, a CPU's own state (rq, per-CPU) before tasks' fields, creation order in each
+        java.util.Map<Object, List<String>> names = new java.util.IdentityHashMap<>();
+        List<Object> order = new ArrayList<>();
         for (MmStruct mm : k.mms) {
             if (!mm.freed || named.contains(mm)) continue;
             for (Rq rq : k.rqs) {
-                if (rq.hwMm != mm) continue;
-                named.add(mm);
-                String who = "cpu" + rq.cpu + "'s MMU (its page tables stay loaded)";
-                k.mem.noteNamedWhenFreed(mm, who);
-                k.m.report(new Violation("FreedWhileNamed", mm.freedIn, mm + " was freed by " + mm.freedBy + " while "
-                        + who + " still uses it; KASAN would report only an access to it (the execution goes on to see"
-                        + " if one comes)"));
-                break;
+                if (rq.hwMm == mm) namedBy(names, order, mm).add("cpu" + rq.cpu + "'s MMU (its page tables are loaded)");
             }
         }
         List<RefVar<?>> held = k.mem.referencesToFreed();
-        if (held.isEmpty()) return;
-        // per freed object, the location that names it: a CPU's own state (rq, per-CPU) first,
-        // then tasks' fields; creation order in each
-        java.util.Map<Object, List<RefVar<?>>> namers = new java.util.IdentityHashMap<>();
-        List<Object> order = new ArrayList<>();
-        for (RefVar<?> r : held) {
+        List<RefVar<?>> cpuFirst = new ArrayList<>(held);
+        cpuFirst.sort(java.util.Comparator.comparing(x -> x.owner() instanceof TaskStruct));  // stable
+        for (RefVar<?> r : cpuFirst) {
             if (exempt(r)) continue;
             Object o = k.mem.peekLatest(r);
             if (named.contains(o)) continue;
-            List<RefVar<?>> l = namers.get(o);
-            if (l == null) {
-                order.add(o);
-                namers.put(o, l = new ArrayList<>());
-            }
-            l.add(r);
+            namedBy(names, order, o).add(kernelName(r));
         }
         for (Object o : order) {
             named.add(o);
-            List<RefVar<?>> l = namers.get(o);
-            l.sort(java.util.Comparator.comparing(x -> x.owner() instanceof TaskStruct));  // stable: CPU state first
-            String who = kernelName(l.get(0));
-            for (int i = 1; i < l.size(); i++) who += (i == l.size() - 1 ? " and " : ", ") + kernelName(l.get(i));
+            List<String> l = names.get(o);
+            String who = l.get(0);
+            for (int i = 1; i < l.size(); i++) who += (i == l.size() - 1 ? " and " : ", ") + l.get(i);
             String freedIn = o instanceof MmStruct mm ? mm.freedIn : k.mem.freedIn(o);
             String freedBy = o instanceof MmStruct mm ? mm.freedBy : k.mem.freedBy(o);
             k.mem.noteNamedWhenFreed(o, who);
             k.m.report(new Violation("FreedWhileNamed", freedIn, o + " was freed by " + freedBy + " while " + who
-                    + (l.size() > 1 ? " still name it" : " still names it") + "; KASAN would report only an access to it (the execution goes on to see if one comes)"));
+                    + (l.size() > 1 ? " still name it" : " still names it")
+                    + "; KASAN would report only an access to it (the execution goes on to see if one comes)"));
         }
+    }
+
+    /** True if a freed object not yet reported is loaded in an MMU or named by a location that is not exempt. */
+    private boolean anyNewlyNamed() {
+        for (MmStruct mm : k.mms) {
+            if (!mm.freed || named.contains(mm)) continue;
+            for (Rq rq : k.rqs) {
+                if (rq.hwMm == mm) return true;
+            }
+        }
+        for (RefVar<?> r : k.mem.referencesToFreed()) {
+            if (!exempt(r) && !named.contains(k.mem.peekLatest(r))) return true;
+        }
+        return false;
+    }
+
+    private static List<String> namedBy(java.util.Map<Object, List<String>> names, List<Object> order, Object o) {
+        return names.computeIfAbsent(o, x -> {
+            order.add(x);
+            return new ArrayList<>();
+        });
     }
 
     /**
