@@ -56,7 +56,7 @@ class ModelClassesTest {
     }
 
     /** The binary names of the classes in the model module's jar or classes directory. */
-    private static List<String> modelClassNames() throws IOException, URISyntaxException {
+    static List<String> modelClassNames() throws IOException, URISyntaxException {
         Path location = Path.of(Memory.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (Files.isDirectory(location)) return classNames(location);
         try (FileSystem jar = FileSystems.newFileSystem(location)) {

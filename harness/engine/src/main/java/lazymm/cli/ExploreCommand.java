@@ -89,6 +89,10 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--no-step-checks", description = "do not check the model's invariants after every step (faster)")
     boolean noStepChecks;
 
+    @Option(names = "--stop-on-warn", description = "end an execution at its first WARN (as panic_on_warn would); "
+            + "by default a WARN is reported and the execution goes on, to show what follows, as the kernel does")
+    boolean stopOnWarn;
+
     @CommandLine.Mixin
     Mixins.OutDir out;
 
@@ -115,7 +119,7 @@ final class ExploreCommand implements Callable<Integer> {
         var settings = Explorer.Settings.of(target, cfg)
                 .strategy(strategy.toString()).seed(seed).pctDepth(depth).preemptions(preemptions).programs(programs)
                 .maxExecutions(executions).seconds(seconds).maxSteps(maxSteps).checkSteps(!noStepChecks)
-                .program(Options.inlineProgram(program));
+                .program(Options.inlineProgram(program)).stopOnWarn(stopOnWarn);
         o.printf("lazymm explore: %s, strategy %s, seed %d, %s%n", cfg, strategy, seed,
                 settings.program() != null ? "program " + settings.program()
                         : programs.name().toLowerCase(Locale.ROOT) + " programs");
@@ -139,7 +143,7 @@ final class ExploreCommand implements Callable<Integer> {
             foundBy.put("execution", r.executions());
             Reproducer repro = new Reproducer(target.id(), target.modelVersion(), cfg, r.program(),
                     r.failing().schedule(), maxSteps, viol.kind(), viol.signature(), viol.getMessage(),
-                    foundBy);
+                    foundBy).withFindings(r.failing().findings(), stopOnWarn);
             Path file = out.dir.resolve(cfg.variant() + "." + viol.kind() + ".json");
             Path orig = out.dir.resolve(cfg.variant() + "." + viol.kind() + ".orig.json");
             // the finding as found, first: printed, written and reported before the minimization,
@@ -147,10 +151,12 @@ final class ExploreCommand implements Callable<Integer> {
             o.printf("VIOLATION %s after %,d executions (%.2f s)%n", viol.signature(),
                     r.executions(), r.seconds());
             o.printf("  %s%n", viol.getMessage());
+            Options.printFindings(o, r.failing().findings(), viol);
             o.printf("  program:    %s%n", r.program());
             o.printf("  schedule:   %d choices, %d steps%n", r.failing().schedule().size(), r.failing().steps());
             rep.put("verdict", "violation");
             rep.put("violation", Options.violationJson(viol));
+            rep.put("findings", Options.findingsJson(r.failing().findings()));
             boolean written = write(repro, file, o, err);
             if (written) {
                 o.printf("  reproducer: %s%n", file);

@@ -262,12 +262,15 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
                         if (signatures.add(f.signature())) {
                             Path file = f.reproducer();
                             finder.put(file.toString(), e.worker());
+                            List<String> all = findingsOf(file);
                             o.printf("VIOLATION %s (%s, %.1f s)%n  reproducer: %s%n  replay:     ./lazymm replay %s%n",
                                     f.signature(), who(e.worker()), (now - start) / 1e9, file, file);
+                            if (all.size() > 1) o.printf("  findings, in order: %s%n", String.join(", then ", all));
                             o.flush();
                             Map<String, Object> fj = new LinkedHashMap<>();
                             fj.put("signature", f.signature());
                             fj.put("kind", kindOf(f.signature()));
+                            if (all.size() > 1) fj.put("findings", new java.util.ArrayList<Object>(all));
                             fj.put("reproducer", file.toString());
                             fj.put("seconds", (now - start) / 1e9);
                             if (firstFindingSeconds < 0) {
@@ -472,6 +475,17 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** A signature's violation kind: the part before the first ':' ("UseAfterFree:__mmdrop<-..."). */
+    /** The signatures of every finding of a written reproducer, in order (its verdict alone when it has no other). */
+    private static List<String> findingsOf(Path file) {
+        try {
+            Reproducer r = Reproducer.read(file);
+            if (r.findings().isEmpty()) return List.of(r.signature());
+            return r.findings().stream().map(Reproducer.Finding::signature).toList();
+        } catch (lazymm.engine.BadInput e) {
+            return List.of();
+        }
+    }
+
     private static String kindOf(String signature) {
         int colon = signature.indexOf(':');
         return colon < 0 ? signature : signature.substring(0, colon);

@@ -67,6 +67,28 @@ final class Options {
     }
 
     /** A violation as reports carry it. */
+    /**
+     * The findings of an execution besides its verdict, in order (a WARN, a freed object still
+     * named, and what followed), as reports print them under the verdict.
+     */
+    static void printFindings(java.io.PrintWriter o, java.util.List<lazymm.model.sim.Violation> findings,
+                              lazymm.model.sim.Violation verdict) {
+        if (findings.size() <= 1) return;
+        o.printf("  findings, in order (%d):%n", findings.size());
+        int i = 1;
+        for (lazymm.model.sim.Violation f : findings) {
+            o.printf("  %d. %s%s%n", i++, f.signature(), f == verdict ? "  (the verdict)" : "");
+            o.printf("     %s%n", String.valueOf(f.getMessage()).replace("\n", "\n     "));
+        }
+    }
+
+    /** Every finding as the JSON reports list them. */
+    static java.util.List<Object> findingsJson(java.util.List<lazymm.model.sim.Violation> findings) {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (lazymm.model.sim.Violation f : findings) out.add(violationJson(f));
+        return out;
+    }
+
     static Map<String, Object> violationJson(lazymm.model.sim.Violation v) {
         Map<String, Object> vj = new java.util.LinkedHashMap<>();
         vj.put("kind", v.kind());

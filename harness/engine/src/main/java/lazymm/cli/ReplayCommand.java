@@ -46,6 +46,15 @@ final class ReplayCommand implements Callable<Integer> {
             + "a lane per CPU, time going down, the violation highlighted, every event in full on hover or click")
     Path html;
 
+    @Option(names = "--stop-on-warn", description = "end the replay at the first WARN, even if the reproducer was "
+            + "recorded going on past it (a reproducer recorded with --stop-on-warn always stops there)")
+    boolean stopOnWarn;
+
+    @Option(names = "--rerecord", paramLabel = "OUT.json", description = "write the reproducer recorded again under this "
+            + "model: the recorded schedule followed as far as it fits, then the default choice (for a reproducer whose "
+            + "execution the model now continues past its old end, e.g. after a WARN)")
+    Path rerecord;
+
     @CommandLine.Mixin
     Mixins.Report report;
 
@@ -55,6 +64,20 @@ final class ReplayCommand implements Callable<Integer> {
         if (html != null) Options.checkWritable("--html", html, false);
         report.check();
         Reproducer r = Reproducer.read(file);
+        if (rerecord != null) {
+            Reproducer n = Replayer.rerecord(r);
+            if (n == null) {
+                o.printf("the execution now ends clean: nothing written%n");
+                return Main.OK;
+            }
+            n.write(rerecord);
+            o.printf("rerecorded %s (was %s) in %s%n", n.signature(), r.signature(), rerecord);
+            r = Reproducer.read(rerecord);
+        }
+        if (stopOnWarn && !r.stopOnWarn()) {
+            r = new Reproducer(r.target(), r.modelVersion(), r.config(), r.program(), r.schedule(), r.maxSteps(),
+                    r.kind(), r.signature(), r.message(), r.foundBy(), r.findings(), true);
+        }
         long t0 = System.nanoTime();
         Result res = Replayer.replay(r, !noTrace || html != null);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -93,7 +116,9 @@ final class ReplayCommand implements Callable<Integer> {
             o.printf("VIOLATION %s after %d steps%s%n  %s%n", v.signature(), res.steps(),
                     same ? " (the recorded signature)" : " (NOT the recorded signature, which is " + r.signature() + ")",
                     v.getMessage());
+            Options.printFindings(o, res.findings(), v);
             rep.put("verdict", "violation");
+            rep.put("findings", Options.findingsJson(res.findings()));
             Map<String, Object> vj = Options.violationJson(v);
             vj.put("same_as_recorded", same);
             rep.put("violation", vj);

@@ -30,6 +30,11 @@ import lazymm.model.sim.Violation;
  * <p>Verdicts that are not the model's own: a Deadlock when no action is enabled but some CPU
  * has not finished (every one is spinning in {@link #await}), and a Livelock when the step bound
  * is reached.
+ *
+ * <p>Findings that do not end the execution ({@link #report}: a WARN, a freed object still
+ * named) are kept in order and the execution goes on, to show what follows; {@link #stopOn}
+ * makes findings of some kinds end it instead. The result carries every finding; its verdict is
+ * the violation that ended the execution, or, when it ran to its end, {@link #verdict}.
  */
 public final class Execution implements Machine {
 
@@ -74,6 +79,9 @@ public final class Execution implements Machine {
     private final TraceEvent[] lastAccess;
     private TraceEvent performing;
     private final boolean[] ipiSeen;
+    /** The findings so far, in order; the kinds that end the execution when reported. */
+    private final List<Violation> findings = new ArrayList<>();
+    private java.util.Set<String> stopOn = java.util.Set.of();
 
     /**
      * @param target     the model
@@ -108,7 +116,34 @@ public final class Execution implements Machine {
         }
     }
 
+    /**
+     * Findings of these kinds end the execution when reported ({@code --stop-on-warn}: Warn),
+     * as the kernel with panic_on_warn would; by default every finding lets it go on.
+     */
+    public Execution stopOn(java.util.Set<String> kinds) {
+        this.stopOn = java.util.Set.copyOf(kinds);
+        return this;
+    }
+
     // ---- Machine ----
+
+    @Override
+    public void report(Violation v) {
+        if (stopOn.contains(v.kind())) throw v;
+        findings.add(v);
+        traceHash = traceHash * 1_000_003L + v.signature().hashCode();
+        if (trace == null) return;
+        boolean hook = inHook;
+        inHook = true;
+        try {
+            String msg = v.getMessage() == null ? "" : v.getMessage();
+            int nl = msg.indexOf('\n');
+            trace.add(steps + " cpu" + current + "   finding " + v.signature());
+            event(current, TraceEvent.Kind.FINDING, sites[current], v.signature() + ": " + (nl < 0 ? msg : msg.substring(0, nl)));
+        } finally {
+            inHook = hook;
+        }
+    }
 
     @Override public int smpProcessorId() { return current; }
 
@@ -566,8 +601,23 @@ public final class Execution implements Machine {
             pruned = true;
         }
         strategy.endExecution(steps);
-        return new Result(violation, pruned, steps, switches, Arrays.copyOf(choices, nChoices), traceHash,
+        List<Violation> all = new ArrayList<>(findings);
+        if (violation != null) all.add(violation);
+        else if (!findings.isEmpty()) violation = verdict(findings);  // pruned or not: it happened
+        return new Result(violation, all, pruned, steps, switches, Arrays.copyOf(choices, nChoices), traceHash,
                 trace, events, this::label);
+    }
+
+    /**
+     * The verdict of an execution that ran to its end with findings that did not end it: the
+     * consequence over the symptom, so the first finding that is not a WARN (a freed object still
+     * named: what the WARN led to), else the first WARN.
+     */
+    static Violation verdict(List<Violation> findings) {
+        for (Violation f : findings) {
+            if (!f.kind().equals("Warn")) return f;
+        }
+        return findings.get(0);
     }
 
     /** The label of an action code: {@code c1} runs CPU 1; others are the instance's. */

@@ -36,10 +36,11 @@ public final class Explorer {
      *                      {@link Execution#DEFAULT_STEP_BOUND})
      * @param checkSteps    check the instance's invariants after every step (default true)
      * @param program       a program to run every time (overrides {@code programs}), or null (the default)
+     * @param stopOnWarn    end an execution at its first WARN (default false: report it and go on)
      */
     public record Settings(Target target, Config config, String strategy, long seed, int pctDepth,
                            int preemptions, Programs programs, long maxExecutions, double seconds,
-                           long maxSteps, boolean checkSteps, Program program) {
+                           long maxSteps, boolean checkSteps, Program program, boolean stopOnWarn) {
 
         public static final String DEFAULT_STRATEGY = "random";
         public static final long DEFAULT_SEED = 1;
@@ -49,58 +50,64 @@ public final class Explorer {
         /** A search of {@code config} with every other field at its default (see above). */
         public static Settings of(Target target, Config config) {
             return new Settings(target, config, DEFAULT_STRATEGY, DEFAULT_SEED, DEFAULT_PCT_DEPTH,
-                    DEFAULT_PREEMPTIONS, Programs.RANDOM, 0, 0, Execution.DEFAULT_STEP_BOUND, true, null);
+                    DEFAULT_PREEMPTIONS, Programs.RANDOM, 0, 0, Execution.DEFAULT_STEP_BOUND, true, null, false);
         }
 
         public Settings strategy(String strategy) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         public Settings seed(long seed) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         public Settings pctDepth(int pctDepth) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         public Settings preemptions(int preemptions) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         public Settings programs(Programs programs) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         public Settings maxExecutions(long maxExecutions) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         public Settings seconds(double seconds) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         public Settings maxSteps(long maxSteps) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         public Settings checkSteps(boolean checkSteps) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
+        }
+
+        /** End each execution at its first WARN instead of going on to show what follows. */
+        public Settings stopOnWarn(boolean stopOnWarn) {
+            return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
 
         /** Runs {@code program} every time (null: programs come from {@link #programs}). */
         public Settings program(Program program) {
             return new Settings(target, config, strategy, seed, pctDepth, preemptions, programs, maxExecutions,
-                    seconds, maxSteps, checkSteps, program);
+                    seconds, maxSteps, checkSteps, program, stopOnWarn);
         }
     }
 
@@ -140,6 +147,7 @@ public final class Explorer {
             Program program = fixed != null ? fixed : s.target().randomProgram(s.config(), programRnd);
             Execution e = new Execution(s.target(), s.config(), program, strategy, s.maxSteps(),
                     s.checkSteps(), false);
+            if (s.stopOnWarn()) e.stopOn(java.util.Set.of("Warn"));
             Result r = e.run();
             n++;
             if (first == 0) first = System.nanoTime();

@@ -51,6 +51,33 @@ public final class Replayer {
     }
 
     /**
+     * Records {@code r} again under this model, when the model changed what its execution does
+     * (a finding that used to end it now lets it go on): the same program, the recorded schedule
+     * followed as far as it fits, then the default choice (the running CPU goes on, no preemption,
+     * the newest store), as schedule minimization follows its candidates; the result is the
+     * execution's exact schedule, verdict and findings. The prefix the old schedule recorded is
+     * kept choice for choice; what follows is one deterministic continuation, not a search.
+     *
+     * @return the new reproducer, or null when the execution ends clean
+     */
+    public static Reproducer rerecord(Reproducer r) {
+        Target t = targetFor(r);
+        lazymm.engine.strategy.LenientReplay s = new lazymm.engine.strategy.LenientReplay(r.schedule());
+        s.startExecution();
+        Execution e = new Execution(t, r.config(), r.program(), s, r.maxSteps(), true, false);
+        if (r.stopOnWarn()) e.stopOn(java.util.Set.of("Warn"));
+        s.labels(e::label);
+        Result res = e.run();
+        lazymm.model.sim.Violation v = res.violation();
+        if (v == null) return null;
+        java.util.Map<String, Object> foundBy = new java.util.LinkedHashMap<>(r.foundBy());
+        foundBy.put("rerecorded", "the schedule recorded for " + r.signature() + " followed as far as it fits ("
+                + r.schedule().size() + " choices), then the default choice; " + res.schedule().size() + " choices now");
+        return new Reproducer(r.target(), r.modelVersion(), r.config(), r.program(), res.schedule(), r.maxSteps(),
+                v.kind(), v.signature(), v.getMessage(), foundBy).withFindings(res.findings(), r.stopOnWarn());
+    }
+
+    /**
      * Replays {@code r}; the result's violation is what the replay ended in (compare its
      * signature with {@link Reproducer#signature()}).
      *
@@ -61,6 +88,7 @@ public final class Replayer {
         Replay strategy = new Replay(r.schedule());
         strategy.startExecution();
         Execution e = new Execution(t, r.config(), r.program(), strategy, r.maxSteps(), true, keepTrace);
+        if (r.stopOnWarn()) e.stopOn(java.util.Set.of("Warn"));
         strategy.labels(e::label);
         Result res;
         try {

@@ -142,7 +142,8 @@ public final class ReproducerMinimizer {
         min.put("candidates", (long) m.candidates);
         foundBy.put("minimized", min);
         Reproducer out = new Reproducer(r.target(), r.modelVersion(), r.config(), cur.program, cur.schedule,
-                r.maxSteps(), r.kind(), r.signature(), cur.result.violation().getMessage(), foundBy);
+                r.maxSteps(), r.kind(), r.signature(), cur.result.violation().getMessage(), foundBy)
+                .withFindings(cur.result.findings(), r.stopOnWarn());
         // the result must replay strictly, step for step
         Result check = Replayer.replay(out, false);
         if (check.violation() == null || !check.violation().signature().equals(r.signature())) {
@@ -177,6 +178,7 @@ public final class ReproducerMinimizer {
         LenientReplay s = new LenientReplay(schedule);
         s.startExecution();
         Execution e = new Execution(target, orig.config(), p, s, stepBound, true, false);
+        if (orig.stopOnWarn()) e.stopOn(java.util.Set.of("Warn"));
         s.labels(e::label);
         Result res = e.run();
         if (res.violation() == null || !res.violation().signature().equals(orig.signature())) return null;

@@ -7,13 +7,14 @@ import lazymm.engine.trace.TraceEvent;
 import lazymm.model.sim.Violation;
 
 /**
- * What one execution did: its violation (or none), its length, the recorded choices that
+ * What one execution did: its verdict (or none) and every finding in order, its length, the recorded choices that
  * replay it, a hash of every step (CPU and site, in order) for determinism checks, and the
  * per-step trace when it was kept.
  */
 public final class Result {
 
     private final Violation violation;
+    private final List<Violation> findings;
     private final boolean pruned;
     private final long steps;
     private final long switches;
@@ -23,10 +24,11 @@ public final class Result {
     private final List<TraceEvent> events;
     private final IntFunction<String> labels;
 
-    Result(Violation violation, boolean pruned, long steps, long switches, int[] choices, long traceHash, List<String> trace,
+    Result(Violation violation, List<Violation> findings, boolean pruned, long steps, long switches, int[] choices, long traceHash, List<String> trace,
            List<TraceEvent> events, IntFunction<String> labels) {
         this.events = events;
         this.violation = violation;
+        this.findings = List.copyOf(findings);
         this.pruned = pruned;
         this.steps = steps;
         this.switches = switches;
@@ -36,8 +38,18 @@ public final class Result {
         this.labels = labels;
     }
 
-    /** The violation, or null when the execution ended clean. */
+    /**
+     * The verdict, or null when the execution ended clean: the violation that ended it, or, when
+     * it ran to its end with findings that did not end it, the first that is not a WARN (a freed
+     * object still named), else its first WARN.
+     */
     public Violation violation() { return violation; }
+
+    /**
+     * Every finding of the execution in the order it came: those that did not end it (a WARN, a
+     * freed object still named), then the violation that ended it, if one did.
+     */
+    public List<Violation> findings() { return findings; }
 
     public boolean failed() { return violation != null; }
 

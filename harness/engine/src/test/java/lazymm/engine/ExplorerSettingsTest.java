@@ -13,16 +13,16 @@ class ExplorerSettingsTest {
     @Test
     void defaultsAreTheOnesTheSearchesRanWith() {
         assertEquals(new Explorer.Settings(null, CFG, "random", 1, 3, 2, Explorer.Programs.RANDOM, 0, 0,
-                Execution.DEFAULT_STEP_BOUND, true, null), Explorer.Settings.of(null, CFG));
+                Execution.DEFAULT_STEP_BOUND, true, null, false), Explorer.Settings.of(null, CFG));
     }
 
     @Test
     void eachWitherSetsItsFieldAlone() {
         var s = Explorer.Settings.of(null, CFG).strategy("pct").seed(7).pctDepth(4).preemptions(1)
                 .programs(Explorer.Programs.DEFAULT).maxExecutions(20_000).seconds(2.5).maxSteps(99)
-                .checkSteps(false).program(null);
+                .checkSteps(false).program(null).stopOnWarn(true);
         assertEquals(new Explorer.Settings(null, CFG, "pct", 7, 4, 1, Explorer.Programs.DEFAULT, 20_000, 2.5,
-                99, false, null), s);
+                99, false, null, true), s);
         assertEquals(Explorer.Settings.of(null, CFG).seed(7), Explorer.Settings.of(null, CFG).seed(3).seed(7));
     }
 

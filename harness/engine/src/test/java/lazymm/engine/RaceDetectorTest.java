@@ -23,10 +23,14 @@ class RaceDetectorTest {
 
     /** Every execution of the program: the violations seen, as "kind: message". */
     private static List<String> violations(String mode, String prog) {
+        return violations(mode, "none", prog);
+    }
+
+    private static List<String> violations(String mode, String arch, String prog) {
         List<List<String>> ops = new ArrayList<>();
         for (String cpu : prog.split("\\|")) ops.add(List.of(cpu.trim().split("\\s+")));
         Program p = Program.of(ops);
-        Config cfg = new Config("access-patterns", "none", "none", mode, ops.size());
+        Config cfg = new Config("access-patterns", arch, "none", mode, ops.size());
         List<String> found = new ArrayList<>();
         Run.everyExecution(new AccessPatterns(), cfg, p, 10_000, 200_000, (e, r) -> {
             if (r.violation() != null) found.add(r.violation().signature() + ": " + r.violation().getMessage());
@@ -58,6 +62,31 @@ class RaceDetectorTest {
         assertTrue(first.contains("data race on x"), first);
         assertTrue(first.contains("plain write") && first.contains("cpu0") && first.contains("cpu1"), first);
         assertTrue(first.contains("AccessPatterns.java:"), "no Java line: " + first);
+    }
+
+    /**
+     * What KCSAN would print of a race, from where each access is compiled (the letters: cpu0's
+     * file, cpu1's, instrumented or not): both instrumented, KCSAN reports both sides; only a plain
+     * read instrumented, its watchpoint sees the other CPU's write change the value (unknown
+     * origin); only the write instrumented, or only a marked access, or neither: KCSAN cannot see
+     * it, an LKMM data race only.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = ';', value = {
+            "kcsan:yy; wx | rx; DataRace; BUG: KCSAN: data-race in ",
+            "kcsan:ny; wx | rx; DataRace; race at unknown origin, with read",
+            "kcsan:yn; wx | rx; LkmmDataRace; the other access is a read",
+            "kcsan:ny; wx | RX; LkmmDataRace; a marked access sets no watchpoint",
+            "kcsan:nn; wx | rx; LkmmDataRace; neither access is in a file it instruments",
+            "kcsan:yy; wx | RX; DataRace; CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC=y"})
+    void aRaceSaysWhatKcsanWouldReport(String arch, String prog, String kind, String says) {
+        List<String> v = violations("sc", arch.trim(), prog);
+        assertTrue(!v.isEmpty(), "no race reported");
+        for (String first : v) {
+            assertTrue(first.startsWith(kind.trim() + ":"), first);
+            assertTrue(first.contains(says.trim()), first);
+            assertTrue(first.contains("cpu0.c") && first.contains("cpu1.c"), first);
+        }
     }
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -11,6 +11,7 @@ import java.util.List;
  * behaviour (what the lazy-TLB schemes depend on) and, until its own TLB model, an ideal MMU: a
  * user access reads the newest page tables, nothing is cached, so nothing can be stale.
  */
+@KernelFile("include/linux/pgtable.h")
 abstract class Arch {
 
     /** TLB_FLUSH_ALL: the end of a flush of the whole address space. */

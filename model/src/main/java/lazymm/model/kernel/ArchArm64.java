@@ -15,6 +15,7 @@ package lazymm.model.kernel;
  * parts of __switch_to, the DVM sync of SME, the errata workarounds (REPEAT_TLBI), batched
  * reclaim flushes (arch_tlbbatch_*).
  */
+@KernelFile("arch/arm64/include/asm/mmu_context.h")
 final class ArchArm64 extends Arch {
 
     final Arm64Asid asid;

@@ -41,6 +41,7 @@ import lazymm.model.mem.IntVar;
  * mm_needs_flush_escalation), the hash MMU and its batching, huge pages (hflush), PID allocation,
  * the mmu notifiers' secondary TLBs, altivec's DSSALL.
  */
+@KernelFile("arch/powerpc/mm/book3s64/radix_tlb.c")
 final class ArchPowerpc extends Arch {
 
     /** enum tlb_flush_type. */

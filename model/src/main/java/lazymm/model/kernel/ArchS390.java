@@ -24,6 +24,7 @@ import lazymm.model.sim.Violation;
  * upgrade (crst_table_upgrade), TIF_ASCE_PRIMARY and the control-register loads (ghost: the MMU
  * follows Rq.hwMm), cpu_has_tlb_lc's local IPTE, the kernel ASCE.
  */
+@KernelFile("arch/s390/include/asm/mmu_context.h")
 final class ArchS390 extends Arch {
 
     @Ghost private final List<S390MmContext> contexts = new ArrayList<>();

@@ -51,6 +51,7 @@ import lazymm.model.sim.Ghost;
  * (arch/x86/entry/entry_64.S) and sync_core_before_usermode() (arch/x86/include/asm/sync_core.h);
  * not SYSRET.
  */
+@KernelFile("arch/x86/mm/tlb.c")
 final class ArchX86 extends Arch {
 
     /** struct tlb_state (this CPU's) and tlb_state_shared. */

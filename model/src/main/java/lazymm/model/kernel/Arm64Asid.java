@@ -30,6 +30,7 @@ import lazymm.model.sim.Violation;
  * set_reserved_asid_bits() clears the map), KPTI's even/odd ASID pairs, CnP's reserved TTBR0 in
  * the switch, the ASID size check of secondary CPUs, branch-predictor hardening.
  */
+@KernelFile("arch/arm64/mm/context.c")
 final class Arm64Asid {
 
     /** ASID_FIRST_VERSION: the generation's unit. */

@@ -33,6 +33,7 @@ import lazymm.model.sim.Violation;
  * tlb_flush_pending before it uses the new generation). Left out: global (kernel) entries, KPTI's
  * user ASIDs, CnP, TTBR0 SW-PAN, contiguous and huge entries, FEAT_TLBIRANGE, the DVM sync of SME.
  */
+@KernelFile(KernelFile.HARDWARE)
 final class Arm64Tlb {
 
     final int cpu;

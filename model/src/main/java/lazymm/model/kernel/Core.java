@@ -12,6 +12,7 @@ import java.util.List;
  * Left out: scheduling classes and their pick order (the next task is a scheduler choice among
  * the ready ones), rq clocks, rseq, mm_cid, psi, perf, kcov, preempt notifiers.
  */
+@KernelFile("kernel/sched/core.c")
 final class Core {
 
     private final Kernel k;

@@ -22,6 +22,7 @@ import lazymm.model.sim.Ghost;
  * the program's hotplug kthread, which waits for the dying CPU by spinning where the kernel
  * sleeps on a completion. Online: the CPU's idle takes init_mm again (start_secondary).
  */
+@KernelFile("kernel/cpu.c")
 final class CpuHotplug {
 
     private static final int ONLINE = 0;

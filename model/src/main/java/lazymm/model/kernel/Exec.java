@@ -5,6 +5,7 @@ package lazymm.model.kernel;
  * s390 select it; activate_mm is switch_mm here). Left out: exec_update_lock, mmap_read_lock of
  * the old mm, mm_cid, lru_gen, the binfmt work around it.
  */
+@KernelFile("fs/exec.c")
 final class Exec {
 
     private final Kernel k;

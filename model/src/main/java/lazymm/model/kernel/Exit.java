@@ -4,6 +4,7 @@ package lazymm.model.kernel;
  * kernel/exit.c (v7.1.5): exit_mm and the parts of do_exit around it. Left out: everything
  * do_exit does that does not touch the mm (signals, files, namespaces, exit_notify).
  */
+@KernelFile("kernel/exit.c")
 final class Exit {
 
     private final Kernel k;

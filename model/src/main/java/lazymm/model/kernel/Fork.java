@@ -10,6 +10,7 @@ import lazymm.model.sim.Violation;
  * exe_file, mmlist), dup_mm's copy of the address space (exec and clone without CLONE_VM make a
  * fresh mm), check_mm's counters (one flag: whether exit_mmap ran).
  */
+@KernelFile("kernel/fork.c")
 final class Fork {
 
     private final Kernel k;
@@ -23,26 +24,20 @@ final class Fork {
     void __mmdrop(MmStruct mm) {
         k.bugOn(mm == k.initMm, "__mmdrop", "freeing init_mm");
         TaskStruct current = k.current();
-        if (mm == k.mem.read(current.mm)) {
-            throw new Violation("UseAfterFree", Oracles.callers(3),
-                    "WARNING in __mmdrop: mm == current->mm: " + current + " on cpu" + k.smpProcessorId()
-                            + " frees " + mm + ", the mm it runs on");
-        }
+        k.warnOn(mm == k.mem.read(current.mm), "__mmdrop", "mm == current->mm: " + current + " on cpu"
+                + k.smpProcessorId() + " frees " + mm + ", the mm it runs on (in " + Oracles.callers(4) + ")");  // WARN_ON_ONCE
 
         /* Ensure no CPUs are using this as their lazy tlb mm */
         cleanupLazyTlbs(mm);
 
-        if (mm == k.mem.read(current.activeMm)) {
-            throw new Violation("UseAfterFree", Oracles.callers(3),
-                    "WARNING in __mmdrop: mm == current->active_mm: cpu" + k.smpProcessorId() + " frees "
-                            + mm + " while it is lazily using it (" + current + ")");
-        }
+        k.warnOn(mm == k.mem.read(current.activeMm), "__mmdrop", "mm == current->active_mm: cpu" + k.smpProcessorId()
+                + " frees " + mm + " while it is lazily using it (" + current + ", in " + Oracles.callers(4) + ")");  // WARN_ON_ONCE
         k.arch.destroyContext(mm);  // mm_free_pgd() and the rest left out; destroy_context(); then check_mm():
-        if (!mm.exitMmapDone) {
-            throw new Violation("UseAfterFree", Oracles.callers(3),
+        if (!mm.exitMmapDone) {  // a pr_alert, and the free goes on: a finding that does not end the execution
+            k.m.report(new Violation("BadRssCounter", Oracles.callers(3),
                     "BUG: Bad rss-counter state: " + mm + " freed on cpu" + k.smpProcessorId() + " (in "
                             + Oracles.callers(4) + ") before exit_mmap ran: mm_users is "
-                            + k.mem.peek(mm.mmUsers) + ", its users still map it");
+                            + k.mem.peek(mm.mmUsers) + ", its users still map it"));
         }
         mm.freed = true;
         mm.freedIn = Oracles.callers(3);

@@ -26,6 +26,7 @@ import lazymm.model.sim.Violation;
  * hazptr_retire() (unused by 4/4), ptr_eq() (1/4: address dependencies are not modelled, the
  * simulated memory never speculates a dependent load).
  */
+@KernelFile("kernel/hazptr.c")
 final class Hazptr {
 
     private final Kernel k;

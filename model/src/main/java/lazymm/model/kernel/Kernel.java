@@ -28,6 +28,7 @@ import lazymm.model.sim.Violation;
  * <p>Version: the paths follow Linux v7.1.5 (the 7.1 stable tree), except where a variant says
  * otherwise; each class says what it leaves out.
  */
+@KernelFile("include/linux/cpumask.h")
 public final class Kernel implements Instance {
 
     final Machine m;
@@ -90,6 +91,7 @@ public final class Kernel implements Instance {
         this.hotplugControlBound = kc.has(Patch.HOTPLUG_WORK_ON_CPU)  // PATCH: 2b8272ff4a70
                 && !kc.has(Patch.HOTPLUG_WORK_ON_CPU_REVERT);  // PATCH: de715325cc47
         this.mem = new Memory(m, cfg.memory(), true);
+        mem.raceOrigins(new Kcsan());
         this.smm = new SchedMm(this);
         this.core = new Core(this);
         this.fork = new Fork(this);
@@ -268,9 +270,27 @@ public final class Kernel implements Instance {
         return true;
     }
 
-    /** WARN_ON / WARN_ON_ONCE: a kernel warning is a finding. */
+    /** The call sites of warnOn that have warned in this boot. */
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
+    private static final StackWalker WARN_SITE = StackWalker.getInstance();
+
+    /**
+     * WARN_ON_ONCE (and the model's WARN_ONs, taken as _ONCE): a kernel warning is a finding, and
+     * like the kernel the execution goes on after it ({@link Machine#report}), to show what
+     * follows; each call site warns once per boot.
+     */
     void warnOn(boolean cond, String function, String what) {
-        if (cond) throw new Violation("Warn", function, "WARNING in " + function + ": " + what);
+        if (!cond) return;
+        String site = WARN_SITE.walk(s -> s.skip(1).findFirst()
+                .map(f -> f.getClassName() + ":" + f.getLineNumber()).orElse(function));
+        if (!warned.add(site)) return;
+        m.report(new Violation("Warn", function, "WARNING in " + function + ": " + what));
+    }
+
+    /** lockdep's first report: lockdep turns itself off after it (debug_locks_off()), so it is the only one. */
+    void lockdepReport(Violation v) {
+        if (!warned.add("lockdep")) return;
+        m.report(v);
     }
 
     /** BUG_ON. */

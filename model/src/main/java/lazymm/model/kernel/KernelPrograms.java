@@ -62,6 +62,7 @@ import lazymm.model.sim.Violation;
  * be preempted between operations and at the kernel's preemption points. A membarrier command
  * that does not apply (not registered) fails as the kernel's does, with -EPERM.
  */
+@KernelFile("mm/madvise.c")
 final class KernelPrograms {
 
     private KernelPrograms() {}

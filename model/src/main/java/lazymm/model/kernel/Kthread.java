@@ -11,6 +11,7 @@ package lazymm.model.kernel;
  * the switch. The revert is at today's lines (membarrier_update_current_mm and the lazy-TLB
  * helpers came later).
  */
+@KernelFile("kernel/kthread.c")
 final class Kthread {
 
     private final Kernel k;

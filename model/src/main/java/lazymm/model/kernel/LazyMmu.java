@@ -39,6 +39,7 @@ import lazymm.model.sim.Violation;
  * early: the contract only gets easier), radix (powerpc's lazy mode is a no-op there), the other
  * Xen lazy mode users (XEN_LAZY_CPU outside the context switch).
  */
+@KernelFile("include/linux/pgtable.h")
 final class LazyMmu {
 
     /** One PTE update, from its store until the hardware (or the hypervisor) has it. */

@@ -7,6 +7,7 @@ import lazymm.model.sim.Violation;
  * flush_lazy_mmu_mode(), the PTE-update hook that batches while the mode is active, and the
  * context-switch hooks (only Xen PV has them; arm64's __switch_to has its dsb).
  */
+@KernelFile("include/linux/pgtable.h")
 abstract class LazyMmuArch {
 
     final Kernel k;

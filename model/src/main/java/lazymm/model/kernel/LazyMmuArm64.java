@@ -13,6 +13,7 @@ package lazymm.model.kernel;
  * carried: "The first call to arch_leave_lazy_mmu_mode() will flush and clear the flag such that
  * the remainder of the work in the outer nest behaves as if outside of lazy mmu mode."
  */
+@KernelFile("arch/arm64/include/asm/pgtable.h")
 final class LazyMmuArm64 extends LazyMmuArch {
 
     LazyMmuArm64(Kernel k, LazyMmu lm) { super(k, lm); }

@@ -19,6 +19,7 @@ import java.util.List;
  * <p>Before the series: batch->active / tb->active, set by arch_enter and cleared by arch_leave,
  * is what hpte_need_flush / tlb_batch_add_one test (no interrupt bail-out).
  */
+@KernelFile("arch/powerpc/mm/book3s64/hash_tlb.c")
 abstract class LazyMmuBatch extends LazyMmuArch {
 
     /** index / tlb_nr and the entries: this CPU's batch. */

@@ -11,6 +11,7 @@ import lazymm.model.sim.Ghost;
  * Also the task's arm64 thread flags TIF_LAZY_MMU (before the series) and TIF_LAZY_MMU_PENDING,
  * and the ghost state of the LazyMmu oracle.
  */
+@KernelFile("include/linux/mm_types_task.h")
 final class LazyMmuState {
 
     /** u8 enable_count. */

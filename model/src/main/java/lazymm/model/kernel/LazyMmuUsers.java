@@ -30,6 +30,7 @@ import lazymm.model.mem.IntVar;
  * x86 MMU model translates: these operations change protections and mappings no user access
  * checks.
  */
+@KernelFile("mm/mprotect.c")
 final class LazyMmuUsers {
 
     private final Kernel k;

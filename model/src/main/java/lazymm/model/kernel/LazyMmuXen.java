@@ -25,6 +25,7 @@ import java.util.List;
  * <p>Left out: the multicall buffer's size limit and its other users, XEN_LAZY_CPU's batching
  * of the switch's own hypercalls (the model issues nothing in it).
  */
+@KernelFile("arch/x86/xen/mmu_pv.c")
 final class LazyMmuXen extends LazyMmuArch {
 
     static final int XEN_LAZY_NONE = 0;

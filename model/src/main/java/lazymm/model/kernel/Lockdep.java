@@ -27,6 +27,7 @@ import lazymm.model.sim.Violation;
  * interrupts or softirqs are re-enabled while a lock is held (the model's locks are taken in the
  * state they are held in).
  */
+@KernelFile("kernel/locking/lockdep.c")
 final class Lockdep {
 
     private final Kernel k;
@@ -124,8 +125,8 @@ final class Lockdep {
      */
     void sysExit(TaskStruct t) {
         if (t.kthread || t.rcuReadLockNesting == 0) return;
-        throw new Violation("Warn", "lockdep_sys_exit", "WARNING: lock held when returning to user space! " + t
+        k.lockdepReport(new Violation("Warn", "lockdep_sys_exit", "WARNING: lock held when returning to user space! " + t
                 + " is leaving the kernel with locks still held: rcu_read_lock (rcu_lock_map), nesting "
-                + t.rcuReadLockNesting);
+                + t.rcuReadLockNesting));
     }
 }

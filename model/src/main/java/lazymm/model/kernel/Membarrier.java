@@ -23,6 +23,7 @@ package lazymm.model.kernel;
  * stop_machine model); -ENOMEM; prepare_sync_core_cmd() (a no-op except on riscv, which selects
  * ARCH_HAS_PREPARE_SYNC_CORE_CMD).
  */
+@KernelFile(value = "kernel/sched/membarrier.c", unit = "kernel/sched/build_utility.c")
 final class Membarrier {
 
     /* enum membarrier_cmd (include/uapi/linux/membarrier.h) */

@@ -49,6 +49,7 @@ import lazymm.model.sim.Violation;
  * {@link #covers}: the model's kthreads take the mm unasked); the
  * SYNC_CORE oracle looks only where the arch needs sync_core_before_usermode() (x86).
  */
+@KernelFile(KernelFile.USER)
 final class MembarrierUser {
 
     private final Kernel k;

@@ -14,6 +14,7 @@ import lazymm.model.sim.Ghost;
  * munmap of one mm are serialized by it), rss counters (replaced by {@link #exitMmapDone}:
  * check_mm's "Bad rss-counter state" is "freed before exit_mmap ran").
  */
+@KernelFile("include/linux/mm_types.h")
 public final class MmStruct {
 
     /** {@code mm#1}, {@code mm#2}, ... or {@code init_mm}. */

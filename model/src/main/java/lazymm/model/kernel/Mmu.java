@@ -18,6 +18,7 @@ import lazymm.model.sim.Violation;
  * from every CPU's TLB ({@link #invlpgb}) when the TLBSYNC of the CPU that issued it completes it.
  * Left out: global pages, huge pages, PTI's user PCIDs.
  */
+@KernelFile(KernelFile.HARDWARE)
 final class Mmu {
 
     /** TLB_NR_DYN_ASIDS (arch/x86/include/asm/tlbflush.h). */

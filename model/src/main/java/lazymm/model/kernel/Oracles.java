@@ -11,9 +11,12 @@ import lazymm.model.sim.Violation;
  * and WARN_ON, KASAN on freed mms in Memory, the refcount underflow in mmdrop / mmput, the race
  * detector, membarrier(2)'s guarantees with the user-space operations in {@link Membarrier}):
  * <ul>
- *   <li>after every step: no freed mm is still in use: loaded in a CPU's MMU, or named by any
- *       pointer location of the memory (rq->prev_mm, rq->lazy_mm, task->active_mm, whatever
- *       field), except a dead task's and a freed object's own (use-after-free, see
+ *   <li>after every step: no freed mm is still loaded in a CPU's MMU, and no freed object is
+ *       still named by a pointer location of the memory (rq->prev_mm, rq->lazy_mm, task->active_mm, whatever
+ *       field), except a dead task's and a freed object's own: FreedWhileNamed, a finding that
+ *       does not end the execution, since naming is no access (KASAN reports only an access); the
+ *       execution goes on, and if something then accesses the freed object, KASAN's report of
+ *       that access (UseAfterFree, in Memory) ends it and says who still named the object (see
  *       {@link #stillUsed});
  *   <li>after every step in which no CPU is inside a kernel path, under REFCOUNT: the invariants
  *       of the mm refcounts (kernel-digest 1.5): I1 mm_count is exactly its holders (1 for all
@@ -29,6 +32,8 @@ import lazymm.model.sim.Violation;
 final class Oracles {
 
     private final Kernel k;
+    /** The freed objects already reported as still named: each is reported once. */
+    private final java.util.Set<Object> named = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     Oracles(Kernel k) { this.k = k; }
 
@@ -65,31 +70,68 @@ final class Oracles {
     }
 
     /**
-     * Use-after-free by reachability: a freed mm loaded in a CPU's MMU (hardware, not memory),
-     * or any pointer location of the memory whose newest value names an object freed with
-     * kfree, whatever field it is (rq->prev_mm, rq->lazy_mm, task->active_mm, a field a patch
-     * adds); the memory keeps the index ({@link lazymm.model.mem.Memory#referencesToFreed}).
-     * Exempt, see {@link #exempt}: the fields of a freed object, and of a dead task.
+     * Freed while named, by reachability: a freed mm loaded in a CPU's MMU (hardware, not
+     * memory), or any pointer location of the memory whose newest value names an object freed
+     * with kfree, whatever field it is (rq->prev_mm, rq->lazy_mm, task->active_mm, a field a
+     * patch adds); the memory keeps the index ({@link lazymm.model.mem.Memory#referencesToFreed}).
+     * Exempt, see {@link #exempt}: the fields of a freed object, and of a dead task. Reported
+     * once per object, with everything that names it, as a finding that does not end the
+     * execution: naming is no access.
      */
     private void stillUsed() {
+        if (!anyNewlyNamed()) return;  // the common case, every step: nothing to allocate
+        // per freed object, who names it: the MMUs that have it loaded, then the pointer
+        // locations, a CPU's own state (rq, per-CPU) before tasks' fields, creation order in each
+        java.util.Map<Object, List<String>> names = new java.util.IdentityHashMap<>();
+        List<Object> order = new ArrayList<>();
         for (MmStruct mm : k.mms) {
-            if (!mm.freed) continue;
+            if (!mm.freed || named.contains(mm)) continue;
             for (Rq rq : k.rqs) {
-                if (rq.hwMm == mm) throw uaf(mm, "is still loaded in cpu" + rq.cpu + "'s MMU");
+                if (rq.hwMm == mm) namedBy(names, order, mm).add("cpu" + rq.cpu + "'s MMU (its page tables are loaded)");
             }
         }
         List<RefVar<?>> held = k.mem.referencesToFreed();
-        if (held.isEmpty()) return;
-        RefVar<?> first = null;
-        for (RefVar<?> r : held) {  // a CPU's own state (rq, per-CPU) first, then tasks' fields: creation order in each
+        List<RefVar<?>> cpuFirst = new ArrayList<>(held);
+        cpuFirst.sort(java.util.Comparator.comparing(x -> x.owner() instanceof TaskStruct));  // stable
+        for (RefVar<?> r : cpuFirst) {
             if (exempt(r)) continue;
-            if (first == null || (first.owner() instanceof TaskStruct && !(r.owner() instanceof TaskStruct))) first = r;
+            Object o = k.mem.peekLatest(r);
+            if (named.contains(o)) continue;
+            namedBy(names, order, o).add(kernelName(r));
         }
-        if (first == null) return;
-        Object o = k.mem.peekLatest(first);
-        String who = "is still " + kernelName(first);
-        if (o instanceof MmStruct mm) throw uaf(mm, who);
-        throw new Violation("UseAfterFree", k.mem.freedIn(o), o + " was freed by " + k.mem.freedBy(o) + " but " + who);
+        for (Object o : order) {
+            named.add(o);
+            List<String> l = names.get(o);
+            String who = l.get(0);
+            for (int i = 1; i < l.size(); i++) who += (i == l.size() - 1 ? " and " : ", ") + l.get(i);
+            String freedIn = o instanceof MmStruct mm ? mm.freedIn : k.mem.freedIn(o);
+            String freedBy = o instanceof MmStruct mm ? mm.freedBy : k.mem.freedBy(o);
+            k.mem.noteNamedWhenFreed(o, who);
+            k.m.report(new Violation("FreedWhileNamed", freedIn, o + " was freed by " + freedBy + " while " + who
+                    + (l.size() > 1 ? " still name it" : " still names it")
+                    + "; KASAN would report only an access to it (the execution goes on to see if one comes)"));
+        }
+    }
+
+    /** True if a freed object not yet reported is loaded in an MMU or named by a location that is not exempt. */
+    private boolean anyNewlyNamed() {
+        for (MmStruct mm : k.mms) {
+            if (!mm.freed || named.contains(mm)) continue;
+            for (Rq rq : k.rqs) {
+                if (rq.hwMm == mm) return true;
+            }
+        }
+        for (RefVar<?> r : k.mem.referencesToFreed()) {
+            if (!exempt(r) && !named.contains(k.mem.peekLatest(r))) return true;
+        }
+        return false;
+    }
+
+    private static List<String> namedBy(java.util.Map<Object, List<String>> names, List<Object> order, Object o) {
+        return names.computeIfAbsent(o, x -> {
+            order.add(x);
+            return new ArrayList<>();
+        });
     }
 
     /**
@@ -111,11 +153,6 @@ final class Oracles {
         if (dot < 0) return n;
         String obj = n.substring(0, dot);
         return obj.matches("cpu\\d+") ? obj + "'s " + n.substring(dot + 1) : obj + "->" + n.substring(dot + 1);
-    }
-
-    private Violation uaf(MmStruct mm, String who) {
-        return new Violation("UseAfterFree", mm.freedIn,
-                mm + " was freed by " + mm.freedBy + " but " + who);
     }
 
     /** I1 and I3, at a moment when no CPU is inside a kernel path. */

@@ -10,6 +10,7 @@ import lazymm.model.sim.Ghost;
  * fault (pte_alloc / pmd_install), freed by free_pgtables after the TLB flush of munmap or
  * exit_mmap.
  */
+@KernelFile("include/linux/mm_types.h")
 final class Pgtable {
 
     final String name;

@@ -26,6 +26,7 @@ import lazymm.model.sim.Violation;
  * one runs with interrupts on, so never inside an access. Left out: huge pages, the nest MMU
  * (coprocessors), partition-scoped (LPID) entries, the ERAT as a separate cache, hash MMU.
  */
+@KernelFile(KernelFile.HARDWARE)
 final class RadixTlb {
 
     /** A TLB entry: the translation of user page {@code va} of the PID of {@code mm}. */

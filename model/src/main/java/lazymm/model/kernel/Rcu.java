@@ -21,6 +21,7 @@ import lazymm.model.sim.Ghost;
  * migration of an offline CPU's callbacks (rcutree_migrate_callbacks): they wait until the end
  * of the program, where the boot CPU adopts them.
  */
+@KernelFile("kernel/rcu/tree.c")
 final class Rcu {
 
     private final Kernel k;

@@ -12,6 +12,7 @@ import lazymm.model.sim.Ghost;
  * the CPU's interrupt state (preempt_count is the task's, see TaskStruct). Left out: the runqueues proper (tasks wait on one
  * run list, see {@link Kernel}), clocks, load balancing.
  */
+@KernelFile("kernel/sched/sched.h")
 final class Rq {
 
     final int cpu;

@@ -15,6 +15,7 @@ import lazymm.model.sim.Ghost;
  * Also the mm's second PTE table ({@link #pmd2}): the pmd entry of a second 2 MB region of the
  * VMA, so that one mm can hold both 2K halves of a page-table page.
  */
+@KernelFile("arch/s390/include/asm/mmu.h")
 final class S390MmContext {
 
     final MmStruct mm;

@@ -30,6 +30,7 @@ import lazymm.model.sim.Violation;
  * accounting, the GFP_NOWAIT batch failure of tlb_remove_table (tlb_remove_table_one: an IPI
  * sync, then __tlb_remove_table directly).
  */
+@KernelFile("arch/s390/mm/pgalloc.c")
 final class S390Pgalloc {
 
     /** Which arch/s390/mm/pgalloc.c. */

@@ -11,6 +11,7 @@ import lazymm.model.sim.Violation;
  * (hpref-lazy-mm, on v6.11.1) the _lazy_tlb helpers post and clear this CPU's slot of
  * {@link Hazptr} instead, whatever the Kconfig scheme. Left out: mmdrop_sched's PREEMPT_RT call_rcu path (not PREEMPT_RT), mmput_async.
  */
+@KernelFile("include/linux/sched/mm.h")
 final class SchedMm {
 
     private final Kernel k;

@@ -29,6 +29,7 @@ import java.util.List;
  * stands for it, as in {@link UserMm}), the pmd_install race (the table is allocated under it),
  * tlb_remove_table_sync_one's IPIs.
  */
+@KernelFile("mm/memory.c")
 final class SecondTable {
 
     private final Kernel k;

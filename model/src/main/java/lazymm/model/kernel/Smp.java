@@ -14,6 +14,7 @@ import lazymm.model.sim.Ghost;
  * a waiting sender acquires. Offline CPUs are never targets. Left out: the _any and _async
  * single-target variants, csd locking against reuse (each call has its own csd).
  */
+@KernelFile("kernel/smp.c")
 final class Smp {
 
     private final Kernel k;

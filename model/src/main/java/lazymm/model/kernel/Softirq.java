@@ -15,6 +15,7 @@ import lazymm.model.sim.Ghost;
  * <p>Left out: ksoftirqd (softirqs are never deferred to a thread), the restart loop and its
  * time limit, NMI, the other softirq vectors.
  */
+@KernelFile("kernel/softirq.c")
 final class Softirq {
 
     static final int SOFTIRQ_OFFSET = 1;

@@ -11,6 +11,7 @@ import lazymm.model.sim.Ghost;
  * active_mm, on_cpu, __state and PF_KTHREAD. Each task runs as its own model thread, so a
  * context switch is a real change of stack, as in the kernel. Left out: everything else.
  */
+@KernelFile("include/linux/sched.h")
 public final class TaskStruct {
 
     static final int TASK_RUNNING = 0;

@@ -17,6 +17,7 @@ import java.util.List;
  * page table is freed (x86 selects it; it only delays the free further, after the flush), the
  * batching of mmu_gather, huge pages.
  */
+@KernelFile("mm/memory.c")
 final class UserMm {
 
     private final Kernel k;

@@ -12,6 +12,7 @@ import lazymm.model.sim.Ghost;
  * access through a TLB entry that still holds it is a StaleTlb (what the x86 promise of
  * flush_tlb_mm_range() is about).
  */
+@KernelFile("include/linux/mm_types.h")
 final class UserPage {
 
     /** The page frame number: what the PTE holds (1, 2, ...; 0 is pte_none). */

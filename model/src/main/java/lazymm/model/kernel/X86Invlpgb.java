@@ -64,6 +64,7 @@ import lazymm.model.sim.Violation;
  * never-merged "x86/mm: Do targeted broadcast flushing from tlbbatch code" (v11 to v15 of the
  * series: cpu_tlbstate.need_tlbsync and a tlbsync() at context switch; dropped before the merge).
  */
+@KernelFile("arch/x86/mm/tlb.c")
 final class X86Invlpgb {
 
     /** TLB_NR_DYN_ASIDS: the dynamic ASIDs; global ASIDs are above. */

@@ -32,9 +32,11 @@ public abstract class Loc {
     int wEpoch;
     boolean wPlain;
     String wSite;
+    AccessOrigin wOrigin;
     int[] rEpochPlain;
     int[] rEpochMarked;
     String[] rSite;
+    AccessOrigin[] rOrigin;
 
     // conflicts (Machine#observesConflicts): the last write's CPU and site, the last read's since it
     int cwCpu = -1;

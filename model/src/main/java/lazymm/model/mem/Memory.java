@@ -70,6 +70,14 @@ public final class Memory {
 
     public String mode() { return mode; }
 
+    /**
+     * Attributes each access to the file its code is compiled in, so that a race says what KCSAN
+     * would print of it ({@link RaceDetector}); without it every access counts as instrumented.
+     */
+    public void raceOrigins(AccessOrigin.Resolver r) {
+        if (race != null) race.origins(r);
+    }
+
     /** Where the _bh and _irq lock forms turn softirqs and interrupts off and on. */
     public void irqHooks(IrqHooks hooks) { this.irq = hooks; }
 
@@ -269,12 +277,24 @@ public final class Memory {
         return false;
     }
 
+    /**
+     * An oracle saw the freed {@code o} still named by {@code who} (a FreedWhileNamed finding): a
+     * later access to it says so, beside where it was freed.
+     */
+    public void noteNamedWhenFreed(Object o, String who) {
+        namedWhenFreed.putIfAbsent(o, who);
+    }
+
+    private final Map<Object, String> namedWhenFreed = new IdentityHashMap<>();
+
     private void checkLive(Loc l, String access) {
         if (l.freedAt == null) return;
         String site = machine.site();
+        String named = namedWhenFreed.get(l.owner);
         throw new Violation("UseAfterFree", KernelNames.function(site),
                 "KASAN: use-after-free " + access + " of " + l.name + " by cpu" + cpu() + " in "
-                        + KernelNames.function(site) + " (" + KernelNames.where(site) + "); freed by " + l.freedAt);
+                        + KernelNames.function(site) + " (" + KernelNames.where(site) + "); freed by " + l.freedAt
+                        + (named == null ? "" : "; when it was freed " + named + " still named it"));
     }
 
     long id(Object o) {

@@ -16,6 +16,19 @@ import lazymm.model.sim.Violation;
  * (smp_load_acquire, an acquiring RMW, spin_lock) or at the CPU's next smp_rmb or smp_mb. The
  * detector is the same in every memory mode: a race is a bug on any architecture, since the
  * compiler may tear, fuse or invent plain accesses.
+ *
+ * <p>What KCSAN would print of a race depends on where the two accesses are compiled
+ * ({@link AccessOrigin}): KCSAN sees only accesses in files it instruments (a Makefile's
+ * {@code KCSAN_SANITIZE := n} or {@code KCSAN_SANITIZE_file.o := n} turns it off, kernel/sched
+ * among them). It finds a race with a watchpoint: a plain access in an instrumented file stalls
+ * and watches its location (marked accesses set none; with the default
+ * CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC=y aligned plain writes up to word size set none either),
+ * and an instrumented access of another CPU that hits it is reported with both stacks; an access
+ * that is not instrumented is seen only if it is a write that changes the value under the
+ * watchpoint ("race at unknown origin"). So a race is {@code DataRace} (what KCSAN can report)
+ * when both accesses are instrumented, or when one is a plain instrumented access and the other a
+ * write, and otherwise {@code LkmmDataRace}: a data race by the LKMM that KCSAN cannot report
+ * whatever its configuration.
  */
 final class RaceDetector {
 
@@ -23,6 +36,7 @@ final class RaceDetector {
     private final int[][] vc;
     private final int[][] pending;
     private final int[][] fenceSnap;
+    private AccessOrigin.Resolver origins;
 
     RaceDetector(int ncpu) {
         this.ncpu = ncpu;
@@ -31,6 +45,9 @@ final class RaceDetector {
         fenceSnap = new int[ncpu][];
         for (int c = 0; c < ncpu; c++) vc[c][c] = 1;
     }
+
+    /** Attributes every access to the file its code is compiled in (what KCSAN instruments). */
+    void origins(AccessOrigin.Resolver r) { this.origins = r; }
 
     private static void joinInto(int[] into, int[] other) {
         for (int i = 0; i < into.length; i++) {
@@ -72,47 +89,84 @@ final class RaceDetector {
     void access(Loc l, int cpu, boolean write, boolean plain, String site) {
         if (l.raceKnown) return;
         int[] mine = vc[cpu];
+        AccessOrigin origin = origins == null ? AccessOrigin.UNKNOWN : origins.of(site);
         if (l.wCpu >= 0 && l.wCpu != cpu && l.wEpoch > mine[l.wCpu] && (plain || l.wPlain)) {
-            throw race(l, l.wCpu, true, l.wPlain, l.wSite, cpu, write, plain, site);
+            throw race(l, new Access(l.wCpu, true, l.wPlain, l.wSite, l.wOrigin), new Access(cpu, write, plain, site, origin));
         }
         if (l.rEpochPlain == null) {
             l.rEpochPlain = new int[ncpu];
             l.rEpochMarked = new int[ncpu];
             l.rSite = new String[ncpu];
+            l.rOrigin = new AccessOrigin[ncpu];
         }
         if (write) {
             for (int d = 0; d < ncpu; d++) {
                 if (d == cpu) continue;
                 if (l.rEpochPlain[d] > mine[d]) {
-                    throw race(l, d, false, true, l.rSite[d], cpu, true, plain, site);
+                    throw race(l, new Access(d, false, true, l.rSite[d], l.rOrigin[d]), new Access(cpu, true, plain, site, origin));
                 }
                 if (plain && l.rEpochMarked[d] > mine[d]) {
-                    throw race(l, d, false, false, l.rSite[d], cpu, true, true, site);
+                    throw race(l, new Access(d, false, false, l.rSite[d], l.rOrigin[d]), new Access(cpu, true, true, site, origin));
                 }
             }
             l.wCpu = cpu;
             l.wEpoch = mine[cpu];
             l.wPlain = plain;
             l.wSite = site;
+            l.wOrigin = origin;
             Arrays.fill(l.rEpochPlain, 0);
             Arrays.fill(l.rEpochMarked, 0);
         } else {
             if (plain) l.rEpochPlain[cpu] = mine[cpu]; else l.rEpochMarked[cpu] = mine[cpu];
             l.rSite[cpu] = site;
+            l.rOrigin[cpu] = origin;
         }
     }
 
-    private static Violation race(Loc l, int cpuA, boolean writeA, boolean plainA, String siteA,
-                                  int cpuB, boolean writeB, boolean plainB, String siteB) {
-        String fa = KernelNames.function(siteA);
-        String fb = KernelNames.function(siteB);
-        String where = fa.compareTo(fb) <= 0 ? fa + "|" + fb : fb + "|" + fa;
-        return new Violation("DataRace", where, "data race on " + l.name + ":\n"
-                + "    cpu" + cpuA + " " + describe(writeA, plainA) + " in " + fa + " (" + KernelNames.where(siteA) + ")\n"
-                + "    cpu" + cpuB + " " + describe(writeB, plainB) + " in " + fb + " (" + KernelNames.where(siteB) + ")\n"
-                + "  not ordered by happens-before, and at least one is a plain access (what KCSAN reports)");
+    /** One side of a race: the earlier access, or the one being performed. */
+    private record Access(int cpu, boolean write, boolean plain, String site, AccessOrigin origin) {
+        String function() { return KernelNames.function(site); }
+
+        boolean seen() { return origin == null || origin.instrumented(); }
+
+        String line() {
+            return "cpu" + cpu + " " + describe(write, plain) + " in " + function() + " (" + KernelNames.where(site) + ")"
+                    + (origin == null || origin.file() == null ? "" : ", " + origin.file()
+                    + (origin.instrumented() ? "" : ", not instrumented: " + origin.notInstrumented()));
+        }
     }
 
+    private static Violation race(Loc l, Access a, Access b) {
+        String fa = a.function();
+        String fb = b.function();
+        String where = fa.compareTo(fb) <= 0 ? fa + "|" + fb : fb + "|" + fa;
+        String head = "data race on " + l.name + ":\n    " + a.line() + "\n    " + b.line() + "\n"
+                + "  not ordered by happens-before, and at least one is a plain access (an LKMM data race)";
+        if (a.seen() && b.seen()) {
+            String plainRead = a.plain && !a.write || b.plain && !b.write ? ""
+                    : "; the only plain accesses are writes, which the default CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC=y"
+                    + " treats as atomic: it needs that option off";
+            return new Violation("DataRace", where, head + "\n  KCSAN would report it (both files are instrumented):"
+                    + " \"BUG: KCSAN: data-race in " + fa + " / " + fb + "\"" + plainRead);
+        }
+        if (a.seen() != b.seen()) {
+            Access w = a.seen() ? a : b;
+            Access o = a.seen() ? b : a;
+            if (w.plain && o.write) {
+                String cfg = w.write ? "; a plain write watches only with CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC=n" : "";
+                return new Violation("DataRace", where, head + "\n  KCSAN would see only the " + (w.write ? "write" : "read")
+                        + " in " + w.function() + ": its watchpoint sees the value change the uninstrumented write in "
+                        + o.function() + " makes: \"BUG: KCSAN: data-race in " + w.function() + "\", \"race at unknown origin, with "
+                        + (w.write ? "write" : "read") + " to ... by task ... on cpu " + w.cpu + "\" (the other stack is not printed)" + cfg);
+            }
+            return new Violation("LkmmDataRace", where, head + "\n  KCSAN would not report it, whatever its configuration: only the "
+                    + (w.plain ? "plain " : "marked ") + (w.write ? "write" : "read") + " in " + w.function() + " is instrumented, and "
+                    + (w.plain ? "the other access is a read, which changes no value under its watchpoint"
+                    : "a marked access sets no watchpoint"));
+        }
+        return new Violation("LkmmDataRace", where, head + "\n  KCSAN would not report it, whatever its configuration: neither access"
+                + " is in a file it instruments");
+    }
     private static String describe(boolean write, boolean plain) {
         return (plain ? "plain " : "marked ") + (write ? "write" : "read");
     }

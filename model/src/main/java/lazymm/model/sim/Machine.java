@@ -42,6 +42,15 @@ public interface Machine {
      */
     boolean preempt();
 
+    /**
+     * A finding that does not end the execution: the kernel goes on after a WARN_ON, and a freed
+     * object that something still names is not yet an access to it. The machine records it, in
+     * order with the others, and returns, so that the execution goes on to show what follows;
+     * unless it was told to stop at findings of that kind ({@code --stop-on-warn}): then it throws
+     * it, and it ends the execution like any violation. The default throws.
+     */
+    default void report(Violation v) { throw v; }
+
     /** The site of the shared access the running CPU is performing ("Class.method:line what"). */
     String site();
 

@@ -142,6 +142,7 @@ public final class FuzzTarget {
         foundBy.putAll(extra);
         foundBy.put("input", HexFormat.of().formatHex(input));
         return new Reproducer(c.target().id(), c.target().modelVersion(), r.config(), r.program(),
-                r.result().schedule(), c.maxSteps(), v.kind(), v.signature(), v.getMessage(), foundBy);
+                r.result().schedule(), c.maxSteps(), v.kind(), v.signature(), v.getMessage(), foundBy)
+                .withFindings(r.result().findings(), false);
     }
 }

@@ -27,10 +27,38 @@ import lazymm.model.sim.Program;
  * @param signature     the violation signature
  * @param message       the violation's message when it was found
  * @param foundBy       how it was found (strategy, seed, execution), for the record
+ * @param findings      every finding of the execution in order (a WARN, a freed object still
+ *                      named, then the violation that ended it): the verdict is one of them
+ * @param stopOnWarn    the execution stopped at its first WARN ({@code --stop-on-warn}); a
+ *                      replay must too, or it would go on past the recorded schedule
  */
 public record Reproducer(String target, int modelVersion, Config config, Program program,
                          List<String> schedule, long maxSteps, String kind, String signature,
-                         String message, Map<String, Object> foundBy) {
+                         String message, Map<String, Object> foundBy, List<Finding> findings, boolean stopOnWarn) {
+
+    /** One finding: what a reproducer's {@code findings} lists. */
+    public record Finding(String kind, String signature, String message) {
+        public static Finding of(lazymm.model.sim.Violation v) {
+            return new Finding(v.kind(), v.signature(), v.getMessage() == null ? "" : v.getMessage());
+        }
+    }
+
+    public Reproducer {
+        findings = List.copyOf(findings);
+    }
+
+    /** A reproducer with its verdict only, no other finding, that did not stop at a WARN. */
+    public Reproducer(String target, int modelVersion, Config config, Program program,
+                      List<String> schedule, long maxSteps, String kind, String signature,
+                      String message, Map<String, Object> foundBy) {
+        this(target, modelVersion, config, program, schedule, maxSteps, kind, signature, message, foundBy, List.of(), false);
+    }
+
+    /** This reproducer with the findings of its execution and the stop option it ran with. */
+    public Reproducer withFindings(List<lazymm.model.sim.Violation> all, boolean stopOnWarn) {
+        return new Reproducer(target, modelVersion, config, program, schedule, maxSteps, kind, signature, message, foundBy,
+                all.stream().map(Finding::of).toList(), stopOnWarn);
+    }
 
     public static final String FORMAT = "lazymm-reproducer";
     /** The format version this build writes; {@link #READS} lists those it reads. */
@@ -63,6 +91,18 @@ public record Reproducer(String target, int modelVersion, Config config, Program
         v.put("signature", signature);
         v.put("message", message);
         m.put("violation", v);
+        if (findings.size() > 1) {  // more than the verdict: every finding, in order
+            List<Object> fs = new ArrayList<>();
+            for (Finding x : findings) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("kind", x.kind());
+                f.put("signature", x.signature());
+                f.put("message", x.message());
+                fs.add(f);
+            }
+            m.put("findings", fs);
+        }
+        if (stopOnWarn) m.put("stop_on_warn", Boolean.TRUE);
         m.put("found_by", foundBy);
         m.put("replay", "./lazymm replay " + file);
         return m;
@@ -120,9 +160,24 @@ public record Reproducer(String target, int modelVersion, Config config, Program
             throw new BadInput(file + ": field 'max_steps' must be at least 1, got " + maxSteps
                     + " (the step bound the search ran with; lazymm writes " + lazymm.engine.Execution.DEFAULT_STEP_BOUND + " by default)");
         }
+        List<Finding> findings = new ArrayList<>();
+        if (root instanceof Map<?, ?> rm && rm.containsKey("findings")) {
+            List<Object> fl = f.list("findings");
+            for (int i = 0; i < fl.size(); i++) {
+                Fields x = new Fields(file, "findings[" + i + "].", fl.get(i));
+                findings.add(new Finding(x.str("kind"), x.str("signature"), x.optStr("message")));
+            }
+        }
+        boolean stopOnWarn = false;
+        if (root instanceof Map<?, ?> rm && rm.containsKey("stop_on_warn")) {
+            if (!(rm.get("stop_on_warn") instanceof Boolean b)) {
+                throw new BadInput(file + ": field 'stop_on_warn' must be true or false");
+            }
+            stopOnWarn = b;
+        }
         return new Reproducer(f.str("target"), f.integer("model_version"), cfg, Program.of(prog),
                 schedule, maxSteps, v.str("kind"), v.str("signature"), v.optStr("message"),
-                foundBy);
+                foundBy, findings, stopOnWarn);
     }
 
     /** Typed field access with errors that name the file and the field. */

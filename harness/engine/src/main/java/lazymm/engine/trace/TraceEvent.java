@@ -29,7 +29,9 @@ public final class TraceEvent {
         /** A choice inside an access ({@code r1}: an older store, the second ready task...). */
         CHOICE,
         /** A kernel event that is no shared access, as the model reports it in {@code detail} (call_rcu, an RCU callback running). */
-        NOTE
+        NOTE,
+        /** A finding that does not end the execution (a WARN, a freed object still named): {@code detail} is its report. */
+        FINDING
     }
 
     public final long step;

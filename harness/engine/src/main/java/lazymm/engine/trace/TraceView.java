@@ -94,7 +94,7 @@ public final class TraceView {
                 keep[i] = true;
             }
             switch (e.kind) {
-                case SWITCH, IRQ, IPI, PREEMPT, CHOICE -> keep[i] = true;
+                case SWITCH, IRQ, IPI, PREEMPT, CHOICE, FINDING -> keep[i] = true;
                 case ACCESS, DRAIN, ACTION, NOTE -> keep[i] |= touches(e, objs);
             }
         }
@@ -330,7 +330,8 @@ public final class TraceView {
     public static String text(TraceEvent e, boolean withSource) {
         String fn = KernelNames.function(e.site);
         String src = withSource && !e.site.isEmpty() && e.kind != TraceEvent.Kind.DRAIN && e.kind != TraceEvent.Kind.ACTION
-                && e.kind != TraceEvent.Kind.NOTE
+
+                && e.kind != TraceEvent.Kind.NOTE && e.kind != TraceEvent.Kind.FINDING
                 ? "  (" + KernelNames.where(e.site) + ")" : "";
         return switch (e.kind) {
             case ACCESS -> fn + ": " + access(e) + src;
@@ -342,6 +343,7 @@ public final class TraceView {
             case PREEMPT -> "preempted in " + fn + src;
             case CHOICE -> fn + ": takes alternative " + e.detail + src;
             case NOTE -> e.detail;
+            case FINDING -> "FINDING " + e.detail;
         };
     }
 

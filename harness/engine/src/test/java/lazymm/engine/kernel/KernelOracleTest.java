@@ -63,7 +63,7 @@ class KernelOracleTest {
                 getClass().getResource("/reproducers/TASK-MM-RACE.race-in-membarrier-scan.json").toURI()));
         assertEquals("Warn:lockdep_sys_exit", r.signature());  // what the old model said
         lazymm.engine.Result res = lazymm.engine.Replayer.replay(r, false);
-        assertEquals("DataRace", res.violation().kind(), () -> res.violation().toString());
+        assertEquals("LkmmDataRace", res.violation().kind(), () -> res.violation().toString());
     }
 
     /**

@@ -41,7 +41,7 @@ class PlantResultsTest {
         Config cfg = plant.config(r);
         Explorer.Outcome o = Explorer.explore(new Explorer.Settings(new KernelTarget(), cfg, s.strategy(), s.seed(), 3, 2,
                 Explorer.Programs.RANDOM, s.executions(), 0, Execution.DEFAULT_STEP_BOUND, s.stepChecks(),
-                s.program() == null ? null : Program.parse(s.program())), 1e9, null);
+                s.program() == null ? null : Program.parse(s.program()), false), 1e9, null);
         if (r.expect().kind() == Expect.Kind.CLEAN) {
             assertNull(o.failing(), () -> plantId + " on " + arch + " should be clean (" + r.why() + "): "
                     + o.failing().violation() + "\n  program " + o.program());

@@ -32,7 +32,7 @@ class StillUsedOracleTest {
     private static Explorer.Outcome explore(boolean plant, Config cfg, Program program, long executions) {
         return Explorer.explore(new Explorer.Settings(new PatchedFieldTarget(plant), cfg, "random", 3, 3, 2,
                 Explorer.Programs.RANDOM, executions, 0,
-                Execution.DEFAULT_STEP_BOUND, true, program), 1e9, null);
+                Execution.DEFAULT_STEP_BOUND, true, program, false), 1e9, null);
     }
 
     /** A field a patch adds, naming an mm after it was freed, is reported under its own name. */
@@ -41,8 +41,8 @@ class StillUsedOracleTest {
         Program p = Program.parse("user:1 run | user:1 run sched | kthread use:1 unuse");
         Explorer.Outcome o = explore(true, new Config("upstream", "x86", "refcount", "tso", 3), p, 200);
         assertNotNull(o.failing(), "nothing found in " + o.executions() + " executions");
-        assertEquals("UseAfterFree", o.failing().violation().kind(), o.failing().violation().toString());
-        assertTrue(o.failing().violation().getMessage().contains("is still rq0->cached_mm"),
+        assertEquals("FreedWhileNamed", o.failing().violation().kind(), o.failing().violation().toString());
+        assertTrue(o.failing().violation().getMessage().contains("while rq0->cached_mm still names it"),
                 o.failing().violation().toString());
     }
 
