@@ -56,6 +56,10 @@ public final class KernelTarget implements Target {
         if (c.lazyTlb().equals(LazyTlb.SHOOTDOWN.id) && a == KernelVariant.CpuArch.ARM64) {
             throw new IllegalArgumentException("variant " + cfg.variant() + " uses MMU_LAZY_TLB_SHOOTDOWN, which needs an mm_cpumask, and arm64 does not maintain one");
         }
+        String no = v.schemeRefusal(LazyTlb.of(c.lazyTlb()), a);
+        if (no != null) {
+            throw new IllegalArgumentException("variant " + cfg.variant() + " cannot run on " + a + ": no kernel has " + no);
+        }
         return c;
     }
 
@@ -77,6 +81,15 @@ public final class KernelTarget implements Target {
         if (scheme == LazyTlb.SHOOTDOWN && cfg.arch().equals(KernelVariant.CpuArch.ARM64.id)) {
             return "lazy_tlb: shootdown needs an mm_cpumask, and arm64 does not maintain one";
         }
+        KernelVariant v = Variants.all().get(cfg.variant());
+        KernelVariant.CpuArch arch;
+        try {
+            arch = KernelVariant.CpuArch.of(cfg.arch());
+        } catch (IllegalArgumentException e) {
+            return null;  // the arch field's own check says it
+        }
+        String no = v == null ? null : v.schemeRefusal(scheme, arch);
+        if (no != null) return "lazy_tlb: no kernel has " + no;
         return null;
     }
 
