@@ -206,7 +206,7 @@ class MainTest {
             "\"arch\": \"arm64\";        \"arch\": \"mips\";        field 'config.arch': unknown arch 'mips' for target kernel (expected one of x86, arm64, powerpc, s390)",
             "\"lazy_tlb\": \"refcount\"; \"lazy_tlb\": \"bogus\";   field 'config': lazy_tlb: unknown lazy-TLB scheme 'bogus'",
             "\"lazy_tlb\": \"refcount\"; \"lazy_tlb\": \"shootdown\"; field 'config': lazy_tlb: shootdown needs an mm_cpumask, and arm64 does not maintain one",
-            "\"arch\": \"arm64\";        \"arch\": \"powerpc\";     field 'config': lazy_tlb: no kernel has MMU_LAZY_TLB_REFCOUNT on powerpc 64s, which selects MMU_LAZY_TLB_SHOOTDOWN since v6.4 (the series of aa464ba9a1e4; a kernel before it refcounts)"})
+            "\"arch\": \"arm64\";        \"arch\": \"powerpc\";     field 'config': lazy_tlb: no kernel has MMU_LAZY_TLB_REFCOUNT on powerpc 64s, which selects MMU_LAZY_TLB_SHOOTDOWN since v6.4 (the series of aa464ba9a1e4: a kernel before it refcounts)"})
     void badKernelConfigurationsNameTheField(String from, String to, String expected) throws Exception {
         String text = Files.readString(Path.of("../../fuzz-corpus/reproducers/ARM64-ASID-ZERO.AsidClash.json"));
         assertTrue(text.contains(from.trim()), "fixture lacks " + from);

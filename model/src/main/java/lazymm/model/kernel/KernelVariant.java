@@ -214,7 +214,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         }
         if (scheme == LazyTlb.REFCOUNT && helpers && arch == CpuArch.POWERPC) {
             return "MMU_LAZY_TLB_REFCOUNT on powerpc 64s, which selects MMU_LAZY_TLB_SHOOTDOWN since v6.4 "
-                    + "(the series of aa464ba9a1e4; a kernel before it refcounts)";
+                    + "(the series of aa464ba9a1e4: a kernel before it refcounts)";
         }
         return null;
     }

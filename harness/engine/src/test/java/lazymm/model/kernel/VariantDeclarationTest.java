@@ -45,7 +45,7 @@ class VariantDeclarationTest {
         // powerpc 64s selects MMU_LAZY_TLB_SHOOTDOWN since v6.4: no REFCOUNT there (membarrier --arch powerpc
         // once ran it, and sched_force_init_mm() dropped a reference a trim IPI had already dropped)
         assertEquals("variant t: it runs MMU_LAZY_TLB_REFCOUNT on powerpc 64s, which selects MMU_LAZY_TLB_SHOOTDOWN since v6.4 "
-                        + "(the series of aa464ba9a1e4; a kernel before it refcounts)",
+                        + "(the series of aa464ba9a1e4: a kernel before it refcounts)",
                 assertThrows(IllegalArgumentException.class,
                         () -> variant("t", "").arch(KernelVariant.CpuArch.POWERPC).build()).getMessage());
         variant("t", "").arch(KernelVariant.CpuArch.POWERPC).reverts(Patch.LAZY_TLB_HELPERS, Patch.SCHED_FORCE_INIT_MM).build();
