@@ -182,7 +182,11 @@ final class Mixins {
             Target target = target();
             Config cfg = variant().defaults();
             if (arch != null) cfg = Options.onArch(target, cfg, arch);
-            if (memory != null) cfg = cfg.withMemory(memory.toString());
+            if (memory != null) {
+                cfg = cfg.withMemory(memory.toString());
+                String wrong = target.validate(cfg);
+                if (wrong != null) throw new BadInput("--memory " + memory + ": " + wrong);
+            }
             return cfg;
         }
 

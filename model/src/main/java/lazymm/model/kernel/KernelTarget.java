@@ -90,6 +90,15 @@ public final class KernelTarget implements Target {
         }
         String no = v == null ? null : v.schemeRefusal(scheme, arch);
         if (no != null) return "lazy_tlb: no kernel has " + no;
+        // a memory model weaker than the arch's is a machine that does not exist: what it finds,
+        // no kernel on that arch does (upstream --arch s390 --memory weak: a MembarrierOrdering)
+        KernelVariant.MemoryModel need = arch.memory();
+        for (KernelVariant.MemoryModel m : KernelVariant.MemoryModel.values()) {
+            if (m.id.equals(cfg.memory()) && m.compareTo(need) > 0) {
+                return "memory: " + m + " is weaker than " + arch + "'s " + need + ", and no " + arch
+                        + " reorders so (" + need + " or a stronger mode: sc, tso, weak from strongest)";
+            }
+        }
         return null;
     }
 
