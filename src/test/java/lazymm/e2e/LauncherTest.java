@@ -178,6 +178,41 @@ class LauncherTest {
         assertTrue(report.contains("\"interrupted\": true"), report);
     }
 
+    /**
+     * fuzz --jobs 2: the second worker starts after the first has reported its statistics (its
+     * JVM and Jazzer are up: seconds, where an unstaggered start takes milliseconds),
+     * and the second, stopped by the command when the first ends at the time limit, is no error.
+     */
+    @Test
+    void twoWorkersStartStaggeredAndEndCleanWhenStopped() throws Exception {
+        Path root = Path.of(System.getProperty("lazymm.root"));
+        Process p = new ProcessBuilder(root.resolve("lazymm").toString(), "fuzz", "--variant", "upstream", "--jobs", "2",
+                "--no-seeds", "--time", "15", "--report", "r.json").directory(tmp.toFile())
+                .redirectOutput(tmp.resolve("stdout.txt").toFile()).redirectError(tmp.resolve("stderr.txt").toFile()).start();
+        Path logs = tmp.resolve("lazymm-out/logs");
+        long first = 0;
+        long second = 0;
+        long until = System.nanoTime() + 90_000_000_000L;
+        while (second == 0 && p.isAlive() && System.nanoTime() < until) {
+            long now = System.nanoTime();
+            if (first == 0 && Files.exists(logs.resolve("worker-0.log"))) first = now;
+            if (Files.exists(logs.resolve("worker-1.log"))) second = now;
+            Thread.sleep(10);
+        }
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fuzz --jobs 2 --time 15 did not end");
+        String out = Files.readString(tmp.resolve("stdout.txt"));
+        String err = Files.readString(tmp.resolve("stderr.txt"));
+        assertEquals(0, p.exitValue(), out + err);
+        assertTrue(first > 0 && second > 0, "both workers' logs: " + out + err);
+        assertTrue(second - first > 500_000_000L, "worker 1 started " + (second - first) / 1e6 + " ms after worker 0: not staggered");
+        assertTrue(out.contains("no violation in "), out);
+        assertTrue(Files.readString(logs.resolve("worker-0.log")).contains("@lazymm stats "), "worker 0 did not fuzz");
+        // worker 1 was started (its log is made then); what it printed may not reach the log when
+        // the command stops it: its log is flushed by a daemon thread
+        String report = Files.readString(tmp.resolve("r.json"));
+        assertTrue(report.contains("\"jobs\": 2") && report.contains("\"verdict\": \"clean\""), report);
+    }
+
     @Test
     void theMainJobRunsOnItsDefaults() throws Exception {
         Run r = lazymm(tmp, "explore", "--time", "5");

@@ -139,7 +139,7 @@ final class Mixins {
         String arch;
 
         @Option(names = "--cpus", paramLabel = "N",
-                description = "override the variant's number of CPUs, 1..64; fuzz also takes a range MIN-MAX, "
+                description = "override the variant's number of CPUs, 1.." + Config.MAX_CPUS + "; fuzz also takes a range MIN-MAX, "
                         + "which its inputs choose from (default: the variant's)")
         String cpus;
 
@@ -167,10 +167,10 @@ final class Mixins {
             try {
                 n = Integer.parseInt(cpus.trim());
             } catch (NumberFormatException e) {
-                throw new BadInput("--cpus must be 1..64, got '" + cpus + "'"
+                throw new BadInput("--cpus must be " + Config.CPUS_BOUND + ", got '" + cpus + "'"
                         + (cpus.contains("-") ? " (a range MIN-MAX is for fuzz)" : ""));
             }
-            if (n < 1 || n > 64) throw new BadInput("--cpus must be 1..64, got " + n);
+            if (n < 1 || n > Config.MAX_CPUS) throw new BadInput("--cpus must be " + Config.CPUS_BOUND + ", got " + n);
             return cfg.withCpus(n);
         }
 
@@ -182,7 +182,11 @@ final class Mixins {
             Target target = target();
             Config cfg = variant().defaults();
             if (arch != null) cfg = Options.onArch(target, cfg, arch);
-            if (memory != null) cfg = cfg.withMemory(memory.toString());
+            if (memory != null) {
+                cfg = cfg.withMemory(memory.toString());
+                String wrong = target.validate(cfg);
+                if (wrong != null) throw new BadInput("--memory " + memory + ": " + wrong);
+            }
             return cfg;
         }
 
@@ -193,7 +197,9 @@ final class Mixins {
             if (!m.matches()) throw new BadInput("--cpus must be N or MIN-MAX, got '" + cpus + "'");
             int lo = Integer.parseInt(m.group(1));
             int hi = m.group(2) == null ? lo : Integer.parseInt(m.group(2));
-            if (lo < 1 || hi > 64 || lo > hi) throw new BadInput("--cpus must be within 1..64 with MIN <= MAX, got '" + cpus + "'");
+            if (lo < 1 || hi > Config.MAX_CPUS || lo > hi) {
+                throw new BadInput("--cpus must be within " + Config.CPUS_BOUND + " with MIN <= MAX, got '" + cpus + "'");
+            }
             return new int[] {lo, hi};
         }
     }

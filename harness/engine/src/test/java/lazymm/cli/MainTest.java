@@ -101,10 +101,17 @@ class MainTest {
             "explore --strategy dfs;                 unknown strategy 'dfs'",
             "explore --bogus;                        Unknown option: '--bogus'",
             "explore --memory pso;                   unknown memory mode 'pso'",
-            "explore --cpus 0;                       --cpus must be 1..64",
+            "explore --cpus 0;                       --cpus must be 1..32 (the model's cpumasks are 32-bit words), got 0",
+            "explore --cpus 64;                      --cpus must be 1..32 (the model's cpumasks are 32-bit words), got 64",
+            "explore --cpus 128;                     --cpus must be 1..32 (the model's cpumasks are 32-bit words), got 128",
             "explore --arch mips;                    unknown arch 'mips' for target kernel (expected one of x86, arm64, powerpc",
             "explore --variant example-lost-update --arch x86; unknown arch 'x86' for target example (expected none",
             "explore --variant shootdown --arch arm64; arm64 does not maintain one",
+            "explore --variant shootdown --arch x86; variant shootdown cannot run on x86: no kernel has MMU_LAZY_TLB_SHOOTDOWN on x86, which does not select it (only powerpc 64s does)",
+            "fuzz --variant shootdown --arch s390;   variant shootdown cannot run on s390: no kernel has MMU_LAZY_TLB_SHOOTDOWN on s390",
+            "explore --variant v6.11 --arch powerpc;  variant v6.11 cannot run on powerpc: no kernel has MMU_LAZY_TLB_REFCOUNT on powerpc 64s",
+            "explore --variant upstream --arch s390 --memory weak; --memory weak: memory: weak is weaker than s390's tso, and no s390 reorders so",
+            "explore --memory weak;                  --memory weak: memory: weak is weaker than x86's tso",
             "explore --seed abc;                     Invalid value for option '--seed'",
             "explore --strategy exhaustive --program random; does not go with --strategy exhaustive",
             "replay /nonexistent/r.json;             no such file",
@@ -180,6 +187,7 @@ class MainTest {
             "\"memory\": \"sc\";        \"memory\": \"pso\";     field 'config.memory': unknown memory mode 'pso' (expected one of sc, tso, weak)",
             "\"arch\": \"none\";        \"arch\": \"x86\";       field 'config.arch': unknown arch 'x86' for target example (expected none)",
             "\"cpus\": 2;              \"cpus\": 4294967298;   field 'config.cpus' is out of range, got 4294967298",
+            "\"cpus\": 2;              \"cpus\": 64;           field 'config': cpus must be 1..32 (the model's cpumasks are 32-bit words), got 64",
             "\"version\": 1;           \"version\": 4294967297; format version 4294967297 is not supported"})
     void badReproducersNameTheField(String from, String to, String expected) throws Exception {
         Path f = reproducer();
@@ -199,7 +207,9 @@ class MainTest {
     @CsvSource(delimiter = ';', value = {
             "\"arch\": \"arm64\";        \"arch\": \"mips\";        field 'config.arch': unknown arch 'mips' for target kernel (expected one of x86, arm64, powerpc, s390)",
             "\"lazy_tlb\": \"refcount\"; \"lazy_tlb\": \"bogus\";   field 'config': lazy_tlb: unknown lazy-TLB scheme 'bogus'",
-            "\"lazy_tlb\": \"refcount\"; \"lazy_tlb\": \"shootdown\"; field 'config': lazy_tlb: shootdown needs an mm_cpumask, and arm64 does not maintain one"})
+            "\"lazy_tlb\": \"refcount\"; \"lazy_tlb\": \"shootdown\"; field 'config': lazy_tlb: shootdown needs an mm_cpumask, and arm64 does not maintain one",
+            "\"arch\": \"arm64\";        \"arch\": \"powerpc\";     field 'config': lazy_tlb: no kernel has MMU_LAZY_TLB_REFCOUNT on powerpc 64s, which selects MMU_LAZY_TLB_SHOOTDOWN since v6.4 (the series of aa464ba9a1e4: a kernel before it refcounts)",
+            "\"arch\": \"arm64\";        \"arch\": \"x86\";         field 'config': memory: weak is weaker than x86's tso, and no x86 reorders so (tso or a stronger mode: sc, tso, weak from strongest)"})
     void badKernelConfigurationsNameTheField(String from, String to, String expected) throws Exception {
         String text = Files.readString(Path.of("../../fuzz-corpus/reproducers/ARM64-ASID-ZERO.AsidClash.json"));
         assertTrue(text.contains(from.trim()), "fixture lacks " + from);

@@ -73,7 +73,9 @@ class MixinsTest {
             "explore --time -2;           --time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got -2",
             "explore --time -0.5;         --time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got -0.5",
             "fuzz --time 1.5;             --time must be whole seconds, got 1.5",
-            "explore --cpus 2-4;          --cpus must be 1..64, got '2-4' (a range MIN-MAX is for fuzz)",
+            "explore --cpus 2-4;          --cpus must be 1..32 (the model's cpumasks are 32-bit words), got '2-4' (a range MIN-MAX is for fuzz)",
+            "explore --cpus 33;           --cpus must be 1..32 (the model's cpumasks are 32-bit words), got 33",
+            "explore --cpus 64;           --cpus must be 1..32 (the model's cpumasks are 32-bit words), got 64",
             "explore --minimize-time -1;  --minimize-time must be 0 (no limit) or more seconds, at most 2592000 (30 days), got -1",
             "explore --max-steps 0;       --max-steps must be at least 1, got 0"})
     void aBadValueIsOneLineThatSaysWhatIsAllowed(String args, String message) {

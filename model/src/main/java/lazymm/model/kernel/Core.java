@@ -80,7 +80,7 @@ final class Core {
         List<TaskStruct> ready = new ArrayList<>();
         if (!k.hotplug.goingDown(rq.cpu)) {
             for (TaskStruct t : k.runList) {
-                if (!t.running || t == prev) ready.add(t);
+                if ((!t.running || t == prev) && !t.sleeping) ready.add(t);
             }
         }
         if (ready.isEmpty()) return rq.idle;
@@ -284,7 +284,7 @@ final class Core {
     private boolean readyFor(int cpu) {
         if (k.hotplug.goingDown(cpu)) return false;
         for (TaskStruct t : k.runList) {
-            if (!t.running) return true;
+            if (!t.running && !t.sleeping) return true;
         }
         return false;
     }

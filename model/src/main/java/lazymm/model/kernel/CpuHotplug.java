@@ -21,6 +21,16 @@ import lazymm.model.sim.Ghost;
  * inherit the same lazy mm from it by kernel-to-kernel switches), and the control CPU's parts in
  * the program's hotplug kthread, which waits for the dying CPU by spinning where the kernel
  * sleeps on a completion. Online: the CPU's idle takes init_mm again (start_secondary).
+ *
+ * <p>cpu_down() and cpu_up() run under cpu_maps_update_begin(), the mutex cpu_add_remove_lock:
+ * hotplug operations are serialized, and a second controller sleeps in mutex_lock() until the
+ * first is done (its CPU free meanwhile for the dying CPU's own work). Their checks (the CPU's
+ * state, num_online_cpus() == 1) are made under it. The mutex orders one controller's operation
+ * before the next one's by its release and acquire; with one controller (the random programs'
+ * case) nothing is there to order or to wait for, and the model leaves the lock word untouched.
+ * Left out: cpu_down() of the CPU the controller runs on (v7.1.5 runs _cpu_down in the caller's
+ * task and migrates it away; the model does nothing), and of CPU 0 (x86 cannot take its boot CPU
+ * offline, arch_cpu_is_hotpluggable(); the model keeps CPU 0 online on every arch).
  */
 @KernelFile("kernel/cpu.c")
 final class CpuHotplug {
@@ -33,6 +43,14 @@ final class CpuHotplug {
     private static final int COMING_UP = 5;
 
     private final Kernel k;
+    /** cpu_add_remove_lock: the hand-over count of the mutex, released by each unlock, acquired by the next lock. */
+    @Ghost private IntVar cpuAddRemoveLock;
+    /** The mutex's owner and sleepers (the mutex's own state; its ordering is {@link #cpuAddRemoveLock}'s). */
+    @Ghost private TaskStruct lockOwner;
+    @Ghost private final java.util.ArrayDeque<TaskStruct> lockWaiters = new java.util.ArrayDeque<>();
+    /** Unlocks so far, and the program's controllers (cpuhp rows): with one, the lock orders nothing. */
+    @Ghost private int lockHandovers;
+    @Ghost private int controllers;
     /** Each CPU's hotplug state; the dying CPU's steps publish it with a release, the control CPU acquires it. */
     private final IntVar[] state;
     @Ghost private final int[] ghostState;
@@ -77,25 +95,71 @@ final class CpuHotplug {
 
     // ---- the control CPU (the hotplug kthread's program) ----
 
+    /** A task of the program is a hotplug controller (a cpuhp row). */
+    void addController() { controllers++; }
+
+    /**
+     * cpu_maps_update_begin(): mutex_lock(&cpu_add_remove_lock). A controller that finds it held
+     * goes on the wait list and sleeps (TASK_UNINTERRUPTIBLE, schedule()) until an unlock wakes
+     * it, then tries again. The sleep is the scheduler's ghost state (the task is not picked), as
+     * the run list is: the model's task states are running and dead.
+     */
+    private void cpuMapsUpdateBegin() {
+        TaskStruct me = k.current();
+        while (lockOwner != null) {
+            lockWaiters.add(me);
+            me.sleeping = true;  // set_current_state(TASK_UNINTERRUPTIBLE), under the mutex's wait_lock
+            k.core.schedule();   // schedule_preempt_disabled()
+        }
+        lockOwner = me;
+        if (controllers > 1 && lockHandovers > 0) {
+            int seen = lockHandovers;
+            // pairs with: cpuMapsUpdateDone()'s release (the mutex's acquire)
+            k.mem.smpCondLoadAcquire(cpuAddRemoveLock(), v -> v == seen, "cpu_add_remove_lock");
+        }
+    }
+
+    /** cpu_maps_update_done(): mutex_unlock(&cpu_add_remove_lock), waking the first sleeper. */
+    private void cpuMapsUpdateDone() {
+        lockOwner = null;
+        TaskStruct next = lockWaiters.poll();
+        if (next != null) next.sleeping = false;  // __mutex_unlock_slowpath(): wake_up_q()
+        if (controllers > 1) {
+            int n = ++lockHandovers;
+            k.mem.smpStoreRelease(cpuAddRemoveLock(), n);  // pairs with: cpuMapsUpdateBegin()'s acquire
+        }
+    }
+
+    private IntVar cpuAddRemoveLock() {
+        if (cpuAddRemoveLock == null) cpuAddRemoveLock = k.mem.intVar("cpu_add_remove_lock", 0);
+        return cpuAddRemoveLock;
+    }
+
     /** cpu_down(cpu) -> _cpu_down(): returns when the CPU is offline, or at once if it cannot go. */
     void cpuDown(int cpu) {
+        cpuMapsUpdateBegin();
         int self = k.smpProcessorId();
-        int online = Long.bitCount(k.mem.readOnce(k.cpuOnlineMask));
-        if (cpu <= 0 || cpu >= k.cpus() || cpu == self || ghostState[cpu] != ONLINE || online <= 1) return;
-        set(cpu, GOING_DOWN);                                   // sched_cpu_deactivate(): no new tasks
-        waitFor(cpu, AP_DONE, "cpu" + cpu + " to run its hotplug states");
-        set(cpu, TAKEDOWN);                                     // takedown_cpu(): stop_machine(take_cpu_down)
-        waitFor(cpu, DEAD, "cpu" + cpu + " to report itself dead");
-        k.enter();
-        finishCpu(cpu);                                         // CPUHP_BRINGUP_CPU teardown
-        k.leave();
+        int online = Integer.bitCount(k.mem.readOnce(k.cpuOnlineMask));  // num_online_cpus()
+        if (cpu > 0 && cpu < k.cpus() && cpu != self && ghostState[cpu] == ONLINE && online > 1) {
+            set(cpu, GOING_DOWN);                                   // sched_cpu_deactivate(): no new tasks
+            waitFor(cpu, AP_DONE, "cpu" + cpu + " to run its hotplug states");
+            set(cpu, TAKEDOWN);                                     // takedown_cpu(): stop_machine(take_cpu_down)
+            waitFor(cpu, DEAD, "cpu" + cpu + " to report itself dead");
+            k.enter();
+            finishCpu(cpu);                                         // CPUHP_BRINGUP_CPU teardown
+            k.leave();
+        }
+        cpuMapsUpdateDone();
     }
 
     /** cpu_up(cpu): returns when the CPU runs its idle loop again. */
     void cpuUp(int cpu) {
-        if (cpu <= 0 || cpu >= k.cpus() || ghostState[cpu] != DEAD) return;
-        set(cpu, COMING_UP);
-        waitFor(cpu, ONLINE, "cpu" + cpu + " to come up");
+        cpuMapsUpdateBegin();
+        if (cpu > 0 && cpu < k.cpus() && ghostState[cpu] == DEAD) {
+            set(cpu, COMING_UP);
+            waitFor(cpu, ONLINE, "cpu" + cpu + " to come up");
+        }
+        cpuMapsUpdateDone();
     }
 
     /** finish_cpu(): on the control CPU, after the CPU has stopped. */

@@ -110,7 +110,8 @@ public final class Kernel implements Instance {
         this.oracles = new Oracles(this);
         // init_mm is never freed; its count is not tracked (the boot grabs differ per arch)
         this.initMm = new MmStruct(mem, "init_mm", true, 0, 1, 1 << 20, 1);
-        this.cpuOnlineMask = mem.intVar("cpu_online_mask", (1L << cfg.cpus()) - 1);
+        // an int word, as every cpumask of the model (Config.MAX_CPUS): CPU 31 is its sign bit
+        this.cpuOnlineMask = mem.intVar("cpu_online_mask", (int) ((1L << cfg.cpus()) - 1));
         this.hp = kc.has(Patch.HPREF_LAZY_MM) ? new Hazptr(this, cfg.cpus(), cfg.arch().equals("powerpc")) : null;  // PATCH: hpref-lazy-mm: DEFINE_PER_CPU(struct hp_slot, hp_domain_sched_lazy_mm)
         this.rqs = new Rq[cfg.cpus()];
         this.arch = Arch.of(this, cfg.arch());

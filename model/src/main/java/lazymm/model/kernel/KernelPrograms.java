@@ -183,6 +183,7 @@ final class KernelPrograms {
             } else {
                 t = k.newTask((kind.equals("cpuhp") ? "cpuhp#" : "kthread#") + k.nextPid, true, false, null, null, ops);
                 t.hotplugControl = kind.equals("cpuhp");
+                if (t.hotplugControl) k.hotplug.addController();
                 List<Integer> seen = new ArrayList<>();
                 for (String op : ops) {
                     int g = number(op);

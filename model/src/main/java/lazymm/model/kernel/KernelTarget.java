@@ -56,6 +56,10 @@ public final class KernelTarget implements Target {
         if (c.lazyTlb().equals(LazyTlb.SHOOTDOWN.id) && a == KernelVariant.CpuArch.ARM64) {
             throw new IllegalArgumentException("variant " + cfg.variant() + " uses MMU_LAZY_TLB_SHOOTDOWN, which needs an mm_cpumask, and arm64 does not maintain one");
         }
+        String no = v.schemeRefusal(LazyTlb.of(c.lazyTlb()), a);
+        if (no != null) {
+            throw new IllegalArgumentException("variant " + cfg.variant() + " cannot run on " + a + ": no kernel has " + no);
+        }
         return c;
     }
 
@@ -76,6 +80,24 @@ public final class KernelTarget implements Target {
         }
         if (scheme == LazyTlb.SHOOTDOWN && cfg.arch().equals(KernelVariant.CpuArch.ARM64.id)) {
             return "lazy_tlb: shootdown needs an mm_cpumask, and arm64 does not maintain one";
+        }
+        KernelVariant v = Variants.all().get(cfg.variant());
+        KernelVariant.CpuArch arch;
+        try {
+            arch = KernelVariant.CpuArch.of(cfg.arch());
+        } catch (IllegalArgumentException e) {
+            return null;  // the arch field's own check says it
+        }
+        String no = v == null ? null : v.schemeRefusal(scheme, arch);
+        if (no != null) return "lazy_tlb: no kernel has " + no;
+        // a memory model weaker than the arch's is a machine that does not exist: what it finds,
+        // no kernel on that arch does (upstream --arch s390 --memory weak: a MembarrierOrdering)
+        KernelVariant.MemoryModel need = arch.memory();
+        for (KernelVariant.MemoryModel m : KernelVariant.MemoryModel.values()) {
+            if (m.id.equals(cfg.memory()) && m.compareTo(need) > 0) {
+                return "memory: " + m + " is weaker than " + arch + "'s " + need + ", and no " + arch
+                        + " reorders so (" + need + " or a stronger mode: sc, tso, weak from strongest)";
+            }
         }
         return null;
     }

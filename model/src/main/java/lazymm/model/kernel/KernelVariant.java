@@ -215,13 +215,15 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
                 wrong.add("it has " + p.id + " without " + p.requires.id + ", which " + p.id + " changes: revert both, or neither");
             }
         }
-        if (lazyTlb == LazyTlb.SHOOTDOWN && arch == CpuArch.ARM64) {
-            wrong.add("it runs MMU_LAZY_TLB_SHOOTDOWN on arm64, which does not maintain the mm_cpumask it needs");
-        }
+        boolean helpers = hasIn(Patch.LAZY_TLB_HELPERS, base, applies, reverts);
+        boolean hpref = hasIn(Patch.HPREF_LAZY_MM, base, applies, reverts);
+        String noScheme = schemeRefusal(lazyTlb, arch, helpers, hpref);
+        if (noScheme != null) wrong.add("it runs " + noScheme);
         if (lazyMmuBackend != null && !workload.contains(Workload.LAZY_MMU)) wrong.add("it names a lazy MMU backend but runs no lazy MMU users");
         for (Result r : results) {
             LazyTlb scheme = r.search().lazyTlb() != null ? r.search().lazyTlb() : archScheme ? r.arch().scheme() : lazyTlb;
-            if (scheme == LazyTlb.SHOOTDOWN && r.arch() == CpuArch.ARM64) wrong.add("its result row " + r + " runs MMU_LAZY_TLB_SHOOTDOWN on arm64");
+            String no = schemeRefusal(scheme, r.arch(), helpers, hpref);
+            if (no != null) wrong.add("its result row " + r + " runs " + no);
         }
         for (CpuFeature f : features) {
             if (f.arch != arch) wrong.add("it has " + f.name() + ", which only " + f.arch + " has, on " + arch);
@@ -233,6 +235,38 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
 
     /** Whether the machine has the CPU feature. */
     public boolean has(CpuFeature f) { return features.contains(f); }
+
+    /**
+     * Why no kernel runs the lazy-TLB scheme on the arch, or null when one can. MMU_LAZY_TLB_SHOOTDOWN
+     * is not a choice but a Kconfig symbol an arch selects, and of the model's only powerpc 64s does
+     * (arch/powerpc/Kconfig: {@code select MMU_LAZY_TLB_SHOOTDOWN if PPC_BOOK3S_64}, in the series
+     * of aa464ba9a1e4, v6.4), so powerpc book3s64 (the model's, radix or hash) has no REFCOUNT from
+     * that series on, and x86 and s390 never SHOOTDOWN; arm64 cannot (no mm_cpumask). The hazard
+     * RFC's schemes replace both; Mathieu Desnoyers' hpref RFC replaces SHOOTDOWN (its declared
+     * scheme) with its slots, on any arch that keeps an mm_cpumask.
+     *
+     * @param helpers the kernel has aa464ba9a1e4's series
+     * @param hpref   the kernel has the hpref RFC
+     * @return "MMU_LAZY_TLB_... on ARCH, which ..." or null
+     */
+    public static String schemeRefusal(LazyTlb scheme, CpuArch arch, boolean helpers, boolean hpref) {
+        if (scheme == LazyTlb.SHOOTDOWN && arch == CpuArch.ARM64) {
+            return "MMU_LAZY_TLB_SHOOTDOWN on arm64, which does not maintain the mm_cpumask it needs";
+        }
+        if (scheme == LazyTlb.SHOOTDOWN && !hpref && arch != CpuArch.POWERPC) {
+            return "MMU_LAZY_TLB_SHOOTDOWN on " + arch + ", which does not select it (only powerpc 64s does)";
+        }
+        if (scheme == LazyTlb.REFCOUNT && helpers && arch == CpuArch.POWERPC) {
+            return "MMU_LAZY_TLB_REFCOUNT on powerpc 64s, which selects MMU_LAZY_TLB_SHOOTDOWN since v6.4 "
+                    + "(the series of aa464ba9a1e4: a kernel before it refcounts)";
+        }
+        return null;
+    }
+
+    /** Why this variant's kernel cannot run {@code scheme} on {@code arch} (see {@link #schemeRefusal}), or null. */
+    public String schemeRefusal(LazyTlb scheme, CpuArch arch) {
+        return schemeRefusal(scheme, arch, has(Patch.LAZY_TLB_HELPERS), has(Patch.HPREF_LAZY_MM));
+    }
 
     /** Whether the patch is in this variant's kernel: applied, or merged by its base and not reverted. */
     public boolean has(Patch p) { return hasIn(p, base, applies, reverts); }
@@ -280,7 +314,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
     /** A new declaration with today's defaults: base {@link Release#PIN}, x86, TSO, refcount, 3 CPUs, clean. */
     public static Builder variant(String id, String summary) { return new Builder(id, summary); }
 
-    /** A declaration that starts from this one's base, patches, machine and workload. */
+    /** A declaration that starts from this one's base, patches, machine, scheme (or the arch's) and workload. */
     public Builder derive(String newId, String newSummary) {
         Builder b = new Builder(newId, newSummary);
         b.base = base;
@@ -293,6 +327,7 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         b.workload.addAll(workload);
         b.lazyMmuBackend = lazyMmuBackend;
         b.features.addAll(features);
+        b.archScheme = archScheme;
         b.known.addAll(known);
         return b;
     }
@@ -333,7 +368,8 @@ public record KernelVariant(String id, String summary, Release base, Set<Patch> 
         /** The arch; the memory model follows it (its {@link CpuArch#memory()}) unless {@link #memory} is called after. */
         public Builder arch(CpuArch a) { arch = a; memory = null; return this; }
         public Builder memory(MemoryModel m) { memory = m; return this; }
-        public Builder lazyTlb(LazyTlb s) { lazyTlb = s; return this; }
+        /** The scheme; a variant that names its own keeps it on every arch (no {@link #archScheme}). */
+        public Builder lazyTlb(LazyTlb s) { lazyTlb = s; archScheme = false; return this; }
         public Builder cpus(int n) { cpus = n; return this; }
         public Builder runs(Workload... ws) { workload.addAll(List.of(ws)); return this; }
         public Builder lazyMmuBackend(LazyMmuBackend b) { lazyMmuBackend = b; return this; }

@@ -176,7 +176,7 @@ final class Membarrier {
     }
 
     /** num_online_cpus(). */
-    private int numOnlineCpus() { return Long.bitCount(k.mem.readOnce(k.cpuOnlineMask)); }
+    private int numOnlineCpus() { return Integer.bitCount(k.mem.readOnce(k.cpuOnlineMask)); }
 
     /** cpu_online(cpu). */
     private boolean cpuOnline(int cpu) { return (k.mem.readOnce(k.cpuOnlineMask) & (1L << cpu)) != 0; }

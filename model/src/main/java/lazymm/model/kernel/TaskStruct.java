@@ -25,6 +25,8 @@ public final class TaskStruct {
     final boolean idle;
     /** The program's CPU-hotplug controller (the task that runs cpu_down / cpu_up). */
     @Ghost boolean hotplugControl;
+    /** Asleep in mutex_lock() (TASK_UNINTERRUPTIBLE) until the unlock wakes it: not picked to run. */
+    @Ghost boolean sleeping;
 
     /** task->mm: plain accesses, as in the kernel (exit_mm, kthread_use_mm, exec_mmap). */
     final RefVar<MmStruct> mm;

@@ -114,7 +114,7 @@ public final class Variants {
     public static final KernelVariant MEMBARRIER = variant("membarrier",
             "membarrier users on today's kernel with task->mm as READ_ONCE / WRITE_ONCE (Andy Lutomirski's patch) and two fixes (SYNC-CORE-KTHREAD, GLOBAL-STALE-STATE)")
             .applies(Patch.TASK_MM_ONCE, Patch.KTHREAD_USE_MM_SYNC_CORE, Patch.MEMBARRIER_SWITCH_SAME_MM)
-            .runs(MEMBARRIER_PRIVATE, MEMBARRIER_ALL).build();
+            .runs(MEMBARRIER_PRIVATE, MEMBARRIER_ALL).archScheme().build();
 
     public static final KernelVariant SYNC_CORE_KTHREAD = MEMBARRIER.derive("SYNC-CORE-KTHREAD",
             "membarrier SYNC_CORE on today's kernel: a kthread that kthread_use_mm()s the mm it holds lazily, then switches to a thread of that process, never serializes the core")
@@ -188,7 +188,7 @@ public final class Variants {
 
     public static final KernelVariant LAZYMMU = variant("lazymmu",
             "lazy MMU mode users (mprotect, vmalloc, nested, paused, in interrupts) on today's generic layer (seed 004) with Xen PV's backend and its context-switch hooks, Juergen Gross's May-2026 fix included (" + Release.PIN + ")")
-            .runs(LAZY_MMU).build();
+            .runs(LAZY_MMU).archScheme().build();
 
     public static final KernelVariant LAZYMMU_ARM64 = variant("lazymmu-arm64",
             "lazy MMU mode users on today's generic layer, arm64 (TIF_LAZY_MMU_PENDING deferred barriers)")
@@ -196,7 +196,7 @@ public final class Variants {
 
     public static final KernelVariant LAZYMMU_POWERPC = variant("lazymmu-powerpc",
             "lazy MMU mode users on today's generic layer, powerpc book3s64 hash (per-CPU ppc64_tlb_batch, preemption off in the mode)")
-            .arch(POWERPC).runs(LAZY_MMU).build();
+            .arch(POWERPC).lazyTlb(LazyTlb.SHOOTDOWN).runs(LAZY_MMU).build();
 
     public static final KernelVariant LAZYMMU_SPARC = variant("lazymmu-sparc",
             "lazy MMU mode users on today's generic layer, sparc64's per-CPU tlb_batch (on the x86 model's memory and mm switching)")
@@ -213,7 +213,8 @@ public final class Variants {
 
     public static final KernelVariant PPC_TRIM_KTHREAD = variant("PPC-TRIM-KTHREAD",
             "powerpc radix before a665eec0a22e (v5.10): the single-threaded flush's mm_cpumask trim drops a kthread that kthread_use_mm()s the mm meanwhile, whose TLB later misses a local-only flush")
-            .arch(POWERPC).reverts(Patch.PPC_TRIM_KTHREAD, Patch.SCHED_FORCE_INIT_MM).expects(violation("StaleTlb")).build();
+            .arch(POWERPC).reverts(Patch.PPC_TRIM_KTHREAD, Patch.SCHED_FORCE_INIT_MM, Patch.LAZY_TLB_HELPERS)
+            .expects(violation("StaleTlb")).build();
 
     // ---- s390 page tables (seed 002) ----
 
@@ -256,13 +257,13 @@ public final class Variants {
     }
 
     /** Today's kernel without membarrier users: what most plants run on. */
-    private static final KernelVariant TODAY = variant("today", "today's kernel, no membarrier users").unlisted().build();
+    private static final KernelVariant TODAY = variant("today", "today's kernel, no membarrier users").archScheme().unlisted().build();
     /** Today's kernel on a CPU with INVLPGB, no membarrier users: the broadcast-flush plants. */
     private static final KernelVariant TODAY_INVLPGB = TODAY.derive("today-invlpgb", "today's kernel with X86_FEATURE_INVLPGB, no membarrier users")
             .features(KernelVariant.CpuFeature.X86_FEATURE_INVLPGB).build();
     /** The membarrier users with every fix, no TLB operations: membarrier's barrier plants. */
     private static final KernelVariant MEMBARRIER_ONLY = MEMBARRIER.derive("membarrier-only",
-            "membarrier users with every fix, no zap or munmap").runs(NO_TLB_OPS).unlisted().build();
+            "membarrier users with every fix, no zap or munmap").runs(NO_TLB_OPS).archScheme().unlisted().build();
 
     /** membarrier.c's scenario C: a thread of the process switched in on the other CPU (from another process's task) while the slow path scans rq->curr. */
     private static final String MB_SCENARIO_C = "user:1 mbreg mbslow mbslow | user:1 mbfast mbfast | user:2 sched";

@@ -12,9 +12,19 @@ package lazymm.model.sim;
  */
 public record Config(String variant, String arch, String lazyTlb, String memory, int cpus) {
 
+    /**
+     * The most CPUs the model runs: its cpumasks (cpu_online_mask, mm_cpumask, the s390 attach
+     * mask, the arm64 flush-pending mask) are words of its simulated memory, whose values are
+     * 32-bit ints. A bigger count would alias CPU n with CPU n - 32 in every mask.
+     */
+    public static final int MAX_CPUS = 32;
+
+    /** What the CPU count must be, for an error message: "1..32 (the model's cpumasks are 32-bit words)". */
+    public static final String CPUS_BOUND = "1.." + MAX_CPUS + " (the model's cpumasks are 32-bit words)";
+
     public Config {
-        if (cpus < 1 || cpus > 64) {
-            throw new IllegalArgumentException("cpus must be 1..64, got " + cpus);
+        if (cpus < 1 || cpus > MAX_CPUS) {
+            throw new IllegalArgumentException("cpus must be " + CPUS_BOUND + ", got " + cpus);
         }
     }
 

@@ -56,8 +56,8 @@ public final class FuzzTarget {
                            boolean checkSteps) {
 
         public Campaign {
-            if (minCpus < 1 || maxCpus > 64 || minCpus > maxCpus) {
-                throw new BadInput("the CPU range must be within 1..64 and not empty, got " + minCpus + ".." + maxCpus);
+            if (minCpus < 1 || maxCpus > Config.MAX_CPUS || minCpus > maxCpus) {
+                throw new BadInput("the CPU range must be within " + Config.CPUS_BOUND + " and not empty, got " + minCpus + ".." + maxCpus);
             }
         }
 

@@ -42,6 +42,29 @@ class VariantDeclarationTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> variant("t", "").arch(KernelVariant.CpuArch.ARM64).lazyTlb(LazyTlb.SHOOTDOWN).build()).getMessage()
                 .contains("mm_cpumask"));
+        // powerpc 64s selects MMU_LAZY_TLB_SHOOTDOWN since v6.4: no REFCOUNT there (membarrier --arch powerpc
+        // once ran it, and sched_force_init_mm() dropped a reference a trim IPI had already dropped)
+        assertEquals("variant t: it runs MMU_LAZY_TLB_REFCOUNT on powerpc 64s, which selects MMU_LAZY_TLB_SHOOTDOWN since v6.4 "
+                        + "(the series of aa464ba9a1e4: a kernel before it refcounts)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> variant("t", "").arch(KernelVariant.CpuArch.POWERPC).build()).getMessage());
+        variant("t", "").arch(KernelVariant.CpuArch.POWERPC).reverts(Patch.LAZY_TLB_HELPERS, Patch.SCHED_FORCE_INIT_MM).build();
+        variant("t", "").base("v6.1").arch(KernelVariant.CpuArch.POWERPC).build();
+        // ... and no other arch of the model selects it
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> variant("t", "").lazyTlb(LazyTlb.SHOOTDOWN).build()).getMessage()
+                .contains("MMU_LAZY_TLB_SHOOTDOWN on x86, which does not select it"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> variant("t", "").arch(KernelVariant.CpuArch.S390).lazyTlb(LazyTlb.SHOOTDOWN).build()).getMessage()
+                .contains("MMU_LAZY_TLB_SHOOTDOWN on s390, which does not select it"));
+        // a result row on powerpc runs the scheme the row's kernel would have
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> variant("t", "").lazyTlb(LazyTlb.REFCOUNT).result(KernelVariant.CpuArch.POWERPC, lazymm.model.sim.Expect.CLEAN, "w",
+                        KernelVariant.Search.random(1, 1)).build()).getMessage()
+                .contains("its result row powerpc: clean by random seed 1, 1 executions runs MMU_LAZY_TLB_REFCOUNT on powerpc 64s"));
+        // a variant derived from today's kernel takes the arch's scheme, one that names its own keeps it
+        assertEquals(LazyTlb.SHOOTDOWN.id, Variants.MEMBARRIER.config(new KernelVariant.Result(KernelVariant.CpuArch.POWERPC,
+                lazymm.model.sim.Expect.CLEAN, "w", KernelVariant.Search.random(1, 1))).lazyTlb());
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> variant("t", "").base("v7.9").build()).getMessage().contains("newer than the release the model follows"));
         assertTrue(assertThrows(IllegalArgumentException.class,
