@@ -15,7 +15,7 @@ import lazymm.model.sim.Violation;
  * The fuzz command's own runner, in its JVM, while the first Jazzer worker starts (a worker JVM
  * takes seconds before its first execution: Jazzer's agent, its class-path scan, its
  * instrumentation). It runs the inputs the worker would begin with, the kept corpus and the seeds,
- * in file-name order, then inputs generated as a worker generates them (a random program under a
+ * smallest first as libFuzzer does, then inputs generated as a worker generates them (a random program under a
  * PCT, random-walk or swarm schedule), until {@link #stop()}: the command stops it when the worker
  * reports its first execution, so that it never competes with the workers for the cores.
  *
@@ -57,6 +57,10 @@ public final class WarmStart implements Runnable {
         this.send = send;
     }
 
+    /**
+     * The files of {@code dirs}, smallest first (then by name), as libFuzzer runs an initial corpus:
+     * a kept crasher is minimized, so it comes early.
+     */
     private static List<Path> files(List<Path> dirs) throws IOException {
         List<Path> all = new ArrayList<>();
         for (Path d : dirs) {
@@ -64,11 +68,19 @@ public final class WarmStart implements Runnable {
             try (Stream<Path> s = Files.list(d)) {
                 s.filter(Files::isRegularFile)
                         .filter(p -> !p.getFileName().toString().startsWith("README"))
-                        .sorted()
                         .forEach(all::add);
             }
         }
+        all.sort(java.util.Comparator.comparingLong(WarmStart::size).thenComparing(Path::toString));
         return all;
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Ends the run after the execution in progress (and its minimization, if it found something). */

@@ -50,7 +50,7 @@ class WarmStartTest {
     }
 
     @Test
-    void theCorpusFilesRunFirstInNameOrder(@TempDir Path tmp) throws Exception {
+    void theCorpusFilesRunFirstSmallestFirst(@TempDir Path tmp) throws Exception {
         FuzzTarget.Campaign c = FuzzTarget.Campaign.of("example-lost-update");
         // an input that finds the bug, found by the generator; then placed second of three files
         List<WorkerProtocol.Message> sent = run(c, tmp.resolve("gen"), List.of(), 3);
@@ -58,15 +58,16 @@ class WarmStartTest {
         byte[] input = Files.readAllBytes(new Findings(c, tmp.resolve("gen")).inputFor(
                 Replayer.replay(Reproducer.read(found), false).violation()));
         Path dir = Files.createDirectories(tmp.resolve("corpus"));
-        Files.write(dir.resolve("b"), input);
-        Files.write(dir.resolve("a"), new byte[] {0});
+        Files.write(dir.resolve("a"), input);  // first by name, but the largest
+        Files.write(dir.resolve("b"), new byte[] {0});
         Files.write(dir.resolve("c"), new byte[] {0});
         Files.writeString(dir.resolve("README.md"), "not an input");
         List<WorkerProtocol.Message> fromCorpus = run(c, tmp.resolve("out"), List.of(dir, tmp.resolve("missing")), 3);
         var stats = (WorkerProtocol.Stats) fromCorpus.get(0);
         assertTrue(fromCorpus.get(1) instanceof WorkerProtocol.Finding);
-        // "a" ran, then "b" found it (an input of one zero byte may itself find it: then 1)
-        assertTrue(stats.executions() <= 2, "the corpus runs before any generated input: " + stats);
+        // "b" and "c" (one byte each, clean) ran, then "a", the largest, found it
+        assertEquals(null, FuzzTarget.run(c, new byte[] {0}, null).violation(), "the one-byte input is clean");
+        assertEquals(3, stats.executions(), "smallest first, before any generated input: " + stats);
     }
 
     @Test
