@@ -132,6 +132,36 @@ class LauncherTest {
     }
 
     /**
+     * A fuzz worker whose reproducer cannot be written (its path is taken by a folder): the finding
+     * crosses to the command whole, as one message, and the command prints it; saved by hand, it
+     * replays to its signature. No warm start, so that the worker finds it.
+     */
+    @Test
+    void aWorkersUnwritableReproducerIsPrintedByTheCommandAndReplays() throws Exception {
+        String signature = "LostUpdate:counter_inc";
+        Path taken = tmp.resolve("lazymm-out/example-lost-update.LostUpdate."
+                + String.format("%08x", signature.hashCode()) + ".json");
+        Files.createDirectories(taken.resolve("in-the-way"));
+        Run r = lazymm(tmp, "fuzz", "--variant", "example-lost-update", "--jobs", "1", "--no-warm-start",
+                "--time", "60", "--report", "r.json");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("lazymm: error: worker 0 cannot write the reproducer " + tmp.relativize(taken)), r.err());
+        String marker = "VIOLATION " + signature + " (worker 0, ";
+        assertTrue(r.out().contains(marker), r.out());
+        String rest = r.out().substring(r.out().indexOf(marker));
+        String head = "  reproducer (not written):\n";
+        assertTrue(rest.contains(head), r.out());
+        rest = rest.substring(rest.indexOf(head) + head.length());
+        Files.writeString(tmp.resolve("saved.json"), rest.substring(0, rest.indexOf('\n')));
+        assertTrue(Files.isDirectory(taken), "the folder in the way was replaced");
+        assertTrue(Files.readString(tmp.resolve("r.json")).contains("\"verdict\": \"violation\""));
+        Run replay = lazymm(tmp, "replay", "--no-trace", "saved.json");
+        assertEquals(1, replay.code(), replay.out() + replay.err());
+        assertTrue(replay.out().contains("VIOLATION " + signature), replay.out());
+        assertTrue(replay.out().contains("(the recorded signature)"), replay.out());
+    }
+
+    /**
      * Interrupted (SIGTERM, which runs the shutdown hooks as Ctrl-C's SIGINT does) while it
      * minimizes: the finding was printed, written and reported as found before the minimization.
      */
