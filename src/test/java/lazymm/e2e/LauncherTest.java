@@ -132,6 +132,36 @@ class LauncherTest {
     }
 
     /**
+     * A fuzz worker whose reproducer cannot be written (its path is taken by a folder): the finding
+     * crosses to the command whole, as one message, and the command prints it; saved by hand, it
+     * replays to its signature. No warm start, so that the worker finds it.
+     */
+    @Test
+    void aWorkersUnwritableReproducerIsPrintedByTheCommandAndReplays() throws Exception {
+        String signature = "LostUpdate:counter_inc";
+        Path taken = tmp.resolve("lazymm-out/example-lost-update.LostUpdate."
+                + String.format("%08x", signature.hashCode()) + ".json");
+        Files.createDirectories(taken.resolve("in-the-way"));
+        Run r = lazymm(tmp, "fuzz", "--variant", "example-lost-update", "--jobs", "1", "--no-warm-start",
+                "--time", "60", "--report", "r.json");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("lazymm: error: worker 0 cannot write the reproducer " + tmp.relativize(taken)), r.err());
+        String marker = "VIOLATION " + signature + " (worker 0, ";
+        assertTrue(r.out().contains(marker), r.out());
+        String rest = r.out().substring(r.out().indexOf(marker));
+        String head = "  reproducer (not written):\n";
+        assertTrue(rest.contains(head), r.out());
+        rest = rest.substring(rest.indexOf(head) + head.length());
+        Files.writeString(tmp.resolve("saved.json"), rest.substring(0, rest.indexOf('\n')));
+        assertTrue(Files.isDirectory(taken), "the folder in the way was replaced");
+        assertTrue(Files.readString(tmp.resolve("r.json")).contains("\"verdict\": \"violation\""));
+        Run replay = lazymm(tmp, "replay", "--no-trace", "saved.json");
+        assertEquals(1, replay.code(), replay.out() + replay.err());
+        assertTrue(replay.out().contains("VIOLATION " + signature), replay.out());
+        assertTrue(replay.out().contains("(the recorded signature)"), replay.out());
+    }
+
+    /**
      * Interrupted (SIGTERM, which runs the shutdown hooks as Ctrl-C's SIGINT does) while it
      * minimizes: the finding was printed, written and reported as found before the minimization.
      */
@@ -180,14 +210,17 @@ class LauncherTest {
 
     /**
      * fuzz --jobs 2: the second worker starts after the first has reported its statistics (its
-     * JVM and Jazzer are up: seconds, where an unstaggered start takes milliseconds),
-     * and the second, stopped by the command when the first ends at the time limit, is no error.
+     * JVM and Jazzer are up: seconds, where an unstaggered start takes milliseconds), and before
+     * the fallback that starts it 20 s after the command's start when no statistics reach the
+     * command (--time 25 leaves the fallback room to act); the second, stopped by the command when
+     * the first ends at the time limit, is no error.
      */
     @Test
     void twoWorkersStartStaggeredAndEndCleanWhenStopped() throws Exception {
         Path root = Path.of(System.getProperty("lazymm.root"));
+        long launched = System.nanoTime();
         Process p = new ProcessBuilder(root.resolve("lazymm").toString(), "fuzz", "--variant", "upstream", "--jobs", "2",
-                "--no-seeds", "--time", "15", "--report", "r.json").directory(tmp.toFile())
+                "--no-seeds", "--time", "25", "--report", "r.json").directory(tmp.toFile())
                 .redirectOutput(tmp.resolve("stdout.txt").toFile()).redirectError(tmp.resolve("stderr.txt").toFile()).start();
         Path logs = tmp.resolve("lazymm-out/logs");
         long first = 0;
@@ -199,12 +232,15 @@ class LauncherTest {
             if (Files.exists(logs.resolve("worker-1.log"))) second = now;
             Thread.sleep(10);
         }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fuzz --jobs 2 --time 15 did not end");
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fuzz --jobs 2 --time 25 did not end");
         String out = Files.readString(tmp.resolve("stdout.txt"));
         String err = Files.readString(tmp.resolve("stderr.txt"));
         assertEquals(0, p.exitValue(), out + err);
         assertTrue(first > 0 && second > 0, "both workers' logs: " + out + err);
         assertTrue(second - first > 500_000_000L, "worker 1 started " + (second - first) / 1e6 + " ms after worker 0: not staggered");
+        // the fallback starts it 20 s after the command's start, which is after its launch here
+        assertTrue(second - launched < 20_000_000_000L, "worker 1 started " + (second - launched) / 1e6
+                + " ms after the command's launch: at the 20 s fallback, not at worker 0's first statistics");
         assertTrue(out.contains("no violation in "), out);
         assertTrue(Files.readString(logs.resolve("worker-0.log")).contains("@lazymm stats "), "worker 0 did not fuzz");
         // worker 1 was started (its log is made then); what it printed may not reach the log when
