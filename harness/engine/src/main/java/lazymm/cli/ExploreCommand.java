@@ -89,8 +89,8 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--no-step-checks", description = "do not check the model's invariants after every step (faster)")
     boolean noStepChecks;
 
-    @Option(names = "--stop-on-warn", description = "end an execution at its first WARN (as panic_on_warn would); "
-            + "by default a WARN is reported and the execution goes on, to show what follows, as the kernel does")
+    @Option(names = "--stop-on-warn", description = "end an execution at its first WARN (as panic_on_warn would; a reproducer recorded so always stops "
+            + "there); by default a WARN is reported and the execution goes on, to show what follows, as the kernel does")
     boolean stopOnWarn;
 
     @CommandLine.Mixin

@@ -205,7 +205,9 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             t.start();
         }
         long firstExecution = 0;  // nanoTime of the first execution a worker reported
-        long startRestBy = jobs > 1 ? start + 20_000_000_000L : Long.MAX_VALUE;
+        // the fallback, if worker 0 never reports (a test sets it long, to see the report start them)
+        long restAfter = Long.getLong("lazymm.fuzz.restAfterSeconds", 20);
+        long startRestBy = jobs > 1 ? start + restAfter * 1_000_000_000L : Long.MAX_VALUE;
         // an interrupt (Ctrl-C) or a kill: the workers go, and the report gets a final verdict rather
         // than "running" (a violation stays one; what was not searched to the end says interrupted)
         boolean[] finished = {false};

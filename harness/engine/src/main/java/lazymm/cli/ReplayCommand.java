@@ -46,8 +46,8 @@ final class ReplayCommand implements Callable<Integer> {
             + "a lane per CPU, time going down, the violation highlighted, every event in full on hover or click")
     Path html;
 
-    @Option(names = "--stop-on-warn", description = "end the replay at the first WARN, even if the reproducer was "
-            + "recorded going on past it (a reproducer recorded with --stop-on-warn always stops there)")
+    @Option(names = "--stop-on-warn", description = "end an execution at its first WARN (as panic_on_warn would; a reproducer recorded so always stops "
+            + "there); by default a WARN is reported and the execution goes on, to show what follows, as the kernel does")
     boolean stopOnWarn;
 
     @Option(names = "--rerecord", paramLabel = "OUT.json", description = "write the reproducer recorded again under this "

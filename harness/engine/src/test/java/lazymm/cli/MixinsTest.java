@@ -22,9 +22,10 @@ class MixinsTest {
 
     /**
      * Options that share a name but not a meaning: minimize --out is one FILE, explore's and fuzz's
-     * a DIR; list --mutants lists the mutation benchmark, bench --mutants runs it.
+     * a DIR; list --mutants lists the mutation benchmark, bench --mutants runs it; litmus --time
+     * bounds each test's search (the output says which are incomplete), the others the command.
      */
-    private static final Set<String> HOMONYMS = Set.of("--out", "--mutants");
+    private static final Set<String> HOMONYMS = Set.of("--out", "--mutants", "--time");
 
     @Test
     void anOptionThatTwoCommandsShareIsDescribedAlike() {

@@ -33,7 +33,10 @@ import lazymm.model.sim.Target;
  *       it: a call queued while a flush runs must wait for an entry of its own
  *       (llist_del_all() takes only what was queued).</li>
  * </ul>
+ *
+ * <p>Its callers and functions stand for code in an instrumented file that calls kernel/smp.c.
  */
+@KernelFile("kernel/smp.c")
 public final class SmpCallSingle implements Target {
 
     @Override public String id() { return "smp-call-single"; }
