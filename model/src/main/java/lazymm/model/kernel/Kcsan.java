@@ -81,6 +81,7 @@ final class Kcsan implements AccessOrigin.Resolver {
 
     @Override
     public AccessOrigin of(String site) {
+        if (site == null || site.isEmpty()) return AccessOrigin.UNKNOWN;  // outside the engine (Lincheck): no site
         Object d = BY_SITE.computeIfAbsent(site, Kcsan::decide);
         return d instanceof AccessOrigin o ? o : callerOrigin((KernelFile) d);
     }

@@ -236,7 +236,7 @@ public class MmLifecycleLincheckTest {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> trimTwinOptions().check(BrokenTrim.class));
         System.out.println("Lincheck on HP-X86-TRIM (lifecycle):\n" + LincheckKernel.trace(e));
         String v = LincheckKernel.violation(e);
-        assertTrue(v != null && v.contains("UseAfterFree") && v.contains("->lazy_mm"), e.getMessage());
+        assertTrue(v != null && v.contains("FreedWhileNamed") && v.contains("->lazy_mm"), e.getMessage());
     }
 
     /** The same program on the hazard scheme done right on x86 (online CPUs): no interleaving is wrong. */
