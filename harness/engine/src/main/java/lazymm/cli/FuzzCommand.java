@@ -192,10 +192,8 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         // 7.5 s to a first execution where one took 4.1 s (docs/FIGURES.md, "--jobs").
         List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
         long start = System.nanoTime();
-        Worker first = new Worker(0);
-        first.process = start(first, campaign, corpus, seeds, crashes, logs, events, time);
-        workers.add(first);
-        // the command's own runner, while worker 0 starts: stopped at worker 0's first execution
+        // the command's own runner, while worker 0 starts: stopped at worker 0's first execution;
+        // started first, so that its first execution does not wait behind the worker JVM's start
         WarmStart warm = this.warm = noWarmStart ? null : new WarmStart(campaign, out.dir, seeds == null ? List.of(corpus) : List.of(corpus, seeds),
                 search.seed, WorkerProtocol.WorkerConfig.DEFAULT_MINIMIZE_RUNS, keepGoing,
                 m -> events.add(new Event(WarmStart.ID, m, 0)));
@@ -204,6 +202,9 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
             t.setDaemon(true);
             t.start();
         }
+        Worker first = new Worker(0);
+        first.process = start(first, campaign, corpus, seeds, crashes, logs, events, time);
+        workers.add(first);
         long firstExecution = 0;  // nanoTime of the first execution a worker reported
         // the fallback, if worker 0 never reports (a test sets it long, to see the report start them)
         long restAfter = Long.getLong("lazymm.fuzz.restAfterSeconds", 20);
