@@ -43,17 +43,23 @@ final class Kcsan implements AccessOrigin.Resolver {
 
     /**
      * Per site, what decides its origin: the origin itself (a class compiled in one file), or
-     * the header's KernelFile (its caller decides). Shared by every execution: a site's class
+     * the header's {@link Header} (its caller decides). Shared by every execution: a site's class
      * and its file never change.
      */
     private static final Map<String, Object> BY_SITE = new ConcurrentHashMap<>();
-    /** A header's origin per including unit, and a unit's own. */
-    private static final Map<String, AccessOrigin> ORIGINS = new ConcurrentHashMap<>();
-    private static final ClassValue<KernelFile> FILES = new ClassValue<>() {
-        @Override protected KernelFile computeValue(Class<?> c) {
+
+    /** A header: its file, and its origin per including unit (made once per unit, not per access). */
+    private record Header(String file, Map<String, AccessOrigin> byUnit) {}
+
+    /** A class's compilation unit ("" for a header, null for a class without @KernelFile): the annotation read once. */
+    private static final ClassValue<String> UNITS = new ClassValue<>() {
+        @Override protected String computeValue(Class<?> c) {
             Class<?> outer = c;
             while (outer.getEnclosingClass() != null) outer = outer.getEnclosingClass();
-            return outer.getAnnotation(KernelFile.class);
+            KernelFile f = outer.getAnnotation(KernelFile.class);
+            if (f == null) return null;
+            String u = unit(f);
+            return u == null ? "" : u;
         }
     };
     /**
@@ -83,7 +89,7 @@ final class Kcsan implements AccessOrigin.Resolver {
     public AccessOrigin of(String site) {
         if (site == null || site.isEmpty()) return AccessOrigin.UNKNOWN;  // outside the engine (Lincheck): no site
         Object d = BY_SITE.computeIfAbsent(site, Kcsan::decide);
-        return d instanceof AccessOrigin o ? o : callerOrigin((KernelFile) d);
+        return d instanceof AccessOrigin o ? o : callerOrigin((Header) d);
     }
 
     private static Object decide(String site) {
@@ -93,20 +99,17 @@ final class Kcsan implements AccessOrigin.Resolver {
             throw new IllegalStateException("a shared access at " + site + " by a class without @KernelFile");
         }
         String unit = unit(f);
-        return unit == null ? f : origin(unit);
+        return unit == null ? new Header(f.value(), new ConcurrentHashMap<>()) : origin(unit);
     }
 
     /** A header's access: the file of the nearest caller that is not a header (a stack walk). */
-    private static AccessOrigin callerOrigin(KernelFile header) {
+    private static AccessOrigin callerOrigin(Header header) {
         String unit = WALKER.walk(s -> s.limit(DEPTH)
-                .map(fr -> FILES.get(fr.getDeclaringClass()))
-                .filter(kf -> kf != null && unit(kf) != null)
-                .map(Kcsan::unit)
-                .findFirst().orElse(null));
-        if (unit == null) return ORIGINS.computeIfAbsent(header.value(), h -> new AccessOrigin(h, null));
-        return ORIGINS.computeIfAbsent(header.value() + " in " + unit, k -> {
-            AccessOrigin o = origin(unit);
-            return new AccessOrigin(k, o.notInstrumented());
-        });
+                .map(fr -> UNITS.get(fr.getDeclaringClass()))
+                .filter(u -> u != null && !u.isEmpty())
+                .findFirst().orElse(""));
+        return header.byUnit().computeIfAbsent(unit, u -> u.isEmpty()
+                ? new AccessOrigin(header.file(), null)
+                : new AccessOrigin(header.file() + " in " + u, origin(u).notInstrumented()));
     }
 }
