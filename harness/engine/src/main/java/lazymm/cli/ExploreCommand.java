@@ -132,7 +132,7 @@ final class ExploreCommand implements Callable<Integer> {
         rep.put("seed", seed);
         rep.put("executions", r.executions());
         rep.put("seconds", r.seconds());
-        rep.put("first_execution_seconds", r.firstExecutionNanos() == 0 ? null : FuzzCommand.sinceJvmStart(r.firstExecutionNanos()));
+        rep.put("first_execution_seconds", r.firstExecutionNanos() == 0 ? null : Options.sinceJvmStart(r.firstExecutionNanos()));
         int code;
         if (r.failing() != null) {
             Violation viol = r.failing().violation();

@@ -356,7 +356,7 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         if (warm != null && warm.firstExecutionNanos() != 0 && (firstExecution == 0 || warm.firstExecutionNanos() < firstExecution)) {
             firstExecution = warm.firstExecutionNanos();
         }
-        if (firstExecution != 0) firstExecutionSeconds = sinceJvmStart(firstExecution);
+        if (firstExecution != 0) firstExecutionSeconds = Options.sinceJvmStart(firstExecution);
         totalSeconds = secs;
         o.println(progress(workers, corpus, signatures.size(), secs));
         if (firstExecutionSeconds >= 0) {
@@ -427,11 +427,6 @@ final class FuzzCommand implements java.util.concurrent.Callable<Integer> {
         return workers.stream().mapToLong(w -> w.execs).sum() + (warm == null ? 0 : warm.executions());
     }
 
-    /** Seconds from this JVM's start to {@code nanos} (a {@link System#nanoTime()}). */
-    static double sinceJvmStart(long nanos) {
-        long ms = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000L;
-        return (ms - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
-    }
 
     /** How the output names a runner: a worker, or the command's warm start. */
     private static String who(int id) {

@@ -15,6 +15,15 @@ import lazymm.model.sim.Target;
 /** Option checks and report helpers shared by the commands (the options themselves: {@link Mixins}). */
 final class Options {
 
+    /**
+     * Seconds from this JVM's start to {@code nanos} (a {@link System#nanoTime()}): the reports'
+     * first_execution_seconds, which the bench reads.
+     */
+    static double sinceJvmStart(long nanos) {
+        long ms = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000L;
+        return (ms - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+    }
+
     private Options() {}
 
     /** {@code --arch}: checked against the target's architectures. */
